@@ -1,0 +1,60 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Layers, outermost last: C system libraries and the shim (the OS edge), `ProcscopeCore` (pure Swift:
+/// decoding, flows, attribution logic, aggregation, exports), `ProcscopeLinux` (libpcap, netlink, /proc),
+/// and the `procscope` executable, which only parses arguments and wires the parts together.
+let package = Package(
+    name: "procscope",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "procscope", targets: ["procscope"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
+        .systemLibrary(
+            name: "CMnl",
+            pkgConfig: "libmnl",
+            providers: [.apt(["libmnl-dev"])]
+        ),
+        .target(name: "CProcscopeLinux"),
+        .target(name: "ProcscopeCore"),
+        .target(
+            name: "ProcscopeLinux",
+            dependencies: ["ProcscopeCore", "CPcap", "CMnl", "CProcscopeLinux"]
+        ),
+        .executableTarget(
+            name: "procscope",
+            dependencies: [
+                "ProcscopeCore",
+                "ProcscopeLinux",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "procscope-testpeer"),
+        .testTarget(
+            name: "ProcscopeCoreTests",
+            dependencies: ["ProcscopeCore"],
+            resources: []
+        ),
+        .testTarget(
+            name: "ProcscopeLinuxTests",
+            dependencies: ["ProcscopeLinux", "ProcscopeCore"]
+        ),
+        .testTarget(
+            name: "ProcscopeIntegrationTests",
+            dependencies: ["ProcscopeCore"]
+        ),
+        .testTarget(
+            name: "procscopeTests",
+            dependencies: ["procscope"]
+        ),
+    ]
+)

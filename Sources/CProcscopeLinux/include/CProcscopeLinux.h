@@ -1,0 +1,38 @@
+// The C edge of procscope's Linux layer: kernel uapi constants, and wrappers for what Swift cannot import
+// (macros, flexible-array structs). Every wrapper names the kernel header whose layout it follows.
+#ifndef CPROCSCOPE_LINUX_H
+#define CPROCSCOPE_LINUX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/inet_diag.h>
+#include <linux/connector.h>
+#include <linux/cn_proc.h>
+
+/// Size of `struct inet_diag_msg` (linux/inet_diag.h); the Swift parser reads this layout byte by byte.
+#define PS_INET_DIAG_MSG_SIZE 72
+/// Value of `idiag_cookie` that asks the kernel not to check the cookie (INET_DIAG_NOCOOKIE).
+#define PS_INET_DIAG_NOCOOKIE 0xFFFFFFFFu
+
+/// Writes a complete SOCK_DIAG_BY_FAMILY request (nlmsghdr + struct inet_diag_req_v2) into `buf`.
+/// With `dump` non-zero it is an NLM_F_DUMP of every socket of `family`/`protocol` in `states`; otherwise an
+/// exact lookup of the tuple (addresses are 16 network-order bytes, IPv4 in the first 4; ports in host order).
+/// Returns the message length, or -1 when `buflen` is too small.
+int ps_inet_diag_request(void *buf, size_t buflen, uint32_t seq, uint8_t family, uint8_t protocol,
+                         uint32_t states, int dump,
+                         const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport);
+
+/// Writes the NETLINK_CONNECTOR message that subscribes to (or unsubscribes from) process events
+/// (linux/cn_proc.h, PROC_CN_MCAST_LISTEN / PROC_CN_MCAST_IGNORE). Returns its length, or -1.
+int ps_proc_connector_listen_request(void *buf, size_t buflen, int listen);
+
+/// Offset of `struct proc_event` inside a NETLINK_CONNECTOR message (after nlmsghdr and cn_msg).
+size_t ps_proc_event_offset(void);
+/// Offset of the event_data union inside `struct proc_event`.
+size_t ps_proc_event_data_offset(void);
+
+#endif

@@ -1,0 +1,55 @@
+#include "CProcscopeLinux.h"
+#include <string.h>
+#include <arpa/inet.h>
+
+_Static_assert(sizeof(struct inet_diag_msg) == PS_INET_DIAG_MSG_SIZE, "inet_diag_msg layout changed");
+_Static_assert(offsetof(struct inet_diag_msg, idiag_uid) == 64, "inet_diag_msg.idiag_uid moved");
+_Static_assert(offsetof(struct inet_diag_msg, idiag_inode) == 68, "inet_diag_msg.idiag_inode moved");
+_Static_assert(offsetof(struct inet_diag_msg, id) == 4, "inet_diag_msg.id moved");
+_Static_assert(sizeof(struct inet_diag_sockid) == 48, "inet_diag_sockid layout changed");
+_Static_assert(sizeof(struct cn_msg) == 20, "cn_msg layout changed");
+
+int ps_inet_diag_request(void *buf, size_t buflen, uint32_t seq, uint8_t family, uint8_t protocol,
+                         uint32_t states, int dump,
+                         const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport) {
+    size_t len = NLMSG_LENGTH(sizeof(struct inet_diag_req_v2));
+    if (buflen < len) return -1;
+    memset(buf, 0, len);
+    struct nlmsghdr *nlh = buf;
+    nlh->nlmsg_len = (uint32_t)len;
+    nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    nlh->nlmsg_flags = NLM_F_REQUEST | (dump ? NLM_F_DUMP : 0);
+    nlh->nlmsg_seq = seq;
+    struct inet_diag_req_v2 *req = NLMSG_DATA(nlh);
+    req->sdiag_family = family;
+    req->sdiag_protocol = protocol;
+    req->idiag_states = states;
+    req->id.idiag_cookie[0] = PS_INET_DIAG_NOCOOKIE;
+    req->id.idiag_cookie[1] = PS_INET_DIAG_NOCOOKIE;
+    if (!dump) {
+        req->id.idiag_sport = htons(sport);
+        req->id.idiag_dport = htons(dport);
+        memcpy(req->id.idiag_src, src, 16);
+        memcpy(req->id.idiag_dst, dst, 16);
+    }
+    return (int)len;
+}
+
+int ps_proc_connector_listen_request(void *buf, size_t buflen, int listen) {
+    size_t len = NLMSG_LENGTH(sizeof(struct cn_msg) + sizeof(uint32_t));
+    if (buflen < len) return -1;
+    memset(buf, 0, len);
+    struct nlmsghdr *nlh = buf;
+    nlh->nlmsg_len = (uint32_t)len;
+    nlh->nlmsg_type = NLMSG_DONE;
+    struct cn_msg *msg = NLMSG_DATA(nlh);
+    msg->id.idx = CN_IDX_PROC;
+    msg->id.val = CN_VAL_PROC;
+    msg->len = sizeof(uint32_t);
+    uint32_t op = listen ? PROC_CN_MCAST_LISTEN : PROC_CN_MCAST_IGNORE;
+    memcpy(msg->data, &op, sizeof op);
+    return (int)len;
+}
+
+size_t ps_proc_event_offset(void) { return NLMSG_HDRLEN + sizeof(struct cn_msg); }
+size_t ps_proc_event_data_offset(void) { return offsetof(struct proc_event, event_data); }

@@ -1,0 +1,19 @@
+/// How an owner was found (a JSON contract: `attribution.method`). Every attribution carries one, so a user
+/// can tell a certain match from a weaker one.
+public struct AttributionMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// sock_diag returned the socket with exactly this tuple and a /proc fd scan found its inode.
+    public static let exactSocket = AttributionMethod(rawValue: "exact-socket")
+    /// A UDP socket bound to the local port (possibly the wildcard address) but not connected to the peer.
+    public static let boundSocket = AttributionMethod(rawValue: "bound-socket")
+    /// Only the LISTEN socket matched (a handshake that never completed): the listener's owner.
+    public static let listeningSocket = AttributionMethod(rawValue: "listening-socket")
+    /// The socket inode's owner came from procscope's inode cache, still valid (its socket is alive).
+    public static let cachedSocket = AttributionMethod(rawValue: "cached-socket")
+    /// Read from a procscope-annotated capture file.
+    public static let annotation = AttributionMethod(rawValue: "annotation")
+
+    public var description: String { rawValue }
+}

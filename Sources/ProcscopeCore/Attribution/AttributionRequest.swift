@@ -1,0 +1,49 @@
+/// A new flow handed from the capture loop to the attribution worker: which socket to look for, plus what the
+/// first frame showed (its direction and TCP flags decide between "no socket", "kernel-generated" and others).
+public struct AttributionRequest: Sendable {
+    /// The conversation this answer belongs to (an index in the session's conversation table).
+    public var conversation: Int32
+    public var key: FlowKey
+    public var firstSeen: Timestamp
+    /// Whether the first frame was sent by the local endpoint.
+    public var firstFrameOutgoing: Bool
+    public var firstTCPFlags: TCPFlags
+
+    public init(conversation: Int32, key: FlowKey, firstSeen: Timestamp, firstFrameOutgoing: Bool,
+                firstTCPFlags: TCPFlags) {
+        self.conversation = conversation
+        self.key = key
+        self.firstSeen = firstSeen
+        self.firstFrameOutgoing = firstFrameOutgoing
+        self.firstTCPFlags = firstTCPFlags
+    }
+}
+
+/// The worker's answer for one request.
+public struct AttributionResult: Sendable {
+    public var conversation: Int32
+    public var key: FlowKey
+    public var attribution: Attribution
+    /// When the answer was known (wall clock), to measure first-packet-to-owner latency.
+    public var resolvedAt: Timestamp
+
+    public init(conversation: Int32, key: FlowKey, attribution: Attribution, resolvedAt: Timestamp) {
+        self.conversation = conversation
+        self.key = key
+        self.attribution = attribution
+        self.resolvedAt = resolvedAt
+    }
+}
+
+/// A socket the kernel reported closed (sock_diag destroy event), or the capture's wall clock at that moment.
+public struct SocketClosed: Sendable {
+    public var key: FlowKey
+    public var cookie: UInt64
+    public var closedAt: Timestamp
+
+    public init(key: FlowKey, cookie: UInt64, closedAt: Timestamp) {
+        self.key = key
+        self.cookie = cookie
+        self.closedAt = closedAt
+    }
+}

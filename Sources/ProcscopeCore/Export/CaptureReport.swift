@@ -1,0 +1,62 @@
+/// Everything a capture produced, as plain values: what the JSON export, the summary table and later sinks
+/// print. Built by `CaptureSession.report(_:)`; holds no reference into the session.
+public struct CaptureReport: Sendable {
+    public var capture: CaptureInfo
+    /// One entry per process (PID + start time), in PID order.
+    public var processes: [ProcessEntry]
+    public var unknown: UnknownEntry
+
+    /// What was captured, and how well.
+    public struct CaptureInfo: Sendable {
+        public var interfaces: [String]
+        public var filter: String?
+        public var started: Timestamp
+        public var ended: Timestamp
+        public var packets: UInt64 = 0
+        public var bytes: UInt64 = 0
+        public var droppedByKernel: UInt64 = 0
+        public var droppedByInterface: UInt64 = 0
+        public var undecodable: UInt64 = 0
+        public var duplicates: UInt64 = 0
+
+        public init(interfaces: [String], filter: String?, started: Timestamp, ended: Timestamp,
+                    droppedByKernel: UInt64 = 0, droppedByInterface: UInt64 = 0) {
+            self.interfaces = interfaces
+            self.filter = filter
+            self.started = started
+            self.ended = ended
+            self.droppedByKernel = droppedByKernel
+            self.droppedByInterface = droppedByInterface
+        }
+    }
+
+    /// One conversation as exported: its key, counters and how it was attributed (or why it was not).
+    public struct ConversationEntry: Sendable {
+        public var key: FlowKey
+        public var firstSeen: Timestamp
+        public var lastSeen: Timestamp
+        public var tx: TrafficCounter
+        public var rx: TrafficCounter
+        public var tcpFlags: TCPFlags
+        public var method: AttributionMethod?
+        public var inode: UInt32?
+        public var latencyMicros: UInt32?
+        public var reason: UnknownReason?
+        public var detail: String?
+    }
+
+    public struct ProcessEntry: Sendable {
+        public var identity: ProcessIdentity
+        public var tx = TrafficCounter()
+        public var rx = TrafficCounter()
+        public var conversations: [ConversationEntry] = []
+    }
+
+    public struct UnknownEntry: Sendable {
+        public var tx = TrafficCounter()
+        public var rx = TrafficCounter()
+        public var reasons: [UnknownReason: TrafficCounter] = [:]
+        /// The detail of each reason's first occurrence, for the summary's one-line explanation.
+        public var conversations: [ConversationEntry] = []
+    }
+}

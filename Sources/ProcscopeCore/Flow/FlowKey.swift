@@ -1,0 +1,43 @@
+/// What a conversation is keyed by: network namespace, protocol, and the local and remote endpoints, oriented
+/// from the point of view of the local socket (so a frame's direction, tx or rx, is decided before keying).
+/// Small and trivially hashable: it sits in the per-packet flow-table probe.
+public struct FlowKey: Hashable, Sendable, CustomStringConvertible {
+    public var local: Endpoint
+    public var remote: Endpoint
+    public var proto: IPProtocol
+    /// Whether the protocol carries ports: without them the ports are 0 and mean nothing.
+    public var hasPorts: Bool
+    /// Index of the network namespace in the session's namespace table (0 = the capture's own namespace).
+    public var namespace: UInt16
+
+    @inlinable public init(proto: IPProtocol, local: Endpoint, remote: Endpoint, hasPorts: Bool,
+                           namespace: UInt16 = 0) {
+        self.local = local
+        self.remote = remote
+        self.proto = proto
+        self.hasPorts = hasPorts
+        self.namespace = namespace
+    }
+
+    /// The same flow seen from the other end.
+    @inlinable public var reversed: FlowKey {
+        FlowKey(proto: proto, local: remote, remote: local, hasPorts: hasPorts, namespace: namespace)
+    }
+
+    /// A cheap, well-mixed 64-bit hash for procscope's own open-addressing flow index (not `Hasher`: SipHash
+    /// costs more than the rest of a packet's decode).
+    @inlinable public var fastHash: UInt64 {
+        var h = local.address.high &* 0x9E37_79B9_7F4A_7C15
+        h = (h ^ local.address.low) &* 0xC2B2_AE3D_27D4_EB4F
+        h = (h ^ remote.address.high) &* 0x1656_67B1_9E37_79F9
+        h = (h ^ remote.address.low) &* 0x9E37_79B9_7F4A_7C15
+        let small = UInt64(local.port) << 48 | UInt64(remote.port) << 32 | UInt64(proto.rawValue) << 16
+            | UInt64(namespace)
+        h = (h ^ small) &* 0xC2B2_AE3D_27D4_EB4F
+        return h ^ (h >> 29)
+    }
+
+    public var description: String {
+        hasPorts ? "\(proto) \(local) <-> \(remote)" : "\(proto) \(local.address) <-> \(remote.address)"
+    }
+}

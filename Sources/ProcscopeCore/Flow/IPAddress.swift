@@ -1,0 +1,93 @@
+/// An IPv4 or IPv6 address in 16 bytes: IPv4 is held IPv4-mapped (`::ffff:a.b.c.d`, RFC 4291 2.5.5.2), so one
+/// type serves both families, compares in network order, and hashes as two words on the hot path.
+public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The first and last eight address bytes as big-endian integers.
+    public var high: UInt64
+    public var low: UInt64
+
+    @inlinable public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// An IPv4 address from its 32-bit value in host order (`0x7F000001` is 127.0.0.1).
+    @inlinable public init(ipv4 value: UInt32) {
+        self.high = 0
+        self.low = 0x0000_FFFF_0000_0000 | UInt64(value)
+    }
+
+    /// An address from 4 or 16 network-order bytes; nil for any other count.
+    public init?(bytes: some Collection<UInt8>) {
+        let array = Array(bytes)
+        switch array.count {
+        case 4:
+            self.init(ipv4: array.reduce(0) { $0 << 8 | UInt32($1) })
+        case 16:
+            self.init(high: array[0..<8].reduce(0) { $0 << 8 | UInt64($1) },
+                      low: array[8..<16].reduce(0) { $0 << 8 | UInt64($1) })
+        default:
+            return nil
+        }
+    }
+
+    public static let ipv4Any = IPAddress(ipv4: 0)
+    public static let ipv6Any = IPAddress(high: 0, low: 0)
+    public static let ipv4Loopback = IPAddress(ipv4: 0x7F00_0001)
+    public static let ipv6Loopback = IPAddress(high: 0, low: 1)
+
+    @inlinable public var isIPv4: Bool { high == 0 && (low >> 32) == 0xFFFF }
+
+    /// The IPv4 value in host order; meaningful only when `isIPv4`.
+    @inlinable public var ipv4Value: UInt32 { UInt32(truncatingIfNeeded: low) }
+
+    /// The unspecified address of its family (0.0.0.0 or ::).
+    public var isUnspecified: Bool { self == .ipv4Any || self == .ipv6Any }
+
+    /// 127.0.0.0/8 or ::1: always local, whatever the interface list says.
+    public var isLoopback: Bool { isIPv4 ? (ipv4Value >> 24) == 127 : self == .ipv6Loopback }
+
+    /// The 16 network-order bytes (IPv4-mapped for IPv4).
+    public var bytes16: [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * $0)) }
+            + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * $0)) }
+    }
+
+    /// The address bytes as the kernel's sock_diag wants them: IPv4 in the first four bytes, then zeros.
+    public var kernelBytes: [UInt8] {
+        guard isIPv4 else { return bytes16 }
+        let v = ipv4Value
+        return [UInt8(v >> 24), UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8),
+                UInt8(truncatingIfNeeded: v)] + [UInt8](repeating: 0, count: 12)
+    }
+
+    public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
+        (lhs.high, lhs.low) < (rhs.high, rhs.low)
+    }
+
+    /// Dotted quad for IPv4; RFC 5952 compressed form for IPv6 (lower case, longest zero run as `::`).
+    public var description: String {
+        if isIPv4 {
+            let v = ipv4Value
+            return "\(v >> 24).\((v >> 16) & 0xFF).\((v >> 8) & 0xFF).\(v & 0xFF)"
+        }
+        let groups: [UInt16] = (0..<8).map { i in
+            let word = i < 4 ? high : low
+            return UInt16(truncatingIfNeeded: word >> (48 - 16 * UInt64(i % 4)))
+        }
+        var bestStart = -1, bestLength = 0, runStart = -1
+        for i in 0...8 {
+            if i < 8 && groups[i] == 0 {
+                if runStart < 0 { runStart = i }
+            } else if runStart >= 0 {
+                let length = i - runStart
+                if length > bestLength && length >= 2 { bestStart = runStart; bestLength = length }
+                runStart = -1
+            }
+        }
+        func hex(_ range: Range<Int>) -> String {
+            groups[range].map { String($0, radix: 16) }.joined(separator: ":")
+        }
+        if bestStart < 0 { return hex(0..<8) }
+        return hex(0..<bestStart) + "::" + hex((bestStart + bestLength)..<8)
+    }
+}

@@ -1,0 +1,89 @@
+/// Answers from the attribution worker and socket-close events, applied on the capture loop's thread.
+extension CaptureSession {
+    /// Credits a pending conversation with its owner or its unknown reason.
+    public func apply(_ result: AttributionResult) {
+        let i = Int(result.conversation)
+        guard i < conversations.count, conversations[i].key == result.key, conversations[i].isPending else { return }
+        let latency = result.resolvedAt.microseconds(since: conversations[i].firstSeen)
+        conversations[i].latencyMicros = UInt32(clamping: max(0, latency))
+        switch result.attribution {
+        case .process(let identity, let method, let evidence):
+            // A close for this tuple was seen while the lookup ran; if the lookup then found another socket,
+            // that socket is a newer one on the reused tuple and its owner did not send these frames.
+            let closedCookie = conversations[i].cookie
+            if closedCookie != 0, let evidence, evidence.cookie != closedCookie {
+                resolve(result.conversation, as: .socketClosedBeforeLookup,
+                        detail: "socket (cookie \(closedCookie)) closed before lookup; the tuple now belongs to "
+                            + "a newer socket (inode \(evidence.inode)), not credited")
+                return
+            }
+            pending.remove(result.conversation)
+            conversations[i].owner = Int32(owners.intern(identity))
+            conversations[i].methodOrReason = UInt16(methods.intern(method))
+            if let evidence {
+                conversations[i].inode = evidence.inode
+                conversations[i].cookie = evidence.cookie
+                byCookie[evidence.cookie, default: []].append(result.conversation)
+            }
+        case .unknown(let reason, let detail):
+            resolve(result.conversation, as: reason, detail: detail)
+        }
+    }
+
+    /// Marks a conversation unknown with a reason and detail.
+    func resolve(_ conversation: Int32, as reason: UnknownReason, detail: String) {
+        let i = Int(conversation)
+        pending.remove(conversation)
+        conversations[i].owner = Conversation.unknown
+        conversations[i].methodOrReason = UInt16(reasons.intern(reason))
+        conversations[i].detail = Int32(details.intern(detail))
+    }
+
+    /// A socket closed: its conversations end, so a later socket on the same tuple (a reused port) starts new
+    /// ones and is looked up afresh. A pending conversation whose tuple matches remembers the cookie, so a
+    /// lookup that later finds a different socket is not credited.
+    public func socketClosed(_ event: SocketClosed) {
+        if let known = byCookie.removeValue(forKey: event.cookie) {
+            for conversation in known { close(conversation, at: event.closedAt) }
+        }
+        for conversation in pending {
+            let i = Int(conversation)
+            guard !conversations[i].isClosed, conversations[i].cookie == 0,
+                  Self.closeEvent(event.key, matches: conversations[i].key) else { continue }
+            conversations[i].cookie = event.cookie
+            close(conversation, at: event.closedAt)
+        }
+    }
+
+    /// Whether a close event's tuple (whose local address may be the wildcard and whose remote end is zero
+    /// for an unconnected socket) covers a conversation's key.
+    static func closeEvent(_ closed: FlowKey, matches key: FlowKey) -> Bool {
+        guard closed.proto == key.proto, closed.namespace == key.namespace,
+              closed.local.port == key.local.port else { return false }
+        let localMatches = closed.local.address.isUnspecified || closed.local.address == key.local.address
+        let remoteMatches = (closed.remote.address.isUnspecified && closed.remote.port == 0)
+            || closed.remote == key.remote
+        return localMatches && remoteMatches
+    }
+
+    /// Housekeeping once per loop turn (not per packet): gives up lookups older than the age limit and forgets
+    /// closed conversations whose late frames can no longer arrive.
+    public func expire(now: Timestamp) {
+        let limit = configuration.pendingAgeLimitMicros
+        for conversation in pending where now.microseconds(since: conversations[Int(conversation)].firstSeen) > limit {
+            resolve(conversation, as: .lookupTimedOut, detail: "no answer from the socket lookup within \(limit / 1000) ms")
+        }
+        if !recentlyClosed.isEmpty {
+            recentlyClosed = recentlyClosed.filter { now.microseconds(since: conversations[Int($0.value)].lastSeen) < 2_000_000 }
+        }
+    }
+
+    /// Ends the session: every conversation still waiting is given `reason`.
+    public func finish(pendingReason: UnknownReason = .lookupTimedOut,
+                       detail: String = "capture ended before the socket lookup answered") {
+        for conversation in pending { resolve(conversation, as: pendingReason, detail: detail) }
+    }
+
+    /// Conversations waiting for their owner.
+    public var pendingCount: Int { pending.count }
+}

@@ -1,0 +1,168 @@
+/// Turns frames into attributed per-process conversations: decode, key by flow, account, and ask the
+/// attributor about each new flow.
+///
+/// Owned by the capture loop's thread. `ingest` is the hot path: no allocation, lock or Foundation call per
+/// packet; a new flow costs one `Attributor.request`. Frames of a flow whose owner is not known yet are
+/// counted in its conversation at once and credited when the answer arrives (`apply`), so nothing is counted
+/// twice or lost.
+public final class CaptureSession {
+    public let decoder: FrameDecoder
+    public let configuration: SessionConfiguration
+    let attributor: Attributor
+
+    public internal(set) var counters = CaptureCounters()
+    public internal(set) var conversations = ContiguousArray<Conversation>()
+    var index = FlowIndex()
+    var duplicates = DuplicateFrameFilter()
+    var fragments = FragmentTracker()
+
+    var owners = InternTable<ProcessIdentity>()
+    var methods = InternTable<AttributionMethod>()
+    var reasons = InternTable<UnknownReason>()
+    var details = InternTable<String>()
+
+    /// Conversations still waiting for their owner, for close events and the age limit.
+    var pending = Set<Int32>()
+    /// Conversations by socket cookie: a close event carries only the cookie and a (maybe wildcard) tuple.
+    var byCookie: [UInt64: [Int32]] = [:]
+    /// Conversations ended by a close, by key: frames stamped before the close still belong to them.
+    var recentlyClosed: [FlowKey: Int32] = [:]
+    /// Frames that never got a conversation (non-IP, untracked fragments, table full), per reason.
+    var unkeyed: [UnknownReason: (tx: TrafficCounter, rx: TrafficCounter)] = [:]
+
+    public init(linkType: LinkType, configuration: SessionConfiguration, attributor: Attributor) {
+        self.decoder = FrameDecoder(linkType: linkType)
+        self.configuration = configuration
+        self.attributor = attributor
+    }
+
+    /// Accounts one captured frame. `bytes` are the captured bytes; `wireLength` the length on the wire.
+    public func ingest(_ bytes: UnsafeRawBufferPointer, wireLength: Int, at time: Timestamp) {
+        switch decoder.decode(bytes, wireLength: wireLength) {
+        case .ip(var frame):
+            if configuration.deduplicateAcrossInterfaces
+                && duplicates.isDuplicate(ipHeader: bytes, ipOffset: frame.networkOffset,
+                                          ipVersion: frame.ipVersion, interfaceIndex: frame.link.interfaceIndex,
+                                          at: time) {
+                counters.duplicates &+= 1
+                return
+            }
+            counters.packets &+= 1
+            counters.bytes &+= UInt64(frame.ipLength)
+            if !fragments.resolve(&frame) {
+                countUnkeyed(.noTransportPorts, outgoing: frame.link.packetType == .outgoing,
+                             bytes: frame.ipLength)
+                return
+            }
+            account(frame, at: time)
+        case .notIP(let link, _):
+            counters.packets &+= 1
+            counters.bytes &+= UInt64(wireLength)
+            countUnkeyed(.notIP, outgoing: link.packetType == .outgoing,
+                         bytes: UInt32(truncatingIfNeeded: wireLength))
+        case .failed(_, let failure):
+            counters.packets &+= 1
+            counters.undecodable &+= 1
+            counters.failures[failure, default: 0] &+= 1
+        }
+    }
+
+    /// Decides which local socket(s) the frame belongs to and counts it there: a frame between two local
+    /// endpoints (loopback) is the sender's tx and the receiver's rx.
+    func account(_ frame: DecodedFrame, at time: Timestamp) {
+        let source = Endpoint(address: frame.source, port: frame.sourcePort)
+        let destination = Endpoint(address: frame.destination, port: frame.destinationPort)
+        let outgoingKey = FlowKey(proto: frame.proto, local: source, remote: destination, hasPorts: frame.hasPorts)
+        guard let local = configuration.localAddresses else {
+            accountOffline(frame, key: outgoingKey, at: time)
+            return
+        }
+        let sourceIsLocal = local.contains(frame.source)
+        let destinationIsLocal = local.contains(frame.destination)
+        if sourceIsLocal {
+            count(outgoingKey, .transmitted, frame, at: time)
+        }
+        if destinationIsLocal {
+            count(outgoingKey.reversed, .received, frame, at: time)
+        }
+        if !sourceIsLocal && !destinationIsLocal {
+            if index.find(outgoingKey.reversed, in: conversations) != nil {
+                count(outgoingKey.reversed, .received, frame, at: time, notLocal: true)
+            } else {
+                count(outgoingKey, .transmitted, frame, at: time, notLocal: true)
+            }
+        }
+    }
+
+    /// Without local addresses: a cooked header's packet type says the direction; otherwise the endpoint
+    /// that spoke first is taken as the local one.
+    func accountOffline(_ frame: DecodedFrame, key: FlowKey, at time: Timestamp) {
+        switch frame.link.packetType {
+        case .outgoing:
+            count(key, .transmitted, frame, at: time)
+        case .host, .broadcast, .multicast:
+            count(key.reversed, .received, frame, at: time)
+        default:
+            if index.find(key.reversed, in: conversations) != nil {
+                count(key.reversed, .received, frame, at: time)
+            } else {
+                count(key, .transmitted, frame, at: time)
+            }
+        }
+    }
+
+    func count(_ key: FlowKey, _ direction: Direction, _ frame: DecodedFrame, at time: Timestamp,
+               notLocal: Bool = false) {
+        if let found = index.find(key, in: conversations) {
+            let i = Int(found)
+            // A SYN after the old connection ended (FIN/RST seen) opens a new epoch on a reused tuple.
+            if frame.tcpFlags.isConnectionOpen
+                && !conversations[i].tcpFlagsSeen.isDisjoint(with: [.fin, .rst]) {
+                close(found, at: time)
+            } else {
+                conversations[i].count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
+                return
+            }
+        } else if !recentlyClosed.isEmpty, let closed = recentlyClosed[key],
+                  time <= conversations[Int(closed)].lastSeen {
+            // Stamped before its socket's close was reported: it belongs to the closed conversation.
+            conversations[Int(closed)].count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
+            return
+        }
+        guard index.count < configuration.maxLiveConversations else {
+            countUnkeyed(.flowTableFull, outgoing: direction == .transmitted, bytes: frame.ipLength)
+            return
+        }
+        let new = Int32(conversations.count)
+        var conversation = Conversation(key: key, firstSeen: time)
+        conversation.count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
+        conversations.append(conversation)
+        index.insert(key, index: new, in: conversations)
+        recentlyClosed.removeValue(forKey: key)
+        if notLocal {
+            resolve(new, as: .notLocal, detail: "neither endpoint is an address of this network namespace")
+            return
+        }
+        pending.insert(new)
+        let request = AttributionRequest(conversation: new, key: key, firstSeen: time,
+                                         firstFrameOutgoing: direction == .transmitted,
+                                         firstTCPFlags: frame.tcpFlags)
+        if let answer = attributor.request(request) { apply(answer) }
+    }
+
+    func countUnkeyed(_ reason: UnknownReason, outgoing: Bool, bytes: UInt32) {
+        var entry = unkeyed[reason] ?? (TrafficCounter(), TrafficCounter())
+        if outgoing { entry.tx.add(bytes: bytes) } else { entry.rx.add(bytes: bytes) }
+        unkeyed[reason] = entry
+    }
+
+    /// Ends a live conversation: later frames of its key start a new one (and a new lookup).
+    func close(_ conversation: Int32, at time: Timestamp) {
+        let i = Int(conversation)
+        guard !conversations[i].isClosed else { return }
+        conversations[i].isClosed = true
+        if time > conversations[i].lastSeen { conversations[i].lastSeen = time }
+        index.remove(conversations[i].key, in: conversations)
+        recentlyClosed[conversations[i].key] = conversation
+    }
+}

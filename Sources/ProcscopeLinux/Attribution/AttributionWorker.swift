@@ -1,0 +1,129 @@
+import CProcscopeLinux
+import Foundation
+import Glibc
+import ProcscopeCore
+import Synchronization
+
+/// Resolves new flows off the capture thread. The capture loop hands requests over (`request`, once per new
+/// flow) and collects answers when `resultsDescriptor` polls readable (`takeResults`); the worker thread
+/// owns the resolver, the proc connector and every cache, so the hot path never waits on a lookup.
+public final class AttributionWorker: Attributor, @unchecked Sendable {
+    // The two queues are the only state shared between threads (Mutex-guarded, touched once per new flow);
+    // everything else is confined to the worker thread after `start()`.
+    private let incoming = Mutex<[AttributionRequest]>([])
+    private let outgoing = Mutex<[AttributionResult]>([])
+    private let outstanding = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+    private let wakeDescriptor: Int32
+    /// Readable when answers are waiting.
+    public let resultsDescriptor: Int32
+
+    private let resolver: OwnershipResolver
+    private let connector: ProcConnector?
+    private var retries: [(request: AttributionRequest, attempt: Int, due: Timestamp)] = []
+    private var thread: Thread?
+
+    /// `connector` is optional: without it (no CAP_NET_ADMIN for the connector) the scan order falls back to
+    /// descending PIDs.
+    public init(diag: SockDiagClient, proc: ProcFileSystem = ProcFileSystem(), connector: ProcConnector?) throws {
+        wakeDescriptor = try retryingSystemCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
+        resultsDescriptor = try retryingSystemCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
+        let processes = ProcessTable(reader: ProcessIdentityReader(proc: proc))
+        resolver = OwnershipResolver(diag: diag, proc: proc, processes: processes)
+        self.connector = connector
+    }
+
+    deinit {
+        close(wakeDescriptor)
+        close(resultsDescriptor)
+    }
+
+    /// Warms the inode cache (so flows that existed before the capture resolve at once) and starts the thread.
+    public func start() {
+        resolver.warmUp()
+        let thread = Thread { [self] in run() }
+        thread.name = "procscope-attribution"
+        thread.start()
+        self.thread = thread
+    }
+
+    public func stop() {
+        stopping.store(true, ordering: .relaxed)
+        eventfd_write(wakeDescriptor, 1)
+    }
+
+    /// Lookups asked for and not answered yet.
+    public var outstandingCount: Int { outstanding.load(ordering: .relaxed) }
+
+    public func request(_ request: AttributionRequest) -> AttributionResult? {
+        let proto = request.key.proto
+        guard proto == .tcp || proto == .udp || proto == .udpLite else {
+            return AttributionResult(conversation: request.conversation, key: request.key,
+                                     attribution: .unknown(.protocolNotTracked, detail: "procscope does not read \(proto) socket tables yet"),
+                                     resolvedAt: request.firstSeen)
+        }
+        outstanding.add(1, ordering: .relaxed)
+        incoming.withLock { $0.append(request) }
+        eventfd_write(wakeDescriptor, 1)
+        return nil
+    }
+
+    /// Answers ready now.
+    public func takeResults() -> [AttributionResult] {
+        var counter: eventfd_t = 0
+        eventfd_read(resultsDescriptor, &counter)
+        return outgoing.withLock { results in
+            let taken = results
+            results.removeAll(keepingCapacity: true)
+            return taken
+        }
+    }
+
+    private func run() {
+        var fds = [pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)]
+        if let connector { fds.append(pollfd(fd: connector.descriptor, events: Int16(POLLIN), revents: 0)) }
+        while !stopping.load(ordering: .relaxed) {
+            let timeout: Int32
+            if let due = retries.map(\.due).min() {
+                timeout = Int32(clamping: max(0, (due.microseconds(since: wallClockNow()) + 999) / 1000))
+            } else {
+                timeout = 1000
+            }
+            _ = poll(&fds, nfds_t(fds.count), timeout)
+            var counter: eventfd_t = 0
+            eventfd_read(wakeDescriptor, &counter)
+            let now = wallClockNow()
+            if let connector {
+                for event in connector.pendingEvents() { resolver.processes.handle(event, now: now) }
+            }
+            let batch = incoming.withLock { requests in
+                let taken = requests
+                requests.removeAll(keepingCapacity: true)
+                return taken
+            }
+            var answers: [AttributionResult] = []
+            for request in batch { attempt(request, 0, into: &answers) }
+            let cutoff = wallClockNow()
+            let due = retries.filter { $0.due <= cutoff }
+            retries.removeAll { $0.due <= cutoff }
+            for retry in due { attempt(retry.request, retry.attempt, into: &answers) }
+            if !answers.isEmpty {
+                outgoing.withLock { $0.append(contentsOf: answers) }
+                outstanding.subtract(answers.count, ordering: .relaxed)
+                eventfd_write(resultsDescriptor, 1)
+            }
+        }
+    }
+
+    private func attempt(_ request: AttributionRequest, _ attempt: Int, into answers: inout [AttributionResult]) {
+        switch resolver.resolve(request, attempt: attempt) {
+        case .answer(let attribution):
+            answers.append(AttributionResult(conversation: request.conversation, key: request.key,
+                                             attribution: attribution, resolvedAt: wallClockNow()))
+        case .retryLater:
+            // 100 us, 200 us, ... up to 1 ms apart: an accept() normally follows the handshake within that.
+            let delay = Int64(min(1000, 100 * (attempt + 1)))
+            retries.append((request, attempt + 1, Timestamp(microseconds: wallClockNow().microseconds + delay)))
+        }
+    }
+}

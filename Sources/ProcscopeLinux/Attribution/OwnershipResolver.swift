@@ -1,0 +1,148 @@
+import Glibc
+import ProcscopeCore
+
+/// Finds the process that owns a flow's socket: sock_diag exact lookup for the socket (inode, uid, cookie,
+/// state), then the socket inode among /proc/PID/fd links, newest processes and the socket's uid first.
+/// Runs on the attribution worker thread only.
+final class OwnershipResolver {
+    enum Outcome {
+        case answer(Attribution)
+        /// The handshake is in flight (request socket, or accepted connection not yet `accept()`ed):
+        /// ask again shortly, when the connection's own socket has an inode.
+        case retryLater
+    }
+
+    let diag: SockDiagClient
+    let proc: ProcFileSystem
+    let processes: ProcessTable
+    /// Where each socket inode was last seen: verified with one readlink before it is trusted.
+    private var inodeOwners: [UInt32: (pid: Int32, fd: Int32)] = [:]
+    /// fds that could not be read during scans (EACCES), for the report.
+    private(set) var deniedFDs = 0
+    /// Attempts before a handshake still in flight falls back to the listening socket's owner.
+    let maxAttempts = 40
+
+    init(diag: SockDiagClient, proc: ProcFileSystem, processes: ProcessTable) {
+        self.diag = diag
+        self.proc = proc
+        self.processes = processes
+    }
+
+    func resolve(_ request: AttributionRequest, attempt: Int) -> Outcome {
+        let key = request.key
+        let socket: InetDiagMessage?
+        do {
+            socket = try diag.lookup(proto: key.proto, local: key.local, remote: key.remote)
+        } catch let error as SystemCallError where error.isPermissionDenied {
+            return .answer(.unknown(.permissionDenied, detail: "sock_diag refused the lookup: \(error)"))
+        } catch {
+            return .answer(.unknown(.lookupFailed, detail: "sock_diag lookup failed: \(error)"))
+        }
+        guard var socket else { return .answer(Self.noSocket(request)) }
+
+        var method = AttributionMethod.exactSocket
+        if key.proto == .tcp {
+            if socket.state == .timeWait {
+                return .answer(.unknown(.timeWait, detail: "connection in TIME_WAIT: the kernel holds it, no process does"))
+            }
+            let handshakeInFlight = socket.state == .newSynReceived || socket.state == .synReceived
+                || (socket.inode == 0 && socket.state == .established)
+            if socket.state == .listen || handshakeInFlight {
+                if attempt < maxAttempts { return .retryLater }
+                // Never accepted in time: the listener's owner is the process the connection is queued for.
+                guard let listener = try? listener(for: key) else {
+                    return .answer(.unknown(.socketClosedBeforeLookup, detail: "handshake never completed and no listener on \(key.local)"))
+                }
+                socket = listener
+                method = .listeningSocket
+            } else if socket.local != key.local || socket.remote != key.remote {
+                return .answer(.unknown(.lookupFailed, detail: "sock_diag answered with another socket (\(socket.local) <-> \(socket.remote))"))
+            }
+        } else {
+            guard socket.local.port == key.local.port else {
+                return .answer(.unknown(.lookupFailed, detail: "sock_diag answered with another socket (\(socket.local))"))
+            }
+            if socket.remote.port == 0 && socket.remote.address.isUnspecified { method = .boundSocket }
+        }
+        guard socket.inode != 0 else {
+            return .answer(.unknown(.socketClosedBeforeLookup,
+                                    detail: "socket closed by its owner; the kernel is finishing it in state \(socket.state)"))
+        }
+        let evidence = SocketEvidence(inode: socket.inode, cookie: socket.cookie, uid: socket.uid)
+        switch owner(ofInode: socket.inode, uid: socket.uid) {
+        case .found(let pid, let cached):
+            guard let identity = processes.identity(of: pid) else {
+                return .answer(.unknown(.ownerExited, detail: "pid \(pid) held socket inode \(socket.inode) but exited before its identity could be read"))
+            }
+            return .answer(.process(identity, cached ? .cachedSocket : method, evidence))
+        case .notFound:
+            return .answer(.unknown(.ownerExited, detail: "socket inode \(socket.inode) (uid \(socket.uid)) is still open but no process holds it: its owner exited"))
+        }
+    }
+
+    /// Why there is no socket, judged from the flow's first frame.
+    static func noSocket(_ request: AttributionRequest) -> Attribution {
+        let key = request.key
+        if !request.firstFrameOutgoing {
+            if key.proto != .tcp || request.firstTCPFlags.isConnectionOpen {
+                return .unknown(.noSocket, detail: "nothing listens on \(key.proto) \(key.local)")
+            }
+        } else if key.proto == .tcp && request.firstTCPFlags.contains(.rst) {
+            return .unknown(.kernelGenerated, detail: "RST sent by the kernel for a tuple with no socket")
+        }
+        return .unknown(.socketClosedBeforeLookup, detail: "the socket was gone when procscope looked it up")
+    }
+
+    /// The LISTEN socket for a local endpoint: a lookup from an impossible peer falls through to it.
+    private func listener(for key: FlowKey) throws -> InetDiagMessage? {
+        let nobody = Endpoint(address: key.local.address.isIPv4 ? .ipv4Any : .ipv6Any, port: 0)
+        guard let socket = try diag.lookup(proto: .tcp, local: key.local, remote: nobody),
+              socket.state == .listen else { return nil }
+        return socket
+    }
+
+    enum Search {
+        case found(pid: Int32, cached: Bool)
+        case notFound
+    }
+
+    /// The process holding `inode`: a verified cache hit; else a scan of processes owned by `uid`, newest
+    /// first; else of every other process (a socket created before setuid() keeps its old uid).
+    func owner(ofInode inode: UInt32, uid: UInt32) -> Search {
+        if let cached = inodeOwners[inode] {
+            if proc.holds(pid: cached.pid, fd: cached.fd, inode: inode) { return .found(pid: cached.pid, cached: true) }
+            inodeOwners.removeValue(forKey: inode)
+        }
+        let order = processes.scanOrder(all: proc.processIDs())
+        var others: [Int32] = []
+        for pid in order {
+            guard proc.ownerUID(of: pid) == uid else {
+                others.append(pid)
+                continue
+            }
+            if scan(pid, for: inode) { return .found(pid: pid, cached: false) }
+        }
+        for pid in others where scan(pid, for: inode) { return .found(pid: pid, cached: false) }
+        return .notFound
+    }
+
+    /// Records every socket of `pid` in the cache; true when one of them is `inode`.
+    private func scan(_ pid: Int32, for inode: UInt32) -> Bool {
+        var found = false
+        for (fd, socketInode) in proc.sockets(of: pid, deniedCount: &deniedFDs) {
+            inodeOwners[socketInode] = (pid, fd)
+            if socketInode == inode { found = true }
+        }
+        return found
+    }
+
+    /// Fills the inode cache from every process (start-up warm-up, so pre-existing flows resolve at once).
+    func warmUp() {
+        for pid in proc.processIDs() { _ = scan(pid, for: 0) }
+    }
+
+    /// Forgets a closed socket's inode.
+    func forget(inode: UInt32) {
+        inodeOwners.removeValue(forKey: inode)
+    }
+}

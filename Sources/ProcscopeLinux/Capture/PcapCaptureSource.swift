@@ -1,0 +1,166 @@
+import CPcap
+import Glibc
+import ProcscopeCore
+
+/// A libpcap handle as a `CaptureSource`: a live interface (immediate mode, non-blocking, polled) or a pcap /
+/// pcapng file. The `pcap_t` never leaves this class and is closed in `deinit`; frame pointers are handed to
+/// a non-escaping handler only for the duration of one `pcap_dispatch`.
+public final class PcapCaptureSource: CaptureSource {
+    private let handle: OpaquePointer
+    public let name: String
+    public let linkType: LinkType
+    public let snapLength: Int
+    public let selectableDescriptor: Int32?
+    private let context = DispatchContext()
+
+    private init(handle: OpaquePointer, name: String, live: Bool) {
+        self.handle = handle
+        self.name = name
+        self.linkType = LinkType(rawValue: pcap_datalink(handle))
+        self.snapLength = Int(pcap_snapshot(handle))
+        let fd = live ? pcap_get_selectable_fd(handle) : -1
+        self.selectableDescriptor = fd >= 0 ? fd : nil
+    }
+
+    deinit { pcap_close(handle) }
+
+    /// Opens `interface` for live capture (`any` for all), with `filter` compiled into the kernel filter.
+    /// On `any` the cooked v2 header is requested so frames carry their interface index.
+    public static func live(interface: String, filter: String?, snapLength: Int = 256,
+                            bufferBytes: Int = 64 << 20) throws -> PcapCaptureSource {
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        guard let handle = pcap_create(interface, &errorBuffer) else {
+            throw CaptureError.setupFailed(interface: interface, message: errorText(errorBuffer))
+        }
+        pcap_set_snaplen(handle, Int32(snapLength))
+        pcap_set_promisc(handle, 0)
+        pcap_set_immediate_mode(handle, 1)
+        pcap_set_buffer_size(handle, Int32(clamping: bufferBytes))
+        let status = pcap_activate(handle)
+        if status < 0 {
+            let message = String(cString: pcap_geterr(handle))
+            pcap_close(handle)
+            switch status {
+            case PCAP_ERROR_PERM_DENIED:
+                throw CaptureError.permissionDenied(interface: interface, message: message)
+            case PCAP_ERROR_NO_SUCH_DEVICE:
+                throw CaptureError.noSuchInterface(interface, available: (try? interfaceNames()) ?? [])
+            case PCAP_ERROR_IFACE_NOT_UP:
+                throw CaptureError.interfaceNotUp(interface)
+            default:
+                throw CaptureError.setupFailed(interface: interface, message: message)
+            }
+        }
+        if interface == "any" {
+            pcap_set_datalink(handle, LinkType.linuxSLL2.rawValue)
+        }
+        let source = PcapCaptureSource(handle: handle, name: interface, live: true)
+        guard source.linkType.isSupported else {
+            throw CaptureError.unsupportedLinkType(source: interface, linkType: source.linkTypeName)
+        }
+        try source.apply(filter: filter)
+        if pcap_setnonblock(handle, 1, &errorBuffer) < 0 {
+            throw CaptureError.setupFailed(interface: interface, message: errorText(errorBuffer))
+        }
+        return source
+    }
+
+    /// Opens a pcap or pcapng file (`-` for standard input).
+    public static func file(path: String, filter: String?) throws -> PcapCaptureSource {
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        guard let handle = pcap_open_offline_with_tstamp_precision(
+            path, UInt32(PCAP_TSTAMP_PRECISION_MICRO), &errorBuffer) else {
+            throw CaptureError.cannotOpenFile(path: path, message: errorText(errorBuffer))
+        }
+        let source = PcapCaptureSource(handle: handle, name: path, live: false)
+        guard source.linkType.isSupported else {
+            throw CaptureError.unsupportedLinkType(source: path, linkType: source.linkTypeName)
+        }
+        try source.apply(filter: filter)
+        return source
+    }
+
+    /// libpcap's name and description of the link type, as tcpdump prints it ("LINUX_SLL2 (Linux cooked v2)").
+    public var linkTypeName: String {
+        let name = pcap_datalink_val_to_name(linkType.rawValue).map { String(cString: $0) } ?? linkType.description
+        let detail = pcap_datalink_val_to_description(linkType.rawValue).map { String(cString: $0) }
+        return detail.map { "\(name) (\($0))" } ?? name
+    }
+
+    private func apply(filter: String?) throws {
+        guard let filter, !filter.isEmpty else { return }
+        var program = bpf_program()
+        if pcap_compile(handle, &program, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 {
+            throw CaptureError.badFilter(expression: filter, message: String(cString: pcap_geterr(handle)))
+        }
+        defer { pcap_freecode(&program) }
+        if pcap_setfilter(handle, &program) < 0 {
+            throw CaptureError.badFilter(expression: filter, message: String(cString: pcap_geterr(handle)))
+        }
+    }
+
+    public func dispatch(limit: Int, _ handler: (UnsafeRawBufferPointer, Int, Timestamp) -> Void) throws -> Int? {
+        try withoutActuallyEscaping(handler) { handler in
+            context.handler = handler
+            defer { context.handler = nil }
+            let user = Unmanaged.passUnretained(context).toOpaque().assumingMemoryBound(to: UInt8.self)
+            let result = pcap_dispatch(handle, Int32(clamping: limit), { user, header, bytes in
+                guard let user, let header, let bytes else { return }
+                let context = Unmanaged<DispatchContext>.fromOpaque(UnsafeRawPointer(user)).takeUnretainedValue()
+                let h = header.pointee
+                let time = Timestamp(seconds: Int64(h.ts.tv_sec), microseconds: Int64(h.ts.tv_usec))
+                context.handler?(UnsafeRawBufferPointer(start: bytes, count: Int(h.caplen)), Int(h.len), time)
+            }, user)
+            switch result {
+            case ..<(-1):
+                return 0 // pcap_breakloop
+            case -1:
+                throw CaptureError.readFailed(source: name, message: String(cString: pcap_geterr(handle)))
+            case 0 where selectableDescriptor == nil:
+                return nil // end of file
+            default:
+                return Int(result)
+            }
+        }
+    }
+
+    public func drops() -> (kernel: UInt64, interface: UInt64) {
+        var stats = pcap_stat()
+        guard selectableDescriptor != nil, pcap_stats(handle, &stats) == 0 else { return (0, 0) }
+        return (UInt64(stats.ps_drop), UInt64(stats.ps_ifdrop))
+    }
+
+    /// Frames the kernel filter accepted so far (tcpdump's "received by filter").
+    public func receivedByFilter() -> UInt64 {
+        var stats = pcap_stat()
+        guard selectableDescriptor != nil, pcap_stats(handle, &stats) == 0 else { return 0 }
+        return UInt64(stats.ps_recv)
+    }
+
+    /// Names of the interfaces libpcap can capture on (pcap_findalldevs).
+    public static func interfaceNames() throws -> [String] {
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        var list: UnsafeMutablePointer<pcap_if_t>?
+        guard pcap_findalldevs(&list, &errorBuffer) == 0 else {
+            throw CaptureError.setupFailed(interface: "(list)", message: errorText(errorBuffer))
+        }
+        defer { pcap_freealldevs(list) }
+        var names: [String] = []
+        var node = list
+        while let current = node {
+            names.append(String(cString: current.pointee.name))
+            node = current.pointee.next
+        }
+        return names
+    }
+}
+
+/// Carries the batch's handler into libpcap's C callback.
+private final class DispatchContext {
+    var handler: ((UnsafeRawBufferPointer, Int, Timestamp) -> Void)?
+}
+
+/// The NUL-terminated text libpcap wrote into an error buffer.
+private func errorText(_ buffer: [CChar]) -> String {
+    buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+}

@@ -1,0 +1,20 @@
+/// The route attributes after an `inet_diag_msg` (linux/inet_diag.h, INET_DIAG_*), by type.
+/// A destroy event names its protocol only here (INET_DIAG_PROTOCOL).
+public enum InetDiagAttributes {
+    /// INET_DIAG_PROTOCOL: the socket's IP protocol, one byte.
+    public static let proto: UInt16 = 10
+
+    /// Attributes as (type, value); the 72-byte message comes first.
+    public static func parse(_ payload: [UInt8]) -> [UInt16: [UInt8]] {
+        var attributes: [UInt16: [UInt8]] = [:]
+        var offset = InetDiagMessage.size
+        while payload.count - offset >= 4 {
+            let length = Int(UInt16(payload[offset]) | UInt16(payload[offset + 1]) << 8)
+            let type = (UInt16(payload[offset + 2]) | UInt16(payload[offset + 3]) << 8) & 0x3FFF
+            guard length >= 4, offset + length <= payload.count else { break }
+            attributes[type] = Array(payload[(offset + 4)..<(offset + length)])
+            offset += (length + 3) & ~3 // RTA_ALIGN
+        }
+        return attributes
+    }
+}

@@ -1,0 +1,109 @@
+import Glibc
+import ProcscopeCore
+
+/// Reads a process's identity (shared/DESIGN.md, "Identity of an owner") from a procfs tree: comm and start
+/// time from `stat`, uid from `status`, `exe`, `cmdline`, the network namespace inode and the cgroup.
+public struct ProcessIdentityReader: Sendable {
+    public let proc: ProcFileSystem
+    let bootTime: Int64
+    let clockTicksPerSecond: Int64
+    let userNames: @Sendable (UInt32) -> String?
+
+    public init(proc: ProcFileSystem, clockTicksPerSecond: Int64 = Int64(sysconf(Int32(_SC_CLK_TCK))),
+                userNames: @escaping @Sendable (UInt32) -> String? = UserNames.lookup) {
+        self.proc = proc
+        self.bootTime = proc.bootTime() ?? 0
+        self.clockTicksPerSecond = max(1, clockTicksPerSecond)
+        self.userNames = userNames
+    }
+
+    /// The identity of `pid`, or nil when the process is gone (or was never there).
+    public func identity(of pid: Int32) -> ProcessIdentity? {
+        let base = "\(proc.root)/\(pid)"
+        guard let stat = proc.readText("\(base)/stat"), let parsed = Self.parseStat(stat) else { return nil }
+        let uid = proc.readText("\(base)/status").flatMap(Self.parseUID) ?? proc.ownerUID(of: pid) ?? 0
+        let commandLine = proc.readText("\(base)/cmdline").map(Self.parseCommandLine) ?? []
+        let executable = proc.readLink("\(base)/exe").map { $0.hasSuffix(" (deleted)") ? String($0.dropLast(10)) : $0 }
+        let namespace = proc.readLink("\(base)/ns/net").flatMap(Self.parseNamespaceInode) ?? 0
+        let container = proc.readText("\(base)/cgroup").flatMap(Self.parseCgroup)
+        let started = bootTime * 1_000_000 + parsed.startTicks * 1_000_000 / clockTicksPerSecond
+        return ProcessIdentity(pid: pid, startTime: Timestamp(microseconds: started), name: parsed.comm,
+                               executable: executable, commandLine: commandLine, uid: uid, userName: userNames(uid),
+                               networkNamespace: namespace, container: container)
+    }
+
+    /// The start time of `pid` in clock ticks since boot (field 22 of stat), to tell a reused PID apart.
+    public func startTicks(of pid: Int32) -> Int64? {
+        proc.readText("\(proc.root)/\(pid)/stat").flatMap(Self.parseStat)?.startTicks
+    }
+
+    /// `pid (comm) state ppid ...`: comm may contain spaces and parentheses, so fields are counted after the
+    /// last ')'. starttime is field 22, the 20th after comm.
+    static func parseStat(_ text: String) -> (comm: String, startTicks: Int64)? {
+        guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close else { return nil }
+        let comm = String(text[text.index(after: open)..<close])
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count >= 20, let ticks = Int64(fields[19]) else { return nil }
+        return (comm, ticks)
+    }
+
+    /// The real uid from the `Uid:` line of status.
+    static func parseUID(_ text: String) -> UInt32? {
+        for line in text.split(separator: "\n") where line.hasPrefix("Uid:") {
+            return line.dropFirst(4).split(whereSeparator: { $0 == "\t" || $0 == " " }).first.flatMap { UInt32($0) }
+        }
+        return nil
+    }
+
+    /// NUL-separated arguments; a trailing NUL does not make an empty argument.
+    static func parseCommandLine(_ text: String) -> [String] {
+        var parts = text.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
+        if parts.last == "" { parts.removeLast() }
+        return parts
+    }
+
+    /// `net:[4026531840]` -> 4026531840.
+    static func parseNamespaceInode(_ link: String) -> UInt64? {
+        guard let open = link.firstIndex(of: "["), link.hasSuffix("]") else { return nil }
+        return UInt64(link[link.index(after: open)..<link.index(before: link.endIndex)])
+    }
+
+    /// The cgroup v2 path (`0::/path`) when it is not the root cgroup.
+    static func parseCgroup(_ text: String) -> String? {
+        for line in text.split(separator: "\n") where line.hasPrefix("0::") {
+            let path = String(line.dropFirst(3))
+            return path == "/" || path.isEmpty ? nil : path
+        }
+        return nil
+    }
+}
+
+/// User names by uid (getpwuid_r), cached.
+public enum UserNames {
+    private static let cache = Cache()
+
+    @Sendable public static func lookup(_ uid: UInt32) -> String? {
+        cache.name(uid)
+    }
+
+    private final class Cache: @unchecked Sendable {
+        // Guarded by `lock`: identity reads happen on the attribution worker, but the cache is process-wide.
+        private var names: [UInt32: String?] = [:]
+        private var lock = pthread_mutex_t()
+
+        init() { pthread_mutex_init(&lock, nil) }
+
+        func name(_ uid: UInt32) -> String? {
+            pthread_mutex_lock(&lock)
+            defer { pthread_mutex_unlock(&lock) }
+            if let cached = names[uid] { return cached }
+            var entry = passwd()
+            var result: UnsafeMutablePointer<passwd>?
+            var buffer = [CChar](repeating: 0, count: 4096)
+            let name: String? = getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0 && result != nil
+                ? String(cString: entry.pw_name) : nil
+            names[uid] = name
+            return name
+        }
+    }
+}

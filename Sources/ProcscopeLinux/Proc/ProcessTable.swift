@@ -1,0 +1,62 @@
+import ProcscopeCore
+
+/// What the attribution worker knows about processes: identities snapshotted at exec (so a client that exits
+/// before its socket is looked up still has a name), and the order in which processes appeared, newest first.
+/// Owned by the worker thread.
+final class ProcessTable {
+    let reader: ProcessIdentityReader
+    /// Identity snapshots by PID; dropped a while after the process's exit.
+    private var identities: [Int32: ProcessIdentity] = [:]
+    /// PIDs in the order the proc connector announced them (newest last), bounded.
+    private(set) var recent: [Int32] = []
+    private var exited: [(pid: Int32, at: Timestamp)] = []
+    private let recentLimit = 256
+
+    init(reader: ProcessIdentityReader) {
+        self.reader = reader
+    }
+
+    /// Applies a proc connector event: a new process goes to the front of the scan order and, at exec, its
+    /// identity is snapshotted; an exited one keeps its snapshot for a grace period.
+    func handle(_ event: ProcessEvent, now: Timestamp) {
+        switch event {
+        case .fork(_, let child):
+            noteNew(child)
+            identities.removeValue(forKey: child)
+        case .exec(let pid):
+            noteNew(pid)
+            identities[pid] = reader.identity(of: pid)
+        case .exit(let pid):
+            exited.append((pid, now))
+        }
+        // Snapshots of processes that exited more than 2 s ago can no longer help a pending lookup.
+        while let first = exited.first, now.microseconds(since: first.at) > 2_000_000 {
+            exited.removeFirst()
+            identities.removeValue(forKey: first.pid)
+        }
+    }
+
+    private func noteNew(_ pid: Int32) {
+        if let existing = recent.lastIndex(of: pid) { recent.remove(at: existing) }
+        recent.append(pid)
+        if recent.count > recentLimit { recent.removeFirst(recent.count - recentLimit) }
+    }
+
+    /// The identity of `pid` as it is now, else the snapshot taken at its exec (the process has exited).
+    /// `expectedStartTicks`, when known, guards against a reused PID.
+    func identity(of pid: Int32) -> ProcessIdentity? {
+        if let fresh = reader.identity(of: pid) {
+            identities[pid] = fresh
+            return fresh
+        }
+        return identities[pid]
+    }
+
+    /// Candidate PIDs to scan for a socket: the newest processes first, then all others by descending PID
+    /// (PIDs grow, so higher usually means newer).
+    func scanOrder(all: [Int32]) -> [Int32] {
+        let newest = recent.reversed()
+        let newestSet = Set(newest)
+        return Array(newest) + all.filter { !newestSet.contains($0) }.sorted(by: >)
+    }
+}
