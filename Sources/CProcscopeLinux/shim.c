@@ -1,4 +1,7 @@
+#define _GNU_SOURCE
 #include "CProcscopeLinux.h"
+#include <unistd.h>
+#include <sys/syscall.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -53,3 +56,9 @@ int ps_proc_connector_listen_request(void *buf, size_t buflen, int listen) {
 
 size_t ps_proc_event_offset(void) { return NLMSG_HDRLEN + sizeof(struct cn_msg); }
 size_t ps_proc_event_data_offset(void) { return offsetof(struct proc_event, event_data); }
+
+int ps_ppoll(struct pollfd *fds, unsigned long count, const struct timespec *timeout) {
+    return ppoll(fds, (nfds_t)count, timeout, NULL);
+}
+
+int ps_gettid(void) { return (int)syscall(SYS_gettid); }

@@ -1,1 +1,146 @@
-print("x")
+import Glibc
+
+// procscope-testpeer: clients and servers for procscope's integration tests, whose PIDs the tests know.
+// It prints one line `ready pid=P port=L` once its socket is set up, then does its job and exits:
+//   tcp-server ADDR PORT SECONDS        accept and read everything until SECONDS pass
+//   udp-server ADDR PORT SECONDS        receive datagrams until SECONDS pass
+//   tcp-client ADDR PORT BYTES LINGER_MS [WAIT_MS]   connect, (wait WAIT_MS), send, close, linger, exit
+//   udp-client ADDR PORT BYTES LINGER_MS [BIND_PORT] send one datagram (from BIND_PORT), linger, exit
+// LINGER_MS 0 means exit right after sending: the hardest case for attribution.
+
+func complain(_ text: String) {
+    _ = text.withCString { write(2, $0, strlen($0)) }
+}
+
+func fail(_ message: String) -> Never {
+    complain("procscope-testpeer: \(message): \(String(cString: strerror(errno)))\n")
+    exit(2)
+}
+
+/// A numeric IPv4/IPv6 address and port as a sockaddr_storage.
+func socketAddress(_ host: String, _ port: UInt16) -> (sockaddr_storage, socklen_t, Int32) {
+    var storage = sockaddr_storage()
+    if host.contains(":") {
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_port = port.bigEndian
+        guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else { fail("bad address \(host)") }
+        withUnsafeBytes(of: address) { bytes in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: bytes) } }
+        return (storage, socklen_t(MemoryLayout<sockaddr_in6>.size), AF_INET6)
+    }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = port.bigEndian
+    guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { fail("bad address \(host)") }
+    withUnsafeBytes(of: address) { bytes in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: bytes) } }
+    return (storage, socklen_t(MemoryLayout<sockaddr_in>.size), AF_INET)
+}
+
+func withSockaddr<T>(_ storage: inout sockaddr_storage, _ body: (UnsafePointer<sockaddr>) -> T) -> T {
+    withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1, body) }
+}
+
+func localPort(_ fd: Int32) -> UInt16 {
+    var storage = sockaddr_storage()
+    var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    withUnsafeMutablePointer(to: &storage) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
+    }
+    return withUnsafeBytes(of: storage) { UInt16(bigEndian: $0.loadUnaligned(fromByteOffset: 2, as: UInt16.self)) }
+}
+
+func ready(_ fd: Int32) {
+    let line = "ready pid=\(getpid()) port=\(localPort(fd))\n"
+    _ = line.withCString { write(1, $0, strlen($0)) }
+}
+
+func milliseconds(_ value: Int) {
+    if value > 0 { usleep(useconds_t(value * 1000)) }
+}
+
+func now() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+func server(udp: Bool, host: String, port: UInt16, seconds: Double) -> Never {
+    var (address, length, family) = socketAddress(host, port)
+    let fd = socket(family, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { fail("socket") }
+    var one: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+    guard withSockaddr(&address, { bind(fd, $0, length) }) == 0 else { fail("bind") }
+    if !udp { guard listen(fd, 512) == 0 else { fail("listen") } }
+    ready(fd)
+    let deadline = now() + seconds
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    var clients: [Int32] = []
+    while now() < deadline {
+        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)] + clients.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        guard poll(&fds, nfds_t(fds.count), 50) > 0 else { continue }
+        if fds[0].revents != 0 {
+            if udp {
+                _ = recv(fd, &buffer, buffer.count, 0)
+            } else {
+                let client = accept(fd, nil, nil)
+                if client >= 0 { clients.append(client) }
+            }
+        }
+        for entry in fds.dropFirst() where entry.revents != 0 {
+            if recv(entry.fd, &buffer, buffer.count, 0) <= 0 {
+                close(entry.fd)
+                clients.removeAll { $0 == entry.fd }
+            }
+        }
+    }
+    exit(0)
+}
+
+func client(udp: Bool, host: String, port: UInt16, bytes: Int, lingerMs: Int, extra: Int) -> Never {
+    var (address, length, family) = socketAddress(host, port)
+    let fd = socket(family, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { fail("socket") }
+    let payload = [UInt8](repeating: 0x61, count: bytes)
+    if udp {
+        if extra > 0 {
+            var one: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            var (local, localLength, _) = socketAddress(family == AF_INET6 ? "::" : "0.0.0.0", UInt16(extra))
+            guard withSockaddr(&local, { bind(fd, $0, localLength) }) == 0 else { fail("bind") }
+        }
+        guard withSockaddr(&address, { sendto(fd, payload, payload.count, 0, $0, length) }) == payload.count else { fail("sendto") }
+        ready(fd)
+    } else {
+        guard withSockaddr(&address, { connect(fd, $0, length) }) == 0 else { fail("connect") }
+        ready(fd)
+        milliseconds(extra)
+        var sent = 0
+        while sent < payload.count {
+            let count = payload[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { fail("send") }
+            sent += count
+        }
+    }
+    milliseconds(lingerMs)
+    close(fd)
+    exit(0)
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 5, let port = UInt16(arguments[3]) else {
+    complain("usage: procscope-testpeer tcp-server|udp-server|tcp-client|udp-client ADDR PORT ...\n")
+    exit(2)
+}
+switch arguments[1] {
+case "tcp-server", "udp-server":
+    server(udp: arguments[1] == "udp-server", host: arguments[2], port: port, seconds: Double(arguments[4]) ?? 5)
+case "tcp-client", "udp-client":
+    let bytes = Int(arguments[4]) ?? 100
+    let linger = arguments.count > 5 ? Int(arguments[5]) ?? 0 : 0
+    let extra = arguments.count > 6 ? Int(arguments[6]) ?? 0 : 0
+    client(udp: arguments[1] == "udp-client", host: arguments[2], port: port, bytes: bytes, lingerMs: linger, extra: extra)
+default:
+    complain("procscope-testpeer: unknown mode \(arguments[1])\n")
+    exit(2)
+}

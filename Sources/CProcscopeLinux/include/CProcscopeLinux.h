@@ -12,6 +12,9 @@
 #include <linux/inet_diag.h>
 #include <linux/connector.h>
 #include <linux/cn_proc.h>
+#include <poll.h>
+#include <time.h>
+#include <sys/types.h>
 
 /// Size of `struct inet_diag_msg` (linux/inet_diag.h); the Swift parser reads this layout byte by byte.
 #define PS_INET_DIAG_MSG_SIZE 72
@@ -34,5 +37,11 @@ int ps_proc_connector_listen_request(void *buf, size_t buflen, int listen);
 size_t ps_proc_event_offset(void);
 /// Offset of the event_data union inside `struct proc_event`.
 size_t ps_proc_event_data_offset(void);
+
+/// ppoll(2) without a signal mask: poll with a nanosecond timeout (glibc declares it only for _GNU_SOURCE).
+int ps_ppoll(struct pollfd *fds, unsigned long count, const struct timespec *timeout);
+
+/// The calling thread's kernel id (gettid(2)), for per-thread scheduling calls.
+int ps_gettid(void);
 
 #endif

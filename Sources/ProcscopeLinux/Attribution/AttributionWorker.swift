@@ -80,16 +80,17 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
     }
 
     private func run() {
+        RealtimePriority.raiseCurrentThread()
         var fds = [pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)]
         if let connector { fds.append(pollfd(fd: connector.descriptor, events: Int16(POLLIN), revents: 0)) }
         while !stopping.load(ordering: .relaxed) {
-            let timeout: Int32
+            // ppoll, not poll: retries are due within tens of microseconds, below poll's millisecond grain.
+            var timeout = timespec(tv_sec: 1, tv_nsec: 0)
             if let due = retries.map(\.due).min() {
-                timeout = Int32(clamping: max(0, (due.microseconds(since: wallClockNow()) + 999) / 1000))
-            } else {
-                timeout = 1000
+                let micros = max(0, due.microseconds(since: wallClockNow()))
+                timeout = timespec(tv_sec: Int(micros / 1_000_000), tv_nsec: Int(micros % 1_000_000) * 1000)
             }
-            _ = poll(&fds, nfds_t(fds.count), timeout)
+            _ = ps_ppoll(&fds, UInt(fds.count), &timeout)
             var counter: eventfd_t = 0
             eventfd_read(wakeDescriptor, &counter)
             let now = wallClockNow()
@@ -112,6 +113,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
                 outstanding.subtract(answers.count, ordering: .relaxed)
                 eventfd_write(resultsDescriptor, 1)
             }
+            resolver.processes.takeSnapshots()
         }
     }
 
@@ -121,8 +123,9 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             answers.append(AttributionResult(conversation: request.conversation, key: request.key,
                                              attribution: attribution, resolvedAt: wallClockNow()))
         case .retryLater:
-            // 100 us, 200 us, ... up to 1 ms apart: an accept() normally follows the handshake within that.
-            let delay = Int64(min(1000, 100 * (attempt + 1)))
+            // 50 us, 100 us, 200 us ... then every 1 ms: accept() normally follows the handshake within that,
+            // and a server that accepts, answers and closes at once leaves only a short window.
+            let delay = Int64(min(1000, 50 << min(attempt, 5)))
             retries.append((request, attempt + 1, Timestamp(microseconds: wallClockNow().microseconds + delay)))
         }
     }

@@ -17,10 +17,12 @@ final class OwnershipResolver {
     let processes: ProcessTable
     /// Where each socket inode was last seen: verified with one readlink before it is trusted.
     private var inodeOwners: [UInt32: (pid: Int32, fd: Int32)] = [:]
+    /// Processes that recently owned a newly seen socket: scanned before the rest.
+    private var recentOwners: [Int32] = []
     /// fds that could not be read during scans (EACCES), for the report.
     private(set) var deniedFDs = 0
     /// Attempts before a handshake still in flight falls back to the listening socket's owner.
-    let maxAttempts = 40
+    let maxAttempts = 50
 
     init(diag: SockDiagClient, proc: ProcFileSystem, processes: ProcessTable) {
         self.diag = diag
@@ -45,13 +47,21 @@ final class OwnershipResolver {
             if socket.state == .timeWait {
                 return .answer(.unknown(.timeWait, detail: "connection in TIME_WAIT: the kernel holds it, no process does"))
             }
+            // Inode 0 in a state a socket only reaches before close() means it was never accept()ed yet:
+            // its inode appears with the accept, so ask again. (A closed socket is in FIN_WAIT/LAST_ACK/CLOSING.)
             let handshakeInFlight = socket.state == .newSynReceived || socket.state == .synReceived
-                || (socket.inode == 0 && socket.state == .established)
+                || (socket.inode == 0 && (socket.state == .established || socket.state == .closeWait))
             if socket.state == .listen || handshakeInFlight {
                 if attempt < maxAttempts { return .retryLater }
                 // Never accepted in time: the listener's owner is the process the connection is queued for.
                 guard let listener = try? listener(for: key) else {
                     return .answer(.unknown(.socketClosedBeforeLookup, detail: "handshake never completed and no listener on \(key.local)"))
+                }
+                // Credit the listener's owner only when exactly one process holds it: with a shared listener
+                // (pre-fork servers) any one of them may have accepted, and a guess is not an attribution.
+                let holders = self.holders(of: listener.inode)
+                guard holders.count == 1 else {
+                    return .answer(.unknown(.socketClosedBeforeLookup, detail: "connection to \(key.local) ended before it was accepted; its listener is shared by \(holders.count) processes"))
                 }
                 socket = listener
                 method = .listeningSocket
@@ -69,7 +79,17 @@ final class OwnershipResolver {
                                     detail: "socket closed by its owner; the kernel is finishing it in state \(socket.state)"))
         }
         let evidence = SocketEvidence(inode: socket.inode, cookie: socket.cookie, uid: socket.uid)
-        switch owner(ofInode: socket.inode, uid: socket.uid) {
+        var hint: Int32?
+        if key.proto == .tcp && !request.firstFrameOutgoing && method == .exactSocket,
+           let listener = try? listener(for: key) {
+            hint = inodeOwners[listener.inode]?.pid
+        }
+        let stillOwned = { [diag] () -> Bool in
+            // Re-asked before a full scan: a socket its owner closed meanwhile has inode 0 or is gone.
+            (try? diag.lookup(proto: key.proto, local: key.local, remote: key.remote))?.inode == socket.inode
+        }
+        switch owner(ofInode: socket.inode, uid: socket.uid, outgoing: request.firstFrameOutgoing, hint: hint,
+                     stillOwned: stillOwned) {
         case .found(let pid, let cached):
             guard let identity = processes.identity(of: pid) else {
                 return .answer(.unknown(.ownerExited, detail: "pid \(pid) held socket inode \(socket.inode) but exited before its identity could be read"))
@@ -77,6 +97,8 @@ final class OwnershipResolver {
             return .answer(.process(identity, cached ? .cachedSocket : method, evidence))
         case .notFound:
             return .answer(.unknown(.ownerExited, detail: "socket inode \(socket.inode) (uid \(socket.uid)) is still open but no process holds it: its owner exited"))
+        case .closedDuringSearch:
+            return .answer(.unknown(.socketClosedBeforeLookup, detail: "socket inode \(socket.inode) (uid \(socket.uid)) was closed while procscope searched for its owner"))
         }
     }
 
@@ -104,26 +126,46 @@ final class OwnershipResolver {
     enum Search {
         case found(pid: Int32, cached: Bool)
         case notFound
+        case closedDuringSearch
     }
 
     /// The process holding `inode`: a verified cache hit; else a scan of processes owned by `uid`, newest
     /// first; else of every other process (a socket created before setuid() keeps its old uid).
-    func owner(ofInode inode: UInt32, uid: UInt32) -> Search {
+    func owner(ofInode inode: UInt32, uid: UInt32, outgoing: Bool = true, hint: Int32? = nil,
+               stillOwned: () -> Bool = { true }) -> Search {
         if let cached = inodeOwners[inode] {
             if proc.holds(pid: cached.pid, fd: cached.fd, inode: inode) { return .found(pid: cached.pid, cached: true) }
             inodeOwners.removeValue(forKey: inode)
         }
+        // Cheap candidates first. A flow that starts outgoing is most likely a new client: the newest
+        // processes (from the proc connector). One that starts incoming is a server's new connection: a new
+        // inode in an old process, the listener's owner. Then processes that recently owned new sockets.
+        let newest = processes.recent.reversed().filter { proc.ownerUID(of: $0) == uid }
+        let hinted = [hint].compactMap { $0 } + recentOwners.reversed()
+        var tried = Set<Int32>()
+        for pid in (outgoing ? newest + hinted : hinted + newest) where tried.insert(pid).inserted {
+            if scan(pid, for: inode) { return found(pid) }
+        }
+        guard stillOwned() else { return .closedDuringSearch }
         let order = processes.scanOrder(all: proc.processIDs())
         var others: [Int32] = []
-        for pid in order {
+        for pid in order where !tried.contains(pid) {
             guard proc.ownerUID(of: pid) == uid else {
                 others.append(pid)
                 continue
             }
-            if scan(pid, for: inode) { return .found(pid: pid, cached: false) }
+            if scan(pid, for: inode) { return found(pid) }
         }
-        for pid in others where scan(pid, for: inode) { return .found(pid: pid, cached: false) }
+        for pid in others where scan(pid, for: inode) { return found(pid) }
         return .notFound
+    }
+
+    /// Notes `pid` as a recent owner of a new socket (bounded, most recent last).
+    private func found(_ pid: Int32) -> Search {
+        recentOwners.removeAll { $0 == pid }
+        recentOwners.append(pid)
+        if recentOwners.count > 8 { recentOwners.removeFirst() }
+        return .found(pid: pid, cached: false)
     }
 
     /// Records every socket of `pid` in the cache; true when one of them is `inode`.
@@ -136,9 +178,16 @@ final class OwnershipResolver {
         return found
     }
 
+    /// Every process that holds `inode` (a full scan: only for the rare listener fallback).
+    func holders(of inode: UInt32) -> [Int32] {
+        proc.processIDs().filter { scan($0, for: inode) }
+    }
+
     /// Fills the inode cache from every process (start-up warm-up, so pre-existing flows resolve at once).
     func warmUp() {
         for pid in proc.processIDs() { _ = scan(pid, for: 0) }
+        // The first user-name lookup loads the NSS modules (~1 ms): pay it now, not on a short-lived flow.
+        _ = processes.reader.identity(of: getpid())
     }
 
     /// Forgets a closed socket's inode.

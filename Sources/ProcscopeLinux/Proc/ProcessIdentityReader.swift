@@ -26,10 +26,14 @@ public struct ProcessIdentityReader: Sendable {
         let executable = proc.readLink("\(base)/exe").map { $0.hasSuffix(" (deleted)") ? String($0.dropLast(10)) : $0 }
         let namespace = proc.readLink("\(base)/ns/net").flatMap(Self.parseNamespaceInode) ?? 0
         let container = proc.readText("\(base)/cgroup").flatMap(Self.parseCgroup)
-        let started = bootTime * 1_000_000 + parsed.startTicks * 1_000_000 / clockTicksPerSecond
-        return ProcessIdentity(pid: pid, startTime: Timestamp(microseconds: started), name: parsed.comm,
+        return ProcessIdentity(pid: pid, startTime: startTime(ticks: parsed.startTicks), name: parsed.comm,
                                executable: executable, commandLine: commandLine, uid: uid, userName: userNames(uid),
                                networkNamespace: namespace, container: container)
+    }
+
+    /// Wall-clock start time from stat's clock ticks since boot.
+    public func startTime(ticks: Int64) -> Timestamp {
+        Timestamp(microseconds: bootTime * 1_000_000 + ticks * 1_000_000 / clockTicksPerSecond)
     }
 
     /// The start time of `pid` in clock ticks since boot (field 22 of stat), to tell a reused PID apart.

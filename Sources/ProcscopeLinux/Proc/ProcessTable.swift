@@ -11,6 +11,8 @@ final class ProcessTable {
     private(set) var recent: [Int32] = []
     private var exited: [(pid: Int32, at: Timestamp)] = []
     private let recentLimit = 256
+    /// Processes that exec'd and whose identity is not snapshotted yet: done after waiting lookups.
+    private var snapshotQueue: [Int32] = []
 
     init(reader: ProcessIdentityReader) {
         self.reader = reader
@@ -25,7 +27,7 @@ final class ProcessTable {
             identities.removeValue(forKey: child)
         case .exec(let pid):
             noteNew(pid)
-            identities[pid] = reader.identity(of: pid)
+            snapshotQueue.append(pid)
         case .exit(let pid):
             exited.append((pid, now))
         }
@@ -36,20 +38,29 @@ final class ProcessTable {
         }
     }
 
+    /// Snapshots the identities of processes that exec'd since the last call (~100 us each: the worker
+    /// does this after answering waiting lookups, never before).
+    func takeSnapshots() {
+        for pid in snapshotQueue {
+            if let identity = reader.identity(of: pid) { identities[pid] = identity }
+        }
+        snapshotQueue.removeAll(keepingCapacity: true)
+    }
+
     private func noteNew(_ pid: Int32) {
         if let existing = recent.lastIndex(of: pid) { recent.remove(at: existing) }
         recent.append(pid)
         if recent.count > recentLimit { recent.removeFirst(recent.count - recentLimit) }
     }
 
-    /// The identity of `pid` as it is now, else the snapshot taken at its exec (the process has exited).
-    /// `expectedStartTicks`, when known, guards against a reused PID.
+    /// The identity of `pid`: the snapshot when one stat read shows the same process (same start time) is
+    /// still there, a fresh read otherwise, and the snapshot taken at exec when the process has exited.
     func identity(of pid: Int32) -> ProcessIdentity? {
-        if let fresh = reader.identity(of: pid) {
-            identities[pid] = fresh
-            return fresh
-        }
-        return identities[pid]
+        guard let ticks = reader.startTicks(of: pid) else { return identities[pid] }
+        if let known = identities[pid], known.startTime == reader.startTime(ticks: ticks) { return known }
+        let fresh = reader.identity(of: pid)
+        identities[pid] = fresh
+        return fresh
     }
 
     /// Candidate PIDs to scan for a socket: the newest processes first, then all others by descending PID

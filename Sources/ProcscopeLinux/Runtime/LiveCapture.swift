@@ -1,0 +1,135 @@
+import Glibc
+import ProcscopeCore
+
+/// A live capture, wired: libpcap source, session, attribution worker, socket-close events and signals.
+/// One poll loop on the calling thread owns the hot path; lookups run on the worker thread.
+public final class LiveCapture {
+    public let source: PcapCaptureSource
+    public let session: CaptureSession
+    public let filter: String?
+    private let worker: AttributionWorker
+    private let closeEvents: SockDiagClient?
+    private let signals: SignalWatcher
+    public private(set) var started = Timestamp.zero
+    public private(set) var ended = Timestamp.zero
+    /// Non-fatal problems met while setting up (e.g. no proc connector), to tell the user once.
+    public private(set) var warnings: [String] = []
+
+    /// Opens everything; throws an actionable error when the interface, filter or privileges are wrong.
+    public init(interface: String, filter: String?, snapLength: Int, bufferBytes: Int, signals: SignalWatcher) throws {
+        self.signals = signals
+        self.filter = filter
+        source = try PcapCaptureSource.live(interface: interface, filter: filter, snapLength: snapLength,
+                                            bufferBytes: bufferBytes)
+        let diag: SockDiagClient
+        do {
+            diag = try SockDiagClient()
+        } catch {
+            throw CaptureError.setupFailed(interface: interface, message: "cannot open sock_diag: \(error)")
+        }
+        var warnings: [String] = []
+        do {
+            closeEvents = try SockDiagClient(groups: SockDiagClient.destroyGroups)
+        } catch {
+            closeEvents = nil
+            warnings.append("no socket-close events (\(error)); a port reused within the capture may be attributed late")
+        }
+        let connector: ProcConnector?
+        do {
+            connector = try ProcConnector()
+        } catch {
+            connector = nil
+            warnings.append("no process events (\(error)); short-lived processes are found by scanning only")
+        }
+        worker = try AttributionWorker(diag: diag, connector: connector)
+        let configuration = SessionConfiguration(localAddresses: try LocalAddresses.current(),
+                                                 deduplicateAcrossInterfaces: interface == "any")
+        session = CaptureSession(linkType: source.linkType, configuration: configuration, attributor: worker)
+        self.warnings = warnings
+    }
+
+    /// Captures until `stop` is met or a signal arrives, then collects the last answers. A read error is
+    /// rethrown only after the session holds everything captured before it.
+    public func run(until stop: StopCondition) throws -> StopReason {
+        worker.start()
+        defer { worker.stop() }
+        // Real-time too: on a busy machine an ordinary thread is woken too late to catch a client that exits
+        // right after sending (measured: 68% attributed at normal priority, 94% at SCHED_FIFO 1).
+        RealtimePriority.raiseCurrentThread()
+        started = wallClockNow()
+        var fds = [pollfd(fd: source.selectableDescriptor ?? -1, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: worker.resultsDescriptor, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0)]
+        if let closeEvents { fds.append(pollfd(fd: closeEvents.descriptor, events: Int16(POLLIN), revents: 0)) }
+        let session = self.session
+        var lastHousekeeping = started
+        var reason: StopReason?
+        while reason == nil {
+            // Close events first: a frame of a new socket on a reused tuple must not join the old conversation.
+            drainCloseEvents()
+            for result in worker.takeResults() { session.apply(result) }
+            var budget = 64 // batches per turn, so signals and answers are still seen under full load
+            while budget > 0 {
+                budget -= 1
+                var limit = 4096
+                if let packetLimit = stop.packetLimit {
+                    let remaining = packetLimit &- session.counters.packets
+                    if session.counters.packets >= packetLimit { reason = .packetLimit; break }
+                    limit = Int(min(UInt64(limit), remaining))
+                }
+                let delivered = try source.dispatch(limit: limit) { bytes, length, time in
+                    session.ingest(bytes, wireLength: length, at: time)
+                } ?? 0
+                if delivered == 0 { break }
+            }
+            if let packetLimit = stop.packetLimit, session.counters.packets >= packetLimit { reason = .packetLimit }
+            let now = wallClockNow()
+            if let duration = stop.durationMicros, now.microseconds(since: started) >= duration { reason = .duration }
+            if signals.check() { reason = .signal(signals.received ?? SIGINT) }
+            if now.microseconds(since: lastHousekeeping) > 100_000 {
+                session.expire(now: now)
+                lastHousekeeping = now
+            }
+            if reason != nil { break }
+            var timeout: Int32 = 100
+            if let duration = stop.durationMicros {
+                timeout = Int32(clamping: max(0, min(100, (duration - now.microseconds(since: started)) / 1000 + 1)))
+            }
+            _ = poll(&fds, nfds_t(fds.count), timeout)
+        }
+        ended = wallClockNow()
+        finish()
+        return reason ?? .packetLimit
+    }
+
+    /// Lets the worker answer what is outstanding (a short grace period), then gives up the rest.
+    private func finish() {
+        let deadline = wallClockNow().microseconds + 1_000_000
+        while worker.outstandingCount > 0 && wallClockNow().microseconds < deadline {
+            var fd = pollfd(fd: worker.resultsDescriptor, events: Int16(POLLIN), revents: 0)
+            _ = poll(&fd, 1, 20)
+            drainCloseEvents()
+            for result in worker.takeResults() { session.apply(result) }
+        }
+        drainCloseEvents()
+        for result in worker.takeResults() { session.apply(result) }
+        session.finish()
+    }
+
+    private func drainCloseEvents() {
+        guard let closeEvents, let events = try? closeEvents.pendingDestroyEvents(), !events.isEmpty else { return }
+        let now = wallClockNow()
+        for (socket, proto) in events {
+            let key = FlowKey(proto: proto, local: socket.local, remote: socket.remote, hasPorts: true)
+            session.socketClosed(SocketClosed(key: key, cookie: socket.cookie, closedAt: now))
+        }
+    }
+
+    /// The report of what was captured so far.
+    public func report() -> CaptureReport {
+        let drops = source.drops()
+        return session.report(CaptureReport.CaptureInfo(
+            interfaces: [source.name], filter: filter, started: started, ended: ended == .zero ? wallClockNow() : ended,
+            droppedByKernel: drops.kernel, droppedByInterface: drops.interface))
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import ProcscopeCore
+import ProcscopeLinux
+
+/// `procscope capture`: non-interactive capture that prints a per-process summary at the end and writes
+/// the JSON export; on -c, --duration, SIGINT or SIGTERM it writes everything it has, completely.
+struct CaptureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capture",
+        abstract: "Capture, attribute frames to processes, and print a per-process summary.",
+        discussion: """
+        Examples:
+          procscope capture --duration 10                 all interfaces for 10 seconds
+          procscope capture -i lo --json out.json tcp     loopback TCP; JSON to out.json
+          procscope capture -r trace.pcapng --json -      summarise a capture file as JSON on stdout
+        """
+    )
+
+    @OptionGroup var source: CaptureSourceOptions
+
+    @Option(name: .long, help: ArgumentHelp("Write the JSON export (schema procscope/1) to this file, or '-' for stdout.", valueName: "file"))
+    var json: OutputTarget?
+
+    @Flag(name: .long, help: "Do not print the summary table.")
+    var quiet = false
+
+    func run() throws {
+        let signals = try SignalWatcher()
+        let stop = StopCondition(packetLimit: source.count, durationSeconds: source.duration)
+        let report: CaptureReport
+        var failure: Error?
+        if let path = source.readFile {
+            let capture = try FileCapture(path: path, filter: source.filter)
+            StandardError.line("reading from file \(path), link-type \(capture.source.linkTypeName), snapshot length \(capture.source.snapLength)")
+            do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
+            report = capture.report()
+        } else {
+            let interface = source.interface ?? "any"
+            let capture = try LiveCapture(interface: interface, filter: source.filter, snapLength: source.snapLength,
+                                          bufferBytes: source.bufferKiB * 1024, signals: signals)
+            for warning in capture.warnings { StandardError.line("procscope: warning: \(warning)") }
+            StandardError.line("listening on \(interface), link-type \(capture.source.linkTypeName), snapshot length \(capture.source.snapLength) bytes")
+            do { _ = try capture.run(until: stop) } catch { failure = error }
+            report = capture.report()
+            StandardError.line("\(report.capture.packets) packets captured\n\(capture.source.receivedByFilter()) packets received by filter\n\(report.capture.droppedByKernel) packets dropped by kernel")
+        }
+        try write(report)
+        if let failure {
+            throw CaptureFailure(underlying: failure)
+        }
+    }
+
+    private func write(_ report: CaptureReport) throws {
+        if let json {
+            try json.write(report.json.serialized(pretty: !json.isStandardOutput) + "\n")
+        }
+        if !quiet {
+            let summary = SummaryTable(report).text
+            if json?.isStandardOutput == true { StandardError.line(summary) } else { print(summary, terminator: "") }
+        }
+    }
+}
+
+/// A capture that ended in an error after its results were written.
+struct CaptureFailure: Error, CustomStringConvertible {
+    let underlying: Error
+    var description: String { "\(underlying) (everything captured before the error was written)" }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+/// Real captures in namespaces the tests create, with clients and servers whose PIDs the tests know.
+/// Every test checks the hard rule: 0 bytes credited to a wrong process.
+extension IntegrationTests {
+@Suite struct LiveAttributionTests {
+    @Test("TCP and UDP over loopback, IPv4 and IPv6: every byte of each client and server goes to its PID",
+          arguments: [("tcp", "127.0.0.1"), ("tcp", "::1"), ("udp", "127.0.0.1"), ("udp", "::1")])
+    func loopbackClientsAndServerAreAttributedToTheirPIDs(proto: String, address: String) throws {
+        let namespace = try TestNamespace("lo")
+        defer { namespace.tearDown() }
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", proto, "port", "5301"])
+        let server = try Peer.start(in: namespace, ["\(proto)-server", address, "5301", "3"])
+        var clients: [Peer] = []
+        for _ in 0..<5 {
+            let client = try Peer.start(in: namespace, ["\(proto)-client", address, "5301", "3000", "20"])
+            client.wait()
+            clients.append(client)
+        }
+        let report = try capture.stop()
+        server.stop()
+
+        let owners = [(server.pid, proto, server.port)] + clients.map { ($0.pid, proto, $0.port) }
+        #expect(report.wronglyCreditedBytes(owners: owners) == 0)
+        for client in clients {
+            #expect(report.bytes(pid: client.pid, proto: proto, port: client.port) > 3000,
+                    "client \(client.pid) port \(client.port) not credited")
+        }
+        #expect(report.bytes(pid: server.pid, proto: proto, port: server.port) > 5 * 3000)
+        let exe = report.processes.first { $0.pid == server.pid }?.exe ?? ""
+        #expect(exe.hasSuffix("/procscope-testpeer"))
+        #expect(report.unknown.filter { $0.localPort == 5301 || clients.map { Int($0.port) }.contains($0.localPort ?? -1) }
+            .allSatisfy { $0.reason != "lookup-failed" })
+    }
+
+    @Test("Across a veth pair: this namespace's server and client are attributed, the far end is not credited here",
+          arguments: ["198.18.0", "fdbe:ac:"])
+    func vethTrafficIsAttributedToLocalProcessesOnly(prefix: String) throws {
+        let here = try TestNamespace("va"), there = try TestNamespace("vb")
+        defer { here.tearDown(); there.tearDown() }
+        try here.connect(to: there)
+        let (local, remote) = prefix.contains(":") ? ("fdbe:ac::1", "fdbe:ac::2") : ("198.18.0.1", "198.18.0.2")
+        let capture = try ProcscopeRun(in: here, arguments: ["-i", here.vethName!, "tcp"])
+        let localServer = try Peer.start(in: here, ["tcp-server", local, "5302", "3"])
+        let remoteServer = try Peer.start(in: there, ["tcp-server", remote, "5303", "3"])
+        let remoteClient = try Peer.start(in: there, ["tcp-client", local, "5302", "20000", "20"])
+        let localClient = try Peer.start(in: here, ["tcp-client", remote, "5303", "20000", "20"])
+        remoteClient.wait()
+        localClient.wait()
+        let report = try capture.stop()
+        localServer.stop()
+        remoteServer.stop()
+
+        let owners = [(localServer.pid, "tcp", localServer.port), (localClient.pid, "tcp", localClient.port)]
+        #expect(report.wronglyCreditedBytes(owners: owners) == 0)
+        #expect(report.bytes(pid: localServer.pid, proto: "tcp", port: 5302) > 20000)
+        #expect(report.bytes(pid: localClient.pid, proto: "tcp", port: localClient.port) > 20000)
+        let farPIDs = [remoteServer.pid, remoteClient.pid]
+        #expect(!report.processes.contains { farPIDs.contains($0.pid) }, "a process of the other namespace was credited")
+    }
+
+    @Test("A connection established before the capture starts is attributed")
+    func connectionOpenedBeforeCaptureIsAttributed() throws {
+        let namespace = try TestNamespace("pre")
+        defer { namespace.tearDown() }
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5304", "4"])
+        // Connects now, sends 1.5 s later: by then procscope is listening.
+        let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5304", "4000", "20", "1500"])
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "tcp", "port", "5304"])
+        client.wait()
+        let report = try capture.stop()
+        server.stop()
+        let owners = [(server.pid, "tcp", server.port), (client.pid, "tcp", client.port)]
+        #expect(report.wronglyCreditedBytes(owners: owners) == 0)
+        #expect(report.bytes(pid: client.pid, proto: "tcp", port: client.port) > 4000)
+        #expect(report.bytes(pid: server.pid, proto: "tcp", port: 5304) > 4000)
+    }
+
+    @Test("A UDP port reused by a second process right after the first exits: each datagram to its own sender")
+    func reusedUDPPortIsNeverCreditedToTheOtherProcess() throws {
+        let namespace = try TestNamespace("reuse")
+        defer { namespace.tearDown() }
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "udp"])
+        let server = try Peer.start(in: namespace, ["udp-server", "127.0.0.1", "5305", "4"])
+        var senders: [Peer] = []
+        for _ in 0..<6 {
+            // Same source port 5306 each time; each sender lingers 20 ms so it can be found, then exits.
+            let sender = try Peer.start(in: namespace, ["udp-client", "127.0.0.1", "5305", "700", "20", "5306"])
+            sender.wait()
+            senders.append(sender)
+        }
+        let report = try capture.stop()
+        server.stop()
+        for sender in senders {
+            let credited = report.processes.filter { $0.pid == sender.pid }.flatMap(\.conversations)
+            let packets = credited.reduce(0) { $0 + $1.txPackets }
+            #expect(packets == 1, "sender \(sender.pid) credited with \(packets) datagrams, sent 1")
+        }
+        let attributed = senders.filter { s in report.processes.contains { $0.pid == s.pid } }.count
+        #expect(attributed == senders.count, "only \(attributed) of \(senders.count) senders attributed")
+        #expect(report.bytes(pid: server.pid, proto: "udp", port: 5305) == 6 * (700 + 28))
+    }
+}
+}

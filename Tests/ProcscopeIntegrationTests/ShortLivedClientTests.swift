@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// Clients that connect, send and exit: the race nethogs and bandwhich lose. Reports the attributed
+/// fraction and first-packet-to-owner latency; 0 bytes to a wrong process in every case.
+extension IntegrationTests {
+@Suite struct ShortLivedClientTests {
+    struct Outcome {
+        let attributed: Int
+        let total: Int
+        let medianLatencyMicros: Int
+    }
+
+    func run(clients count: Int, lingerMilliseconds: Int, label: String) throws -> Outcome {
+        let namespace = try TestNamespace(label)
+        defer { namespace.tearDown() }
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "tcp", "port", "5310"])
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5310", "30"])
+        var clients: [Peer] = []
+        for _ in 0..<count {
+            let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5310", "1000", String(lingerMilliseconds)])
+            client.wait()
+            clients.append(client)
+            usleep(5_000)
+        }
+        let report = try capture.stop()
+        server.stop()
+        let owners = [(server.pid, "tcp", server.port)] + clients.map { ($0.pid, "tcp", $0.port) }
+        #expect(report.wronglyCreditedBytes(owners: owners) == 0)
+        let attributed = clients.filter { report.bytes(pid: $0.pid, proto: "tcp", port: $0.port) > 1000 }.count
+        let latencies = report.processes.filter { p in clients.contains { $0.pid == p.pid } }
+            .flatMap(\.conversations).compactMap(\.latencyMicros).sorted()
+        let median = latencies.isEmpty ? -1 : latencies[latencies.count / 2]
+        print("short-lived TCP clients (linger \(lingerMilliseconds) ms): \(attributed)/\(count) attributed, median first-packet-to-owner \(median) us")
+        return Outcome(attributed: attributed, total: count, medianLatencyMicros: median)
+    }
+
+    @Test("50 clients living 5 ms or more after sending: every one attributed")
+    func clientsLivingFiveMillisecondsAreAllAttributed() throws {
+        let outcome = try run(clients: 50, lingerMilliseconds: 5, label: "live5")
+        #expect(outcome.attributed == outcome.total)
+    }
+
+    @Test("50 clients that exit right after sending: at least 90% attributed, the rest unknown, never wrong")
+    func clientsExitingAtOnceAreMostlyAttributed() throws {
+        let outcome = try run(clients: 50, lingerMilliseconds: 0, label: "exit0")
+        #expect(outcome.attributed * 100 >= outcome.total * 90,
+                "\(outcome.attributed)/\(outcome.total) attributed")
+    }
+}
+}

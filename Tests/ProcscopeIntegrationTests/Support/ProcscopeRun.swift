@@ -1,0 +1,105 @@
+import Foundation
+
+/// `procscope capture` running in a test namespace, stopped with SIGINT, its JSON parsed.
+final class ProcscopeRun {
+    let process = Process()
+    let jsonPath: String
+    private let stderrPipe = Pipe()
+
+    init(in namespace: TestNamespace, arguments: [String]) throws {
+        jsonPath = NSTemporaryDirectory() + "procscope-test-\(UUID().uuidString).json"
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        process.arguments = ["netns", "exec", namespace.name, Shell.binaryDirectory + "/procscope", "capture",
+                             "--json", jsonPath, "--quiet"] + arguments
+        process.standardError = stderrPipe
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Capturing starts once it says so, like tcpdump.
+        var text = ""
+        let handle = stderrPipe.fileHandleForReading
+        while !text.contains("listening on") {
+            let data = handle.readData(ofLength: 1)
+            if data.isEmpty { throw Shell.Failure(command: process.arguments ?? [], status: -1, output: text) }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        while !text.hasSuffix("\n") { text += String(decoding: handle.readData(ofLength: 1), as: UTF8.self) }
+    }
+
+    /// Stops the capture as a user would (SIGINT) and returns its JSON export.
+    func stop() throws -> CaptureJSON {
+        usleep(300_000) // the last frames and lookups settle
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let data = try Data(contentsOf: URL(fileURLWithPath: jsonPath))
+        try? FileManager.default.removeItem(atPath: jsonPath)
+        return try CaptureJSON(data)
+    }
+}
+
+/// The parts of procscope's JSON export the tests check.
+struct CaptureJSON {
+    struct Conversation {
+        let proto: String
+        let localAddress: String
+        let localPort: Int?
+        let remotePort: Int?
+        let txBytes: Int, rxBytes: Int, txPackets: Int, rxPackets: Int
+        let reason: String?
+        let latencyMicros: Int?
+        var bytes: Int { txBytes + rxBytes }
+    }
+
+    struct Owner {
+        let pid: Int32
+        let exe: String?
+        let conversations: [Conversation]
+    }
+
+    let root: [String: Any]
+    let processes: [Owner]
+    let unknown: [Conversation]
+
+    init(_ data: Data) throws {
+        root = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        func conversations(_ value: Any?) -> [Conversation] {
+            (value as? [[String: Any]] ?? []).map { c in
+                let local = c["local"] as? [String: Any] ?? [:]
+                let remote = c["remote"] as? [String: Any] ?? [:]
+                let tx = c["tx"] as? [String: Any] ?? [:], rx = c["rx"] as? [String: Any] ?? [:]
+                let attribution = c["attribution"] as? [String: Any] ?? [:]
+                return Conversation(proto: c["protocol"] as? String ?? "", localAddress: local["address"] as? String ?? "",
+                                    localPort: local["port"] as? Int, remotePort: remote["port"] as? Int,
+                                    txBytes: tx["bytes"] as? Int ?? 0, rxBytes: rx["bytes"] as? Int ?? 0,
+                                    txPackets: tx["packets"] as? Int ?? 0, rxPackets: rx["packets"] as? Int ?? 0,
+                                    reason: c["reason"] as? String, latencyMicros: attribution["latency_us"] as? Int)
+            }
+        }
+        processes = (root["processes"] as? [[String: Any]] ?? []).map {
+            Owner(pid: Int32($0["pid"] as? Int ?? -1), exe: $0["exe"] as? String, conversations: conversations($0["conversations"]))
+        }
+        unknown = conversations((root["unknown"] as? [String: Any])?["conversations"])
+    }
+
+    /// Bytes of conversations with local endpoint (proto, port) credited to `pid`.
+    func bytes(pid: Int32, proto: String, port: UInt16) -> Int {
+        processes.filter { $0.pid == pid }.flatMap(\.conversations)
+            .filter { $0.proto == proto && $0.localPort == Int(port) }.reduce(0) { $0 + $1.bytes }
+    }
+
+    /// Bytes credited to any process other than the one that owns (proto, port) among `owners`:
+    /// must be 0 whatever else happens.
+    func wronglyCreditedBytes(owners: [(pid: Int32, proto: String, port: UInt16)]) -> Int {
+        var wrong = 0
+        for process in processes {
+            for conversation in process.conversations {
+                let claimants = owners.filter { $0.proto == conversation.proto && Int($0.port) == conversation.localPort }
+                if !claimants.isEmpty && !claimants.contains(where: { $0.pid == process.pid }) { wrong += conversation.bytes }
+                let ours = owners.filter { $0.pid == process.pid }
+                if !ours.isEmpty && !ours.contains(where: { $0.proto == conversation.proto && Int($0.port) == conversation.localPort }) {
+                    wrong += conversation.bytes
+                }
+            }
+        }
+        return wrong
+    }
+}

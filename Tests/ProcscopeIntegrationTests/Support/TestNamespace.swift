@@ -1,0 +1,39 @@
+import Foundation
+
+/// A network namespace made for one test (loopback up), optionally joined to a second one by a veth pair
+/// with addresses from 198.18.0.0/15 and fdbe:ac::/64. `tearDown()` deletes what it made.
+final class TestNamespace {
+    let name: String
+    private(set) var peers: [TestNamespace] = []
+
+    init(_ label: String) throws {
+        name = "ps-\(label)-\(getpid() % 100_000)"
+        try? Shell.run(["ip", "netns", "del", name])
+        try Shell.run(["ip", "netns", "add", name])
+        try exec(["ip", "link", "set", "lo", "up"])
+    }
+
+    func exec(_ command: [String]) throws {
+        try Shell.run(["ip", "netns", "exec", name] + command)
+    }
+
+    /// Joins `self` (198.18.0.1, fdbe:ac::1) and `other` (198.18.0.2, fdbe:ac::2) with a veth pair.
+    func connect(to other: TestNamespace) throws {
+        let here = "vp\(getpid() % 100_000)a", there = "vp\(getpid() % 100_000)b"
+        try Shell.run(["ip", "link", "add", here, "netns", name, "type", "veth", "peer", "name", there, "netns", other.name])
+        try exec(["ip", "addr", "add", "198.18.0.1/24", "dev", here])
+        try exec(["ip", "-6", "addr", "add", "fdbe:ac::1/64", "dev", here, "nodad"])
+        try exec(["ip", "link", "set", here, "up"])
+        try other.exec(["ip", "addr", "add", "198.18.0.2/24", "dev", there])
+        try other.exec(["ip", "-6", "addr", "add", "fdbe:ac::2/64", "dev", there, "nodad"])
+        try other.exec(["ip", "link", "set", there, "up"])
+        peers.append(other)
+        vethName = here
+    }
+
+    private(set) var vethName: String?
+
+    func tearDown() {
+        try? Shell.run(["ip", "netns", "del", name])
+    }
+}
