@@ -31,6 +31,9 @@ extension IntegrationTests {
         let latencies = report.processes.filter { p in clients.contains { $0.pid == p.pid } }
             .flatMap(\.conversations).compactMap(\.latencyMicros).sorted()
         let median = latencies.isEmpty ? -1 : latencies[latencies.count / 2]
+        let missed = Set(clients.filter { report.bytes(pid: $0.pid, proto: "tcp", port: $0.port) <= 1000 }.map { Int($0.port) })
+        let reasons = report.unknown.filter { missed.contains($0.localPort ?? -1) }.map { "\($0.reason ?? "?") (\($0.latencyMicros ?? -1) us)" }
+        if !reasons.isEmpty { print("unattributed clients: \(reasons.joined(separator: ", "))") }
         print("short-lived TCP clients (linger \(lingerMilliseconds) ms): \(attributed)/\(count) attributed, median first-packet-to-owner \(median) us")
         return Outcome(attributed: attributed, total: count, medianLatencyMicros: median)
     }

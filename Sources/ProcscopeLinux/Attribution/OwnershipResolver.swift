@@ -140,12 +140,16 @@ final class OwnershipResolver {
         // Cheap candidates first. A flow that starts outgoing is most likely a new client: the newest
         // processes (from the proc connector). One that starts incoming is a server's new connection: a new
         // inode in an old process, the listener's owner. Then processes that recently owned new sockets.
-        let newest = processes.recent.reversed().filter { proc.ownerUID(of: $0) == uid }
+        // Lazily: the newest process is scanned before any older one is even stat()ed.
+        let newest = processes.recent.reversed().lazy.filter { self.proc.ownerUID(of: $0) == uid }
         let hinted = [hint].compactMap { $0 } + recentOwners.reversed()
         var tried = Set<Int32>()
-        for pid in (outgoing ? newest + hinted : hinted + newest) where tried.insert(pid).inserted {
-            if scan(pid, for: inode) { return found(pid) }
+        func firstHolder(_ candidates: some Sequence<Int32>) -> Int32? {
+            for pid in candidates where tried.insert(pid).inserted && scan(pid, for: inode) { return pid }
+            return nil
         }
+        let holder = outgoing ? (firstHolder(newest) ?? firstHolder(hinted)) : (firstHolder(hinted) ?? firstHolder(newest))
+        if let holder { return found(holder) }
         guard stillOwned() else { return .closedDuringSearch }
         let order = processes.scanOrder(all: proc.processIDs())
         var others: [Int32] = []

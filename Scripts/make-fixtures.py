@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Writes procscope's unit-test fixtures under Fixtures/: capture files for every link type and protocol
+path (including truncated, malformed and fragmented frames), a /proc tree, and recorded sock_diag replies.
+The capture fixtures are deterministic; `--record-netlink` additionally records live sock_diag replies
+(root, on a machine with a listening TCP socket) into Fixtures/netlink/."""
+import os, struct, sys, socket
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Fixtures")
+
+def csum(data):
+    if len(data) % 2: data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16: s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+def ipv4(src, dst, proto, payload, ident=1, flags_frag=0, options=b"", total=None):
+    ihl = 5 + len(options) // 4
+    length = total if total is not None else 20 + len(options) + len(payload)
+    h = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, length, ident, flags_frag, 64, proto, 0,
+                    socket.inet_aton(src), socket.inet_aton(dst)) + options
+    h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+    return h + payload
+
+def ipv6(src, dst, next_header, payload, plen=None):
+    return struct.pack("!IHBB16s16s", 0x60000000, len(payload) if plen is None else plen, next_header, 64,
+                       socket.inet_pton(socket.AF_INET6, src), socket.inet_pton(socket.AF_INET6, dst)) + payload
+
+def tcp(sport, dport, flags, data=b""):
+    return struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 5 << 4, flags, 65535, 0, 0) + data
+
+def udp(sport, dport, data=b""):
+    return struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
+
+def eth(ethertype, payload, tags=()):
+    out = b"\x02\x00\x00\x00\x00\x02" + b"\x02\x00\x00\x00\x00\x01"
+    for tpid, vid in tags: out += struct.pack("!HH", tpid, vid)
+    return out + struct.pack("!H", ethertype) + payload
+
+def sll(pkttype, proto, payload):
+    return struct.pack("!HHH8sH", pkttype, 1, 6, b"\x02\x00\x00\x00\x00\x01\x00\x00", proto) + payload
+
+def sll2(proto, ifindex, pkttype, payload):
+    return struct.pack("!HHIHBB8s", proto, 0, ifindex, 1, pkttype, 6, b"\x02\x00\x00\x00\x00\x01\x00\x00") + payload
+
+def write_pcap(name, linktype, frames, snaplen=262144):
+    """frames: list of bytes or (bytes, wire_length)."""
+    with open(os.path.join(ROOT, "pcap", name), "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, linktype))
+        for i, frame in enumerate(frames):
+            data, wire = (frame, len(frame)) if isinstance(frame, bytes) else frame
+            f.write(struct.pack("<IIII", 1_700_000_000 + i, 250_000, len(data), wire) + data)
+
+def write_pcapng(name, linktype, frames):
+    def block(kind, body):
+        body += b"\0" * (-len(body) % 4)
+        return struct.pack("<II", kind, 12 + len(body)) + body + struct.pack("<I", 12 + len(body))
+    out = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    out += block(0x00000001, struct.pack("<HHI", linktype, 0, 262144))
+    for i, data in enumerate(frames):
+        ts = (1_700_000_000 + i) * 1_000_000 + 500_000
+        out += block(0x00000006, struct.pack("<IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(data), len(data)) + data)
+    with open(os.path.join(ROOT, "pcap", name), "wb") as f: f.write(out)
+
+A, B = "198.18.0.1", "198.18.0.2"
+A6, B6 = "fdbe:ac::1", "fdbe:ac::2"
+
+def captures():
+    os.makedirs(os.path.join(ROOT, "pcap"), exist_ok=True)
+    write_pcap("ethernet-ipv4-tcp.pcap", 1, [
+        eth(0x0800, ipv4(A, B, 6, tcp(40000, 80, 0x02))),             # SYN
+        eth(0x0800, ipv4(B, A, 6, tcp(80, 40000, 0x12))),             # SYN-ACK
+        eth(0x0800, ipv4(A, B, 6, tcp(40000, 80, 0x18, b"x" * 100))), # PSH-ACK with data
+    ])
+    write_pcap("ethernet-vlan-qinq-ipv4-udp.pcap", 1, [
+        eth(0x0800, ipv4(A, B, 17, udp(5353, 53, b"q" * 20)), tags=[(0x88A8, 100), (0x8100, 200)]),
+        eth(0x0800, ipv4(B, A, 17, udp(53, 5353, b"r" * 40)), tags=[(0x8100, 200)]),
+    ])
+    write_pcap("sll-ipv6-udp-outgoing.pcap", 113, [sll(4, 0x86DD, ipv6(A6, B6, 17, udp(6000, 7000, b"d" * 32)))])
+    write_pcap("sll2-ipv4-tcp-ifindex.pcap", 276, [sll2(0x0800, 7, 0, ipv4(B, A, 6, tcp(443, 50000, 0x10, b"s" * 10)))])
+    hop = bytes([60, 0]) + b"\x01\x04\0\0\0\0"          # hop-by-hop -> destination options, PadN
+    dst = bytes([6, 1]) + b"\x01\x0c" + b"\0" * 12       # destination options (16 bytes) -> TCP
+    write_pcap("raw-ipv6-extension-headers-tcp.pcap", 101, [ipv6(A6, B6, 0, hop + dst + tcp(1234, 22, 0x02))])
+    write_pcap("null-ipv4-udp.pcap", 0, [struct.pack("<I", 2) + ipv4(A, B, 17, udp(1111, 2222, b"n" * 8))])
+    write_pcap("loop-ipv6-udplite.pcap", 108, [struct.pack("!I", 24) + ipv6(A6, B6, 136, udp(3333, 4444, b"l" * 8))])
+    # A UDP datagram in two IPv4 fragments, then a later fragment of an unseen datagram.
+    payload = udp(5000, 6000, b"f" * 40)
+    write_pcap("ethernet-ipv4-fragments.pcap", 1, [
+        eth(0x0800, ipv4(A, B, 17, payload[:24], ident=77, flags_frag=0x2000)),
+        eth(0x0800, ipv4(A, B, 17, payload[24:], ident=77, flags_frag=3)),
+        eth(0x0800, ipv4(A, B, 17, b"z" * 16, ident=99, flags_frag=5)),
+    ])
+    frag_first = struct.pack("!BBHI", 17, 0, 0x0001, 0xABCD) + udp(5001, 6001, b"g" * 16)
+    frag_later = struct.pack("!BBHI", 17, 0, 0x0010, 0xABCD) + b"h" * 16
+    write_pcap("ethernet-ipv6-fragments.pcap", 1, [eth(0x86DD, ipv6(A6, B6, 44, frag_first)),
+                                                   eth(0x86DD, ipv6(A6, B6, 44, frag_later))])
+    write_pcap("ethernet-ipv4-options-sctp.pcap", 1, [
+        eth(0x0800, ipv4(A, B, 132, struct.pack("!HHII", 9000, 9001, 0, 0), options=b"\x01\x01\x01\x00"))])
+    write_pcap("ethernet-arp.pcap", 1, [eth(0x0806, b"\x00\x01\x08\x00\x06\x04\x00\x01" + b"\0" * 20)])
+    write_pcap("ethernet-icmp-echo.pcap", 1, [
+        eth(0x0800, ipv4(A, B, 1, struct.pack("!BBHHH", 8, 0, 0, 0x1234, 1) + b"p" * 56)),
+        eth(0x86DD, ipv6(A6, B6, 58, struct.pack("!BBHHH", 129, 0, 0, 0x4321, 1) + b"p" * 56))])
+    # GSO/TSO super-packet: IPv4 total length 0, 64000 bytes on the wire, 128 captured.
+    big = eth(0x0800, ipv4(A, B, 6, tcp(40000, 80, 0x10, b"b" * 200), total=0))
+    write_pcap("ethernet-ipv4-tso-zero-length.pcap", 1, [(big[:128], 64000 + 14)], snaplen=128)
+    good = eth(0x0800, ipv4(A, B, 6, tcp(40000, 80, 0x10)))
+    write_pcap("ethernet-malformed.pcap", 1, [
+        good[:20],                                                     # truncated IPv4 header
+        good[:14] + bytes([0x43]) + good[15:],                         # IHL 3
+        good[:14] + bytes([0x55]) + good[15:],                         # version 5
+        good[:16] + struct.pack("!H", 10) + good[18:],                 # total length < header
+        good[:36],                                                     # TCP ports cut by caplen
+        eth(0x86DD, ipv6(A6, B6, 60, (bytes([60, 0]) + b"\0" * 6) * 20)),  # endless extension chain
+        good[:10],                                                     # truncated Ethernet header
+    ])
+    write_pcapng("pcapng-ethernet-ipv4-tcp.pcapng", 1, [eth(0x0800, ipv4(A, B, 6, tcp(40001, 8080, 0x02)))])
+    # A file whose last record claims more bytes than remain: the reader must report it, after the first.
+    write_pcap("corrupt-truncated-record.pcap", 1, [eth(0x0800, ipv4(A, B, 17, udp(1, 2, b"ok")))])
+    with open(os.path.join(ROOT, "pcap", "corrupt-truncated-record.pcap"), "ab") as f:
+        f.write(struct.pack("<IIII", 1_700_000_100, 0, 1500, 1500) + b"\0" * 40)
+    with open(os.path.join(ROOT, "pcap", "not-a-capture.pcap"), "wb") as f:
+        f.write(b"this is not a capture file\n")
+
+def proc_tree():
+    base = os.path.join(ROOT, "proc")
+    def put(path, text):
+        full = os.path.join(base, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "w") as f: f.write(text)
+    def link(path, target):
+        full = os.path.join(base, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        if os.path.lexists(full): os.remove(full)
+        os.symlink(target, full)
+    put("stat", "cpu  1 2 3 4\nbtime 1700000000\nprocesses 100\n")
+    # 4242: curl (uid 1000) with two sockets; comm with a space and parentheses in the second process.
+    put("4242/stat", "4242 (curl) S 1 4242 4242 0 -1 4194304 100 0 0 0 1 2 0 0 20 0 1 0 12345 1000 100\n")
+    put("4242/status", "Name:\tcurl\nUid:\t1000\t1000\t1000\t1000\nGid:\t1000\t1000\t1000\t1000\n")
+    put("4242/cmdline", "curl\0-s\0https://example.invalid/\0")
+    put("4242/cgroup", "0::/user.slice/user-1000.slice/session-1.scope\n")
+    link("4242/exe", "/usr/bin/curl")
+    link("4242/ns/net", "net:[4026531840]")
+    link("4242/fd/0", "/dev/null")
+    link("4242/fd/3", "socket:[55501]")
+    link("4242/fd/4", "socket:[55502]")
+    link("4242/fd/5", "pipe:[777]")
+    put("4343/stat", "4343 (odd) name)) S 1 4343 4343 0 -1 4194304 100 0 0 0 1 2 0 0 20 0 1 0 20000 1000 100\n")
+    put("4343/status", "Name:\todd name\nUid:\t0\t0\t0\t0\n")
+    put("4343/cmdline", "")
+    put("4343/cgroup", "0::/\n")
+    link("4343/exe", "/opt/odd (deleted)")
+    link("4343/ns/net", "net:[4026532999]")
+    link("4343/fd/7", "socket:[66601]")
+
+def record_netlink():
+    """Records real sock_diag replies: a TCP dump and one exact lookup of a listening socket."""
+    out = os.path.join(ROOT, "netlink")
+    os.makedirs(out, exist_ok=True)
+    listener = socket.socket(); listener.bind(("127.0.0.1", 0)); listener.listen()
+    port = listener.getsockname()[1]
+    def request(flags, sport=0, src=b"\0" * 16, dport=0, dst=b"\0" * 16):
+        req = struct.pack("=BBBBI", socket.AF_INET, 6, 0, 0, 0xFFF)
+        req += struct.pack("!HH", sport, dport) + src + dst + struct.pack("=III", 0, 0xFFFFFFFF, 0xFFFFFFFF)
+        return struct.pack("=IHHII", 16 + len(req), 20, flags, 1, 0) + req
+    for name, message in [("tcp-listener-lookup.bin", request(1, port, socket.inet_aton("127.0.0.1") + b"\0" * 12)),
+                          ("tcp-dump.bin", request(1 | 0x300))]:
+        s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 4)
+        s.send(message)
+        with open(os.path.join(out, name), "wb") as f: f.write(s.recv(1 << 16))
+        s.close()
+    with open(os.path.join(out, "tcp-listener-lookup.port"), "w") as f: f.write(str(port) + "\n")
+
+if __name__ == "__main__":
+    captures()
+    proc_tree()
+    if "--record-netlink" in sys.argv: record_netlink()

@@ -1,0 +1,124 @@
+@testable import ProcscopeCore
+import Testing
+
+/// How frames become attributed conversations: direction, loopback, pending answers, closes and reuse.
+@Suite struct CaptureSessionTests {
+    let local = IPAddress(ipv4: 0xC612_0001) // 198.18.0.1
+    let remote = IPAddress(ipv4: 0xC612_0002)
+
+    func session(_ attributor: Attributor) -> CaptureSession {
+        CaptureSession(linkType: .raw, configuration: SessionConfiguration(localAddresses: LocalAddressSet([local])),
+                       attributor: attributor)
+    }
+
+    @Test("A loopback frame is the sender's tx and the receiver's rx, and counts once in the capture")
+    func loopbackFrameCountsForBothSides() {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        session.ingest(FrameBuilder.ipv4(0x7F00_0001, 0x7F00_0001, proto: 17, sourcePort: 1000, destinationPort: 2000, payload: 10), at: 1)
+        #expect(session.counters.packets == 1)
+        #expect(session.counters.bytes == 38)
+        #expect(attributor.requests.count == 2)
+        let report = session.report(.init(interfaces: ["lo"], filter: nil, started: .zero, ended: .zero))
+        let sides = report.unknown.conversations.map { ($0.key.local.port, $0.tx.packets, $0.rx.packets) }
+        #expect(sides.contains { $0 == (1000, 1, 0) } && sides.contains { $0 == (2000, 0, 1) })
+    }
+
+    @Test("Frames of a pending flow are credited to its owner when the answer arrives, none lost or doubled")
+    func pendingFramesAreCreditedOnAnswer() throws {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        for i in 0..<5 {
+            session.ingest(FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 6, sourcePort: 40000, destinationPort: 80, payload: 100), at: Int64(i))
+        }
+        let request = try #require(attributor.requests.first)
+        #expect(attributor.requests.count == 1)
+        session.apply(AttributionResult(conversation: request.conversation, key: request.key,
+                                        attribution: .process(identity(42), .exactSocket, SocketEvidence(inode: 7, cookie: 9, uid: 0)),
+                                        resolvedAt: Timestamp(microseconds: 250)))
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        let process = try #require(report.processes.first)
+        #expect(process.identity.pid == 42)
+        #expect(process.tx == TrafficCounter(packets: 5, bytes: 5 * 140))
+        #expect(process.conversations.first?.latencyMicros == 250)
+        #expect(report.unknown.tx.packets == 0)
+    }
+
+    @Test("Traffic between two non-local addresses is not-local, never looked up")
+    func forwardedTrafficIsNotLocal() {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        session.ingest(FrameBuilder.ipv4(0x0A00_0001, 0x0A00_0002, proto: 6, sourcePort: 1, destinationPort: 2), at: 1)
+        session.ingest(FrameBuilder.ipv4(0x0A00_0002, 0x0A00_0001, proto: 6, sourcePort: 2, destinationPort: 1), at: 2)
+        #expect(attributor.requests.isEmpty)
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        #expect(report.unknown.reasons[.notLocal] == TrafficCounter(packets: 2, bytes: 80))
+        #expect(report.unknown.conversations.count == 1)
+    }
+
+    @Test("After a socket closes, the same tuple used by a new socket is a new conversation with a new lookup")
+    func closedSocketStartsANewConversation() throws {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        let frame = FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 17, sourcePort: 5306, destinationPort: 53, payload: 10)
+        session.ingest(frame, at: 100)
+        let first = try #require(attributor.requests.first)
+        session.apply(AttributionResult(conversation: first.conversation, key: first.key,
+                                        attribution: .process(identity(1, "first"), .exactSocket, SocketEvidence(inode: 1, cookie: 11, uid: 0)),
+                                        resolvedAt: Timestamp(microseconds: 150)))
+        session.socketClosed(SocketClosed(key: FlowKey(proto: .udp, local: Endpoint(address: .ipv4Any, port: 5306),
+                                                       remote: Endpoint(address: .ipv4Any, port: 0), hasPorts: true),
+                                          cookie: 11, closedAt: Timestamp(microseconds: 200)))
+        session.ingest(frame, at: 300)
+        #expect(attributor.requests.count == 2)
+        let second = attributor.requests[1]
+        session.apply(AttributionResult(conversation: second.conversation, key: second.key,
+                                        attribution: .process(identity(2, "second"), .exactSocket, SocketEvidence(inode: 2, cookie: 22, uid: 0)),
+                                        resolvedAt: Timestamp(microseconds: 350)))
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        #expect(report.processes.map(\.identity.pid) == [1, 2])
+        #expect(report.processes.map(\.tx.packets) == [1, 1])
+    }
+
+    @Test("A lookup that finds a newer socket than the one that closed meanwhile is not credited")
+    func lookupAfterReuseIsNotCredited() throws {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        session.ingest(FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 17, sourcePort: 5306, destinationPort: 53), at: 100)
+        let request = try #require(attributor.requests.first)
+        session.socketClosed(SocketClosed(key: request.key, cookie: 11, closedAt: Timestamp(microseconds: 200)))
+        session.apply(AttributionResult(conversation: request.conversation, key: request.key,
+                                        attribution: .process(identity(2), .exactSocket, SocketEvidence(inode: 2, cookie: 22, uid: 0)),
+                                        resolvedAt: Timestamp(microseconds: 900)))
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        #expect(report.processes.isEmpty)
+        #expect(report.unknown.reasons[.socketClosedBeforeLookup]?.packets == 1)
+    }
+
+    @Test("A SYN on a tuple whose connection ended starts a new conversation")
+    func synAfterFinStartsNewEpoch() {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        session.ingest(FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 6, sourcePort: 1, destinationPort: 2, flags: 0x02), at: 1)
+        session.ingest(FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 6, sourcePort: 1, destinationPort: 2, flags: 0x11), at: 2)
+        session.ingest(FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 6, sourcePort: 1, destinationPort: 2, flags: 0x02), at: 3)
+        #expect(attributor.requests.count == 2)
+    }
+
+    @Test("Lookups that never answer are given up with a reason, not left pending")
+    func unansweredLookupsExpire() {
+        let session = session(RecordingAttributor())
+        session.ingest(FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 6, sourcePort: 1, destinationPort: 2), at: 0)
+        session.expire(now: Timestamp(microseconds: 10_000_000))
+        #expect(session.pendingCount == 0)
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        #expect(report.unknown.reasons[.lookupTimedOut]?.packets == 1)
+    }
+
+    @Test("A live conversation costs at most 256 bytes")
+    func conversationFitsTheMemoryBudget() {
+        // The conversation record plus its share of the flow index (4-byte slots, at most half full, doubling).
+        let perConversation = MemoryLayout<Conversation>.stride + 4 * 4
+        #expect(perConversation <= 256, "\(perConversation) bytes")
+    }
+}

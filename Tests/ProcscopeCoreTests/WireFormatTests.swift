@@ -1,0 +1,60 @@
+@testable import ProcscopeCore
+import Testing
+
+@Suite struct WireFormatTests {
+    @Test("Addresses print as dotted quads and RFC 5952 compressed IPv6", arguments: [
+        ([127, 0, 0, 1], "127.0.0.1"),
+        ([0xfd, 0xbe, 0, 0xac] + [UInt8](repeating: 0, count: 11) + [1], "fdbe:ac::1"),
+        ([UInt8](repeating: 0, count: 15) + [1], "::1"),
+        ([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1], "2001:db8:0:1:0:1:0:1"),
+    ] as [([UInt8], String)])
+    func addressesPrint(bytes: [UInt8], text: String) throws {
+        #expect(try #require(IPAddress(bytes: bytes)).description == text)
+    }
+
+    @Test("Timestamps print as RFC 3339 UTC with microseconds")
+    func timestampsPrint() {
+        #expect(Timestamp(seconds: 1_700_000_000, microseconds: 42).rfc3339 == "2023-11-14T22:13:20.000042Z")
+        #expect(Timestamp(microseconds: 0).rfc3339 == "1970-01-01T00:00:00.000000Z")
+        #expect(Timestamp(seconds: 951_782_400, microseconds: 0).rfc3339 == "2000-02-29T00:00:00.000000Z")
+    }
+
+    @Test("JSON strings escape quotes, backslashes and control characters; keys are sorted")
+    func jsonIsEscapedAndSorted() {
+        let value = JSONValue.object(["b": .string("a\"b\\c\u{1b}[31m\n"), "a": .array([.int(-1), .null, .bool(true)])])
+        #expect(value.serialized() == #"{"a":[-1,null,true],"b":"a\"b\\c\u001b[31m\n"}"#)
+    }
+
+    @Test("Untrusted names lose their control characters before reaching a terminal")
+    func terminalSafeText() {
+        #expect(TerminalSafe.text("evil\u{1b}]0;title\u{07}name\u{9b}") == "evil?]0;title?name?")
+    }
+
+    @Test("The flow index finds, removes and keeps finding keys across growth and deletions")
+    func flowIndexSurvivesChurn() {
+        var conversations = ContiguousArray<Conversation>()
+        var index = FlowIndex(capacity: 4)
+        func key(_ i: Int) -> FlowKey {
+            FlowKey(proto: .udp, local: Endpoint(address: IPAddress(ipv4: UInt32(i)), port: UInt16(i & 0xFFFF)),
+                    remote: Endpoint(address: .ipv4Loopback, port: 9), hasPorts: true)
+        }
+        for i in 0..<5000 {
+            conversations.append(Conversation(key: key(i), firstSeen: .zero))
+            index.insert(key(i), index: Int32(i), in: conversations)
+        }
+        for i in stride(from: 0, to: 5000, by: 2) { index.remove(key(i), in: conversations) }
+        #expect(index.count == 2500)
+        #expect((0..<5000).allSatisfy { i in (index.find(key(i), in: conversations) != nil) == (i % 2 == 1) })
+    }
+
+    @Test("A frame seen again on another interface within the window is a duplicate; a retransmission is not")
+    func duplicatesAcrossInterfaces() {
+        var filter = DuplicateFrameFilter()
+        let frame = FrameBuilder.ipv4(1, 2, proto: 17, sourcePort: 1, destinationPort: 2)
+        func seen(on interface: UInt32, at micros: Int64) -> Bool {
+            frame.withUnsafeBytes { filter.isDuplicate(ipHeader: $0, ipOffset: 0, ipVersion: 4, interfaceIndex: interface, at: Timestamp(microseconds: micros)) }
+        }
+        let first = seen(on: 3, at: 0), copy = seen(on: 4, at: 10), retransmission = seen(on: 3, at: 20)
+        #expect(!first && copy && !retransmission)
+    }
+}

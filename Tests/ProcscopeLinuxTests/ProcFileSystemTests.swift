@@ -1,0 +1,68 @@
+import ProcscopeCore
+@testable import ProcscopeLinux
+import Testing
+
+/// /proc readers on the fixture tree under Fixtures/proc, never on the live machine's /proc.
+@Suite struct ProcFileSystemTests {
+    let proc = ProcFileSystem(root: Fixture.path("proc"))
+
+    @Test("Processes are the numeric directories")
+    func processesAreListed() {
+        #expect(proc.processIDs().sorted() == [4242, 4343])
+    }
+
+    @Test("Socket inodes come from socket:[N] fd links; other fds are skipped")
+    func socketInodesAreRead() {
+        var denied = 0
+        let sockets = proc.sockets(of: 4242, deniedCount: &denied).sorted { $0.inode < $1.inode }
+        #expect(sockets.map(\.inode) == [55501, 55502])
+        #expect(sockets.map(\.fd) == [3, 4])
+        #expect(denied == 0)
+        #expect(proc.holds(pid: 4242, fd: 3, inode: 55501))
+        #expect(!proc.holds(pid: 4242, fd: 3, inode: 55502))
+    }
+
+    @Test("Identity: comm, start time from boot time and ticks, uid, exe, cmdline, namespace and cgroup")
+    func identityIsRead() throws {
+        let reader = ProcessIdentityReader(proc: proc, clockTicksPerSecond: 100, userNames: { $0 == 1000 ? "alice" : nil })
+        let identity = try #require(reader.identity(of: 4242))
+        #expect(identity.name == "curl")
+        #expect(identity.startTime == Timestamp(seconds: 1_700_000_000 + 123, microseconds: 450_000))
+        #expect(identity.uid == 1000 && identity.userName == "alice")
+        #expect(identity.executable == "/usr/bin/curl")
+        #expect(identity.commandLine == ["curl", "-s", "https://example.invalid/"])
+        #expect(identity.networkNamespace == 4_026_531_840)
+        #expect(identity.container == "/user.slice/user-1000.slice/session-1.scope")
+    }
+
+    @Test("A comm with spaces and parentheses, a deleted exe and the root cgroup")
+    func awkwardIdentityIsRead() throws {
+        let reader = ProcessIdentityReader(proc: proc, clockTicksPerSecond: 100, userNames: { _ in nil })
+        let identity = try #require(reader.identity(of: 4343))
+        #expect(identity.name == "odd) name)")
+        #expect(identity.executable == "/opt/odd")
+        #expect(identity.commandLine.isEmpty)
+        #expect(identity.container == nil)
+        #expect(identity.uid == 0)
+    }
+
+    @Test("A process that is not there has no identity")
+    func missingProcessHasNoIdentity() {
+        #expect(ProcessIdentityReader(proc: proc, userNames: { _ in nil }).identity(of: 99999) == nil)
+    }
+
+    @Test("The inode search finds the holder of a socket and reports an inode nobody holds")
+    func inodeSearchFindsTheHolder() throws {
+        let reader = ProcessIdentityReader(proc: proc, clockTicksPerSecond: 100, userNames: { _ in nil })
+        let resolver = OwnershipResolver(diag: try SockDiagClient(), proc: proc, processes: ProcessTable(reader: reader))
+        guard case .found(let pid, _) = resolver.owner(ofInode: 66601, uid: 1000) else {
+            Issue.record("inode 66601 not found")
+            return
+        }
+        #expect(pid == 4343) // held by a process of another uid: found by the fallback pass
+        guard case .notFound = resolver.owner(ofInode: 12345, uid: 0) else {
+            Issue.record("an inode nobody holds was found")
+            return
+        }
+    }
+}
