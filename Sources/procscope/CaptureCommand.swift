@@ -11,9 +11,9 @@ struct CaptureCommand: ParsableCommand {
         abstract: "Capture, attribute frames to processes, and print a per-process summary.",
         discussion: """
         Examples:
-          procscope capture --duration 10                 all interfaces for 10 seconds
-          procscope capture -i lo --json out.json tcp     loopback TCP; JSON to out.json
-          procscope capture -r trace.pcapng --json -      summarise a capture file as JSON on stdout
+          procscope capture --duration 10         (all interfaces, 10 s)
+          procscope capture -i lo --json out.json tcp
+          procscope capture -r trace.pcapng --json -
         """
     )
 

@@ -9,8 +9,8 @@ struct Peer {
     /// Starts a peer and waits for its `ready pid=P port=L` line.
     static func start(in namespace: TestNamespace, _ arguments: [String]) throws -> Peer {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        process.arguments = ["netns", "exec", namespace.name, Shell.binaryDirectory + "/procscope-testpeer"] + arguments
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ip", "netns", "exec", namespace.name, Shell.binaryDirectory + "/procscope-testpeer"] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

@@ -8,8 +8,8 @@ final class ProcscopeRun {
 
     init(in namespace: TestNamespace, arguments: [String]) throws {
         jsonPath = NSTemporaryDirectory() + "procscope-test-\(UUID().uuidString).json"
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        process.arguments = ["netns", "exec", namespace.name, Shell.binaryDirectory + "/procscope", "capture",
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ip", "netns", "exec", namespace.name, Shell.binaryDirectory + "/procscope", "capture",
                              "--json", jsonPath, "--quiet"] + arguments
         process.standardError = stderrPipe
         process.standardOutput = FileHandle.nullDevice

@@ -1,0 +1,56 @@
+@testable import procscope
+import Testing
+
+/// Help text is part of the interface: pinned, so a change to it is a deliberate one.
+@Suite struct HelpTextTests {
+    @Test("capture --help lists every option with its default")
+    func captureHelpIsPinned() {
+        #expect(Procscope.helpMessage(for: CaptureCommand.self, columns: 100) == """
+        OVERVIEW: Capture, attribute frames to processes, and print a per-process summary.
+
+        Examples:
+          procscope capture --duration 10         (all interfaces, 10 s)
+          procscope capture -i lo --json out.json tcp
+          procscope capture -r trace.pcapng --json -
+
+        USAGE: procscope capture [--interface <interface>] [--read <read>] [--count <count>] [--duration <duration>] [--snapshot-length <snapshot-length>] [--buffer-size <buffer-size>] [<filter> ...] [--json <file>] [--quiet]
+
+        ARGUMENTS:
+          <filter>                A pcap-filter expression (see 'man pcap-filter'), e.g. 'tcp port 443'.
+
+        OPTIONS:
+          -i, --interface <interface>
+                                  Interface to capture on ('any' for all).
+          -r, --read <read>       Read frames from a pcap or pcapng file instead ('-' for stdin).
+          -c, --count <count>     Stop after this many packets.
+          --duration <duration>   Stop after this many seconds.
+          -s, --snapshot-length <snapshot-length>
+                                  Bytes kept of each frame (headers are enough). (default: 256)
+          -B, --buffer-size <buffer-size>
+                                  Kernel capture buffer in KiB. (default: 65536)
+          --json <file>           Write the JSON export (schema procscope/1) to this file, or '-' for
+                                  stdout.
+          --quiet                 Do not print the summary table.
+          --version               Show the version.
+          -h, --help              Show help information.
+
+        """)
+    }
+
+    @Test("-i and -r together are refused with a reason")
+    func interfaceAndFileExcludeEachOther() {
+        #expect(throws: (any Error).self) { _ = try CaptureCommand.parse(["-i", "lo", "-r", "x.pcap"]) }
+    }
+
+    @Test("A zero packet count and a negative duration are refused")
+    func badLimitsAreRefused() {
+        #expect(throws: (any Error).self) { _ = try CaptureCommand.parse(["-c", "0"]) }
+        #expect(throws: (any Error).self) { _ = try CaptureCommand.parse(["--duration", "-1"]) }
+    }
+
+    @Test("The filter is the trailing words joined, as tcpdump takes it")
+    func filterWordsAreJoined() throws {
+        let command = try CaptureCommand.parse(["-i", "lo", "tcp", "port", "80"])
+        #expect(command.source.filter == "tcp port 80")
+    }
+}
