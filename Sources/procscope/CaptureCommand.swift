@@ -53,7 +53,7 @@ struct CaptureCommand: ParsableCommand {
 
     private func write(_ report: CaptureReport) throws {
         if let json {
-            try json.write(report.json.serialized(pretty: !json.isStandardOutput) + "\n")
+            try json.write(report.json)
         }
         if !quiet {
             let summary = SummaryTable(report).text

@@ -12,14 +12,18 @@ struct OutputTarget: ExpressibleByArgument {
 
     var isStandardOutput: Bool { path == "-" }
 
-    /// Writes `text` completely (to a temporary file renamed into place, so a reader never sees half a file).
-    func write(_ text: String) throws {
+    /// Writes `bytes` completely (to a temporary file renamed into place, so a reader never sees half a file;
+    /// character devices such as /dev/null are written directly).
+    func write(_ bytes: [UInt8]) throws {
         if isStandardOutput {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            FileHandle.standardOutput.write(Data(bytes))
             return
         }
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            var isDirectory: ObjCBool = false
+            let isRegularOrNew = !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+                || ((try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular)
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: isRegularOrNew ? .atomic : [])
         } catch {
             throw OutputError(path: path, underlying: error)
         }

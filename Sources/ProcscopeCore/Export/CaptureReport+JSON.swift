@@ -1,92 +1,117 @@
 /// The JSON export, schema `procscope/1` (shared/DESIGN.md, a contract: change it only with a version bump).
+/// Members are written in sorted order, so the output is reproducible byte for byte.
 extension CaptureReport {
     public static let schema = "procscope/1"
 
-    public var json: JSONValue {
-        .object([
-            "schema": .string(Self.schema),
-            "capture": capture.json,
-            "processes": .array(processes.map(\.json)),
-            "unknown": unknown.json,
-        ])
+    /// The whole export as UTF-8 bytes, ending with a newline.
+    public var json: [UInt8] {
+        var writer = JSONWriter(capacity: 4096 + 400 * (processes.reduce(0) { $0 + $1.conversations.count } + unknown.conversations.count))
+        write(to: &writer)
+        var bytes = writer.bytes
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { w in
+            w.key("capture"); capture.write(to: &w)
+            w.key("processes"); w.array { w in for process in processes { process.write(to: &w) } }
+            w.key("schema"); w.string(Self.schema)
+            w.key("unknown"); unknown.write(to: &w)
+        }
     }
 }
 
 extension CaptureReport.CaptureInfo {
-    var json: JSONValue {
-        .object([
-            "interfaces": .array(interfaces.map(JSONValue.string)),
-            "filter": .optional(filter),
-            "started": .string(started.rfc3339),
-            "ended": .string(ended.rfc3339),
-            "packets": .uint(packets),
-            "bytes": .uint(bytes),
-            "dropped": .object(["kernel": .uint(droppedByKernel), "interface": .uint(droppedByInterface)]),
-            "undecodable": .uint(undecodable),
-            "duplicates": .uint(duplicates),
-        ])
+    func write(to writer: inout JSONWriter) {
+        writer.object { w in
+            w.key("bytes"); w.number(bytes)
+            w.key("dropped"); w.object { w in
+                w.key("interface"); w.number(droppedByInterface)
+                w.key("kernel"); w.number(droppedByKernel)
+            }
+            w.key("duplicates"); w.number(duplicates)
+            w.key("ended"); w.string(ended.rfc3339)
+            w.key("filter"); w.string(filter)
+            w.key("interfaces"); w.array { w in for name in interfaces { w.string(name) } }
+            w.key("packets"); w.number(packets)
+            w.key("started"); w.string(started.rfc3339)
+            w.key("undecodable"); w.number(undecodable)
+        }
     }
 }
 
 extension TrafficCounter {
-    var json: JSONValue { .object(["packets": .uint(packets), "bytes": .uint(bytes)]) }
+    func write(to writer: inout JSONWriter) {
+        writer.object { w in
+            w.key("bytes"); w.number(bytes)
+            w.key("packets"); w.number(packets)
+        }
+    }
 }
 
 extension Endpoint {
-    func json(hasPorts: Bool) -> JSONValue {
-        .object(["address": .string(address.description), "port": hasPorts ? .uint(UInt64(port)) : .null])
+    func write(to writer: inout JSONWriter, hasPorts: Bool) {
+        writer.object { w in
+            w.key("address"); w.string(address.description)
+            w.key("port"); if hasPorts { w.number(UInt64(port)) } else { w.null() }
+        }
     }
 }
 
 extension CaptureReport.ConversationEntry {
-    var json: JSONValue {
-        var members: [String: JSONValue] = [
-            "protocol": .string(key.proto.description),
-            "local": key.local.json(hasPorts: key.hasPorts),
-            "remote": key.remote.json(hasPorts: key.hasPorts),
-            "first_seen": .string(firstSeen.rfc3339),
-            "last_seen": .string(lastSeen.rfc3339),
-            "tx": tx.json,
-            "rx": rx.json,
-            "attribution": .object([
-                "method": .optional(method?.rawValue),
-                "inode": inode.map { .uint(UInt64($0)) } ?? .null,
-                "latency_us": latencyMicros.map { .uint(UInt64($0)) } ?? .null,
-            ]),
-        ]
-        if key.proto == .tcp { members["tcp_flags"] = .array(tcpFlags.names.map(JSONValue.string)) }
-        if let reason { members["reason"] = .string(reason.rawValue) }
-        if let detail { members["detail"] = .string(detail) }
-        return .object(members)
+    func write(to writer: inout JSONWriter) {
+        writer.object { w in
+            w.key("attribution"); w.object { w in
+                w.key("inode"); if let inode { w.number(UInt64(inode)) } else { w.null() }
+                w.key("latency_us"); if let latencyMicros { w.number(UInt64(latencyMicros)) } else { w.null() }
+                w.key("method"); w.string(method?.rawValue)
+            }
+            if let detail { w.key("detail"); w.string(detail) }
+            w.key("first_seen"); w.string(firstSeen.rfc3339)
+            w.key("last_seen"); w.string(lastSeen.rfc3339)
+            w.key("local"); key.local.write(to: &w, hasPorts: key.hasPorts)
+            w.key("protocol"); w.string(key.proto.description)
+            if let reason { w.key("reason"); w.string(reason.rawValue) }
+            w.key("remote"); key.remote.write(to: &w, hasPorts: key.hasPorts)
+            w.key("rx"); rx.write(to: &w)
+            if key.proto == .tcp { w.key("tcp_flags"); w.array { w in for name in tcpFlags.names { w.string(name) } } }
+            w.key("tx"); tx.write(to: &w)
+        }
     }
 }
 
 extension CaptureReport.ProcessEntry {
-    var json: JSONValue {
-        .object([
-            "pid": .int(Int64(identity.pid)),
-            "start_time": .string(identity.startTime.rfc3339),
-            "name": .string(identity.name),
-            "exe": .optional(identity.executable),
-            "cmdline": .array(identity.commandLine.map(JSONValue.string)),
-            "uid": .uint(UInt64(identity.uid)),
-            "user": .optional(identity.userName),
-            "netns": .uint(identity.networkNamespace),
-            "container": .optional(identity.container),
-            "tx": tx.json,
-            "rx": rx.json,
-            "conversations": .array(conversations.map(\.json)),
-        ])
+    func write(to writer: inout JSONWriter) {
+        writer.object { w in
+            w.key("cmdline"); w.array { w in for argument in identity.commandLine { w.string(argument) } }
+            w.key("container"); w.string(identity.container)
+            w.key("conversations"); w.array { w in for conversation in conversations { conversation.write(to: &w) } }
+            w.key("exe"); w.string(identity.executable)
+            w.key("name"); w.string(identity.name)
+            w.key("netns"); w.number(identity.networkNamespace)
+            w.key("pid"); w.number(Int64(identity.pid))
+            w.key("rx"); rx.write(to: &w)
+            w.key("start_time"); w.string(identity.startTime.rfc3339)
+            w.key("tx"); tx.write(to: &w)
+            w.key("uid"); w.number(UInt64(identity.uid))
+            w.key("user"); w.string(identity.userName)
+        }
     }
 }
 
 extension CaptureReport.UnknownEntry {
-    var json: JSONValue {
-        .object([
-            "tx": tx.json,
-            "rx": rx.json,
-            "reasons": .object(Dictionary(uniqueKeysWithValues: reasons.map { ($0.key.rawValue, $0.value.json) })),
-            "conversations": .array(conversations.map(\.json)),
-        ])
+    func write(to writer: inout JSONWriter) {
+        writer.object { w in
+            w.key("conversations"); w.array { w in for conversation in conversations { conversation.write(to: &w) } }
+            w.key("reasons"); w.object { w in
+                for (reason, counter) in reasons.sorted(by: { $0.key < $1.key }) {
+                    w.key(dynamic: reason.rawValue)
+                    counter.write(to: &w)
+                }
+            }
+            w.key("rx"); rx.write(to: &w)
+            w.key("tx"); tx.write(to: &w)
+        }
     }
 }

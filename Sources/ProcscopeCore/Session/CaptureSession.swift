@@ -103,17 +103,21 @@ public final class CaptureSession {
         case .host, .broadcast, .multicast:
             count(key.reversed, .received, frame, at: time)
         default:
-            if index.find(key.reversed, in: conversations) != nil {
-                count(key.reversed, .received, frame, at: time)
+            if let found = index.find(key, in: conversations) {
+                count(key, .transmitted, frame, at: time, found: found)
+            } else if let found = index.find(key.reversed, in: conversations) {
+                count(key.reversed, .received, frame, at: time, found: found)
             } else {
-                count(key, .transmitted, frame, at: time)
+                count(key, .transmitted, frame, at: time, found: .some(nil))
             }
         }
     }
 
+    /// Counts a frame in the conversation of `key`. `found` is the index lookup when the caller already made
+    /// it (nil: known absent); omitted, the lookup is made here.
     func count(_ key: FlowKey, _ direction: Direction, _ frame: DecodedFrame, at time: Timestamp,
-               notLocal: Bool = false) {
-        if let found = index.find(key, in: conversations) {
+               notLocal: Bool = false, found: Int32?? = .none) {
+        if let found = found ?? index.find(key, in: conversations) {
             let i = Int(found)
             // A SYN after the old connection ended (FIN/RST seen) opens a new epoch on a reused tuple.
             if frame.tcpFlags.isConnectionOpen

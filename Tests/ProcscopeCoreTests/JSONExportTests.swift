@@ -1,0 +1,38 @@
+@testable import ProcscopeCore
+import Testing
+
+/// The JSON export (schema procscope/1) is a contract: its exact shape for a small capture is pinned here,
+/// members sorted, so any change to it is deliberate.
+@Suite struct JSONExportTests {
+    @Test("A capture with one process and one unknown conversation exports exactly this document")
+    func exportIsPinned() {
+        let attributor = RecordingAttributor()
+        let session = CaptureSession(linkType: .raw, configuration: SessionConfiguration(localAddresses: LocalAddressSet([])),
+                                     attributor: attributor)
+        session.ingest(FrameBuilder.ipv4(0x7F00_0001, 0x7F00_0002, proto: 17, sourcePort: 1000, destinationPort: 53, payload: 4),
+                       at: 1_700_000_000_000_000)
+        session.apply(AttributionResult(conversation: attributor.requests[0].conversation, key: attributor.requests[0].key,
+                                        attribution: .process(identity(42, "dig"), .exactSocket, SocketEvidence(inode: 7, cookie: 9, uid: 0)),
+                                        resolvedAt: Timestamp(microseconds: 1_700_000_000_000_120)))
+        session.finish()
+        let report = session.report(.init(interfaces: ["lo"], filter: "udp", started: Timestamp(seconds: 1_700_000_000, microseconds: 0),
+                                          ended: Timestamp(seconds: 1_700_000_001, microseconds: 0)))
+        let json = String(decoding: report.json, as: UTF8.self)
+        #expect(json == """
+        {"capture":{"bytes":32,"dropped":{"interface":0,"kernel":0},"duplicates":0,"ended":"2023-11-14T22:13:21.000000Z",\
+        "filter":"udp","interfaces":["lo"],"packets":1,"started":"2023-11-14T22:13:20.000000Z","undecodable":0},\
+        "processes":[{"cmdline":["dig"],"container":null,"conversations":[{"attribution":{"inode":7,"latency_us":120,\
+        "method":"exact-socket"},"first_seen":"2023-11-14T22:13:20.000000Z","last_seen":"2023-11-14T22:13:20.000000Z",\
+        "local":{"address":"127.0.0.1","port":1000},"protocol":"udp","remote":{"address":"127.0.0.2","port":53},\
+        "rx":{"bytes":0,"packets":0},"tx":{"bytes":32,"packets":1}}],"exe":"/bin/dig","name":"dig","netns":1,"pid":42,\
+        "rx":{"bytes":0,"packets":0},"start_time":"1970-01-01T00:00:00.042000Z","tx":{"bytes":32,"packets":1},"uid":0,\
+        "user":"root"}],"schema":"procscope/1","unknown":{"conversations":[{"attribution":{"inode":null,"latency_us":null,\
+        "method":null},"detail":"capture ended before the socket lookup answered","first_seen":"2023-11-14T22:13:20.000000Z",\
+        "last_seen":"2023-11-14T22:13:20.000000Z","local":{"address":"127.0.0.2","port":53},"protocol":"udp",\
+        "reason":"lookup-timed-out","remote":{"address":"127.0.0.1","port":1000},"rx":{"bytes":32,"packets":1},\
+        "tx":{"bytes":0,"packets":0}}],"reasons":{"lookup-timed-out":{"bytes":32,"packets":1}},"rx":{"bytes":32,"packets":1},\
+        "tx":{"bytes":0,"packets":0}}}
+
+        """)
+    }
+}
