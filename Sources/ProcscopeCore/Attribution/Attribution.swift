@@ -3,9 +3,4 @@
 public enum Attribution: Hashable, Sendable {
     case process(ProcessIdentity, AttributionMethod, SocketEvidence?)
     case unknown(UnknownReason, detail: String)
-
-    public var isUnknown: Bool {
-        if case .unknown = self { return true }
-        return false
-    }
 }

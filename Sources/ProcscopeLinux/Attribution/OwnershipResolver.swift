@@ -193,9 +193,4 @@ final class OwnershipResolver {
         // The first user-name lookup loads the NSS modules (~1 ms): pay it now, not on a short-lived flow.
         _ = processes.reader.identity(of: getpid())
     }
-
-    /// Forgets a closed socket's inode.
-    func forget(inode: UInt32) {
-        inodeOwners.removeValue(forKey: inode)
-    }
 }
