@@ -119,6 +119,51 @@ def captures():
         f.write(struct.pack("<IIII", 1_700_000_100, 0, 1500, 1500) + b"\0" * 40)
     with open(os.path.join(ROOT, "pcap", "not-a-capture.pcap"), "wb") as f:
         f.write(b"this is not a capture file\n")
+    file_formats()
+
+def pcapng_block(order, kind, body):
+    body += b"\0" * (-len(body) % 4)
+    return struct.pack(order + "II", kind, 12 + len(body)) + body + struct.pack(order + "I", 12 + len(body))
+
+def pcapng_options(order, options):
+    out = b""
+    for code, value in options:
+        out += struct.pack(order + "HH", code, len(value)) + value + b"\0" * (-len(value) % 4)
+    return out + struct.pack(order + "HH", 0, 0)
+
+def file_formats():
+    """The capture-file readers' corner cases: both byte orders, nanosecond and millisecond clocks, two
+    sections, simple packet blocks, epb_flags, skipped blocks, and damaged or mixed files."""
+    udp_frame = eth(0x0800, ipv4(A, B, 17, udp(5000, 6000, b"hello")))
+    # Big-endian classic pcap with nanosecond timestamps: 1700000000.123456789 s.
+    with open(os.path.join(ROOT, "pcap", "big-endian-nanosecond.pcap"), "wb") as f:
+        f.write(struct.pack(">IHHiIII", 0xA1B23C4D, 2, 4, 0, 0, 65535, 1))
+        f.write(struct.pack(">IIII", 1_700_000_000, 123_456_789, len(udp_frame), len(udp_frame) + 100) + udp_frame)
+    # Section 1, big-endian, nanosecond interface, an outbound EPB (epb_flags 2) after a name resolution block.
+    # Section 2, little-endian, millisecond interface with a 10 s offset: an EPB and a simple packet block.
+    out = pcapng_block(">", 0x0A0D0D0A, struct.pack(">IHHq", 0x1A2B3C4D, 1, 0, -1))
+    out += pcapng_block(">", 1, struct.pack(">HHI", 1, 0, 65535) + pcapng_options(">", [(9, b"\x09")]))
+    out += pcapng_block(">", 4, struct.pack(">HH", 0, 0))
+    ts = 1_700_000_000_123_456_789
+    out += pcapng_block(">", 6, struct.pack(">IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(udp_frame), len(udp_frame))
+                        + udp_frame + b"\0" * (-len(udp_frame) % 4) + pcapng_options(">", [(2, struct.pack(">I", 2))]))
+    out += pcapng_block("<", 0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    out += pcapng_block("<", 1, struct.pack("<HHI", 1, 0, 65535)
+                        + pcapng_options("<", [(9, b"\x03"), (14, struct.pack("<q", 10))]))
+    ms = 1_700_000_001_250
+    out += pcapng_block("<", 6, struct.pack("<IIIII", 0, ms >> 32, ms & 0xFFFFFFFF, len(udp_frame), len(udp_frame))
+                        + udp_frame)
+    out += pcapng_block("<", 3, struct.pack("<I", len(udp_frame)) + udp_frame)
+    with open(os.path.join(ROOT, "pcap", "pcapng-two-sections-both-byte-orders.pcapng"), "wb") as f: f.write(out)
+    # A good packet, then a block whose trailing length disagrees with its leading one.
+    good = pcapng_block("<", 0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    good += pcapng_block("<", 1, struct.pack("<HHI", 1, 0, 65535))
+    epb = pcapng_block("<", 6, struct.pack("<IIIII", 0, 0, 1, len(udp_frame), len(udp_frame)) + udp_frame)
+    bad = bytearray(epb); bad[-4:] = struct.pack("<I", len(epb) + 4)
+    with open(os.path.join(ROOT, "pcap", "corrupt-pcapng-trailer.pcapng"), "wb") as f: f.write(good + epb + bytes(bad))
+    # Two interfaces with different link types (Ethernet and raw IP).
+    mixed = good + pcapng_block("<", 1, struct.pack("<HHI", 101, 0, 65535)) + epb
+    with open(os.path.join(ROOT, "pcap", "pcapng-mixed-link-types.pcapng"), "wb") as f: f.write(mixed)
 
 def proc_tree():
     base = os.path.join(ROOT, "proc")

@@ -32,7 +32,7 @@ struct CaptureCommand: ParsableCommand {
         var failure: Error?
         if let path = source.readFile {
             let capture = try FileCapture(path: path, filter: source.filter)
-            StandardError.line("reading from file \(path), link-type \(capture.source.linkTypeName), snapshot length \(capture.source.snapLength)")
+            StandardError.line("reading from file \(path), link-type \(capture.source.linkType.pcapName), snapshot length \(capture.source.snapLength)")
             do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
             report = capture.report()
         } else {
@@ -40,7 +40,7 @@ struct CaptureCommand: ParsableCommand {
             let capture = try LiveCapture(interface: interface, filter: source.filter, snapLength: source.snapLength,
                                           bufferBytes: source.bufferKiB * 1024, signals: signals)
             for warning in capture.warnings { StandardError.line("procscope: warning: \(warning)") }
-            StandardError.line("listening on \(interface), link-type \(capture.source.linkTypeName), snapshot length \(capture.source.snapLength) bytes")
+            StandardError.line("listening on \(interface), link-type \(capture.source.linkType.pcapName), snapshot length \(capture.source.snapLength) bytes")
             do { _ = try capture.run(until: stop) } catch { failure = error }
             report = capture.report()
             StandardError.line("\(report.capture.packets) packets captured\n\(capture.source.receivedByFilter()) packets received by filter\n\(report.capture.droppedByKernel) packets dropped by kernel")

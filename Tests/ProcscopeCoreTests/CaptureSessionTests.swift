@@ -117,8 +117,8 @@ import Testing
 
     @Test("A live conversation costs at most 256 bytes")
     func conversationFitsTheMemoryBudget() {
-        // The conversation record plus its share of the flow index (4-byte slots, at most half full, doubling).
-        let perConversation = MemoryLayout<Conversation>.stride + 4 * 4
+        // The conversation record plus its share of the flow index (at most half full, doubling: up to 4 slots).
+        let perConversation = MemoryLayout<Conversation>.stride + 4 * FlowIndex.slotSize
         #expect(perConversation <= 256, "\(perConversation) bytes")
     }
 }

@@ -31,11 +31,11 @@ extension CaptureReport.CaptureInfo {
                 w.key("kernel"); w.number(droppedByKernel)
             }
             w.key("duplicates"); w.number(duplicates)
-            w.key("ended"); w.string(ended.rfc3339)
+            w.key("ended"); w.timestamp(ended)
             w.key("filter"); w.string(filter)
             w.key("interfaces"); w.array { w in for name in interfaces { w.string(name) } }
             w.key("packets"); w.number(packets)
-            w.key("started"); w.string(started.rfc3339)
+            w.key("started"); w.timestamp(started)
             w.key("undecodable"); w.number(undecodable)
         }
     }
@@ -68,8 +68,8 @@ extension CaptureReport.ConversationEntry {
                 w.key("method"); w.string(method?.rawValue)
             }
             if let detail { w.key("detail"); w.string(detail) }
-            w.key("first_seen"); w.string(firstSeen.rfc3339)
-            w.key("last_seen"); w.string(lastSeen.rfc3339)
+            w.key("first_seen"); w.timestamp(firstSeen)
+            w.key("last_seen"); w.timestamp(lastSeen)
             w.key("local"); key.local.write(to: &w, hasPorts: key.hasPorts)
             w.key("protocol"); w.string(key.proto.description)
             if let reason { w.key("reason"); w.string(reason.rawValue) }
@@ -92,7 +92,7 @@ extension CaptureReport.ProcessEntry {
             w.key("netns"); w.number(identity.networkNamespace)
             w.key("pid"); w.number(Int64(identity.pid))
             w.key("rx"); rx.write(to: &w)
-            w.key("start_time"); w.string(identity.startTime.rfc3339)
+            w.key("start_time"); w.timestamp(identity.startTime)
             w.key("tx"); tx.write(to: &w)
             w.key("uid"); w.number(UInt64(identity.uid))
             w.key("user"); w.string(identity.userName)

@@ -18,17 +18,30 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// RFC 3339, e.g. `2026-11-21T12:29:55.358366Z`.
     public var rfc3339: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(27)
+        appendRFC3339(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the RFC 3339 form to `bytes` (the JSON export writes one per conversation end).
+    public func appendRFC3339(to bytes: inout [UInt8]) {
         let seconds = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
         let micros = microseconds - seconds * 1_000_000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        func field(_ value: Int64, _ width: Int, then separator: UInt8?) {
+            UInt64(clamping: value).appendDecimal(to: &bytes, minimumDigits: width)
+            if let separator { bytes.append(separator) }
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
-            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(micros, 6))Z"
+        field(year, 4, then: UInt8(ascii: "-"))
+        field(month, 2, then: UInt8(ascii: "-"))
+        field(day, 2, then: UInt8(ascii: "T"))
+        field(secondOfDay / 3600, 2, then: UInt8(ascii: ":"))
+        field(secondOfDay / 60 % 60, 2, then: UInt8(ascii: ":"))
+        field(secondOfDay % 60, 2, then: UInt8(ascii: "."))
+        field(micros, 6, then: UInt8(ascii: "Z"))
     }
 
     public var description: String { rfc3339 }

@@ -4,6 +4,8 @@ public protocol CaptureSource: AnyObject {
     var linkType: LinkType { get }
     /// The interface captured on, or the file read, for the report.
     var name: String { get }
+    /// The most bytes of a frame that are captured.
+    var snapLength: Int { get }
     /// A descriptor to poll for readability, nil for sources that never block (files).
     var selectableDescriptor: Int32? { get }
     /// Hands up to `limit` ready frames to `handler` (captured bytes, wire length, timestamp), without

@@ -56,7 +56,7 @@ public final class PcapCaptureSource: CaptureSource {
         }
         let source = PcapCaptureSource(handle: handle, name: interface, live: true)
         guard source.linkType.isSupported else {
-            throw CaptureError.unsupportedLinkType(source: interface, linkType: source.linkTypeName)
+            throw CaptureError.unsupportedLinkType(source: interface, linkType: source.linkType.pcapName)
         }
         try source.apply(filter: filter)
         if pcap_setnonblock(handle, 1, &errorBuffer) < 0 {
@@ -74,17 +74,10 @@ public final class PcapCaptureSource: CaptureSource {
         }
         let source = PcapCaptureSource(handle: handle, name: path, live: false)
         guard source.linkType.isSupported else {
-            throw CaptureError.unsupportedLinkType(source: path, linkType: source.linkTypeName)
+            throw CaptureError.unsupportedLinkType(source: path, linkType: source.linkType.pcapName)
         }
         try source.apply(filter: filter)
         return source
-    }
-
-    /// libpcap's name and description of the link type, as tcpdump prints it ("LINUX_SLL2 (Linux cooked v2)").
-    public var linkTypeName: String {
-        let name = pcap_datalink_val_to_name(linkType.rawValue).map { String(cString: $0) } ?? linkType.description
-        let detail = pcap_datalink_val_to_description(linkType.rawValue).map { String(cString: $0) }
-        return detail.map { "\(name) (\($0))" } ?? name
     }
 
     private func apply(filter: String?) throws {

@@ -2,13 +2,20 @@ import ProcscopeCore
 
 /// Reads a pcap or pcapng file through the same session as a live capture. Without process annotations in
 /// the file every flow is `offline-capture`; direction comes from cooked headers or from who spoke first.
+///
+/// Regular files go through procscope's mapped readers (`CaptureFileSource`); standard input, pipes and
+/// formats only libpcap knows go through libpcap.
 public final class FileCapture {
-    public let source: PcapCaptureSource
+    public let source: CaptureSource
     public let session: CaptureSession
     public let filter: String?
 
     public init(path: String, filter: String?) throws {
-        source = try PcapCaptureSource.file(path: path, filter: filter)
+        if path != "-", let mapped = try CaptureFileSource(path: path, filter: filter) {
+            source = mapped
+        } else {
+            source = try PcapCaptureSource.file(path: path, filter: filter)
+        }
         self.filter = filter
         session = CaptureSession(
             linkType: source.linkType, configuration: SessionConfiguration(localAddresses: nil),

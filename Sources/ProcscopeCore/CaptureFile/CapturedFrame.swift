@@ -1,0 +1,22 @@
+/// One frame read from a capture file: its bytes (pointing into the file's mapping, valid only while the
+/// reader's buffer is), where and when it was captured, and what the file said about it.
+public struct CapturedFrame {
+    /// The captured bytes (caplen).
+    public var bytes: UnsafeRawBufferPointer
+    /// The frame's length on the wire (len).
+    public var wireLength: Int
+    public var time: Timestamp
+    /// Index of the capture interface in the file (always 0 in classic pcap).
+    public var interface: Int
+    /// The pcapng `epb_flags` word (direction in bits 0-1), 0 when the file does not say.
+    public var flags: UInt32
+
+    @inlinable public init(bytes: UnsafeRawBufferPointer, wireLength: Int, time: Timestamp, interface: Int,
+                           flags: UInt32) {
+        self.bytes = bytes
+        self.wireLength = wireLength
+        self.time = time
+        self.interface = interface
+        self.flags = flags
+    }
+}
