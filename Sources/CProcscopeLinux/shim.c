@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "CProcscopeLinux.h"
 #include <unistd.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -62,3 +63,5 @@ int ps_ppoll(struct pollfd *fds, unsigned long count, const struct timespec *tim
 }
 
 int ps_gettid(void) { return (int)syscall(SYS_gettid); }
+
+int ps_setns_net(int fd) { return setns(fd, CLONE_NEWNET); }

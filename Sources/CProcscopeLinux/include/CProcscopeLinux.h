@@ -44,4 +44,26 @@ int ps_ppoll(struct pollfd *fds, unsigned long count, const struct timespec *tim
 /// The calling thread's kernel id (gettid(2)), for per-thread scheduling calls.
 int ps_gettid(void);
 
+/// setns(fd, CLONE_NEWNET): moves the calling thread into the network namespace of `fd` (sched.h needs
+/// _GNU_SOURCE, which Swift's Glibc module does not define).
+int ps_setns_net(int fd);
+
+/// Who released (closed, or exited holding) a socket, and when (CLOCK_MONOTONIC); keyed by socket cookie.
+struct ps_release_value {
+    uint32_t tgid;
+    uint32_t uid;
+    uint64_t released_ns;
+    char comm[16];
+};
+
+/// BPF_MAP_CREATE of the recorder's LRU hash map; the map fd or -1 (errno set).
+int ps_release_map_create(uint32_t entries);
+/// BPF_PROG_LOAD of the cgroup/sock_release recorder writing into `map_fd`; the program fd or -1. The
+/// verifier's log goes to `log` (may be NULL).
+int ps_release_program_load(int map_fd, char *log, uint32_t log_size);
+/// BPF_LINK_CREATE on a cgroup v2 directory: the link fd (detached when closed) or -1.
+int ps_release_program_attach(int program_fd, int cgroup_fd);
+/// BPF_MAP_LOOKUP_ELEM by socket cookie: 0 when found, -1 otherwise (errno ENOENT when absent).
+int ps_release_map_lookup(int map_fd, uint64_t cookie, struct ps_release_value *value);
+
 #endif

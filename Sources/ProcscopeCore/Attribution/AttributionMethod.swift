@@ -12,6 +12,9 @@ public struct AttributionMethod: RawRepresentable, Hashable, Sendable, CustomStr
     public static let listeningSocket = AttributionMethod(rawValue: "listening-socket")
     /// The socket inode's owner came from procscope's inode cache, still valid (its socket is alive).
     public static let cachedSocket = AttributionMethod(rawValue: "cached-socket")
+    /// The process that held the socket when it was released (closed, or its holder exited), recorded by the
+    /// kernel at that moment (procscope's cgroup/sock_release hook): for owners gone before any scan.
+    public static let releasedSocket = AttributionMethod(rawValue: "released-socket")
     /// Read from a procscope-annotated capture file.
     public static let annotation = AttributionMethod(rawValue: "annotation")
 

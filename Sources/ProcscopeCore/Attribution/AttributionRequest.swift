@@ -47,3 +47,16 @@ public struct SocketClosed: Sendable {
         self.closedAt = closedAt
     }
 }
+
+extension SocketClosed {
+    /// Whether this close event's tuple (whose local address may be the wildcard and whose remote end is
+    /// zero for an unconnected socket) covers a conversation's key.
+    public func covers(_ conversation: FlowKey) -> Bool {
+        guard key.proto == conversation.proto, key.namespace == conversation.namespace,
+              key.local.port == conversation.local.port else { return false }
+        let localMatches = key.local.address.isUnspecified || key.local.address == conversation.local.address
+        let remoteMatches = (key.remote.address.isUnspecified && key.remote.port == 0)
+            || key.remote == conversation.remote
+        return localMatches && remoteMatches
+    }
+}

@@ -49,21 +49,10 @@ extension CaptureSession {
         for conversation in pending {
             let i = Int(conversation)
             guard !conversations[i].isClosed, conversations[i].cookie == 0,
-                  Self.closeEvent(event.key, matches: conversations[i].key) else { continue }
+                  event.covers(conversations[i].key) else { continue }
             conversations[i].cookie = event.cookie
             close(conversation, at: event.closedAt)
         }
-    }
-
-    /// Whether a close event's tuple (whose local address may be the wildcard and whose remote end is zero
-    /// for an unconnected socket) covers a conversation's key.
-    static func closeEvent(_ closed: FlowKey, matches key: FlowKey) -> Bool {
-        guard closed.proto == key.proto, closed.namespace == key.namespace,
-              closed.local.port == key.local.port else { return false }
-        let localMatches = closed.local.address.isUnspecified || closed.local.address == key.local.address
-        let remoteMatches = (closed.remote.address.isUnspecified && closed.remote.port == 0)
-            || closed.remote == key.remote
-        return localMatches && remoteMatches
     }
 
     /// Housekeeping once per loop turn (not per packet): gives up lookups older than the age limit and forgets

@@ -11,6 +11,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
     // The two queues are the only state shared between threads (Mutex-guarded, touched once per new flow);
     // everything else is confined to the worker thread after `start()`.
     private let incoming = Mutex<[AttributionRequest]>([])
+    private let closes = Mutex<[SocketClosed]>([])
     private let outgoing = Mutex<[AttributionResult]>([])
     private let outstanding = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
@@ -25,11 +26,12 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
 
     /// `connector` is optional: without it (no CAP_NET_ADMIN for the connector) the scan order falls back to
     /// descending PIDs.
-    public init(diag: SockDiagClient, proc: ProcFileSystem = ProcFileSystem(), connector: ProcConnector?) throws {
+    public init(diag: SockDiagClient, proc: ProcFileSystem = ProcFileSystem(), connector: ProcConnector?,
+                recorder: SocketReleaseRecorder? = nil) throws {
         wakeDescriptor = try retryingSystemCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
         resultsDescriptor = try retryingSystemCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
         let processes = ProcessTable(reader: ProcessIdentityReader(proc: proc))
-        resolver = OwnershipResolver(diag: diag, proc: proc, processes: processes)
+        resolver = OwnershipResolver(diag: diag, proc: proc, processes: processes, recorder: recorder)
         self.connector = connector
     }
 
@@ -68,6 +70,13 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
         return nil
     }
 
+    /// Socket closes seen by the capture loop: the resolver joins them to lookups that came too late.
+    public func noteClosed(_ events: [SocketClosed]) {
+        guard !events.isEmpty else { return }
+        closes.withLock { $0.append(contentsOf: events) }
+        eventfd_write(wakeDescriptor, 1)
+    }
+
     /// Answers ready now.
     public func takeResults() -> [AttributionResult] {
         var counter: eventfd_t = 0
@@ -97,6 +106,12 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             if let connector {
                 for event in connector.pendingEvents() { resolver.processes.handle(event, now: now) }
             }
+            let closed = closes.withLock { events in
+                let taken = events
+                events.removeAll(keepingCapacity: true)
+                return taken
+            }
+            for event in closed { resolver.noteClosed(event) }
             let batch = incoming.withLock { requests in
                 let taken = requests
                 requests.removeAll(keepingCapacity: true)

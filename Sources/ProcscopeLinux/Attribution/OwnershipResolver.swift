@@ -15,22 +15,42 @@ final class OwnershipResolver {
     let diag: SockDiagClient
     let proc: ProcFileSystem
     let processes: ProcessTable
+    /// The kernel's record of who released each socket, when procscope could attach it.
+    let recorder: SocketReleaseRecorder?
     /// Where each socket inode was last seen: verified with one readlink before it is trusted.
     private var inodeOwners: [UInt32: (pid: Int32, fd: Int32)] = [:]
     /// Processes that recently owned a newly seen socket: scanned before the rest.
     private var recentOwners: [Int32] = []
+    /// Cookies of connections seen before they were accepted, by tuple, until their lookup is answered.
+    private var connectionCookies: [FlowKey: UInt64] = [:]
+    /// Recent socket closes (destroy events), oldest first, bounded.
+    private var recentCloses: [SocketClosed] = []
     /// fds that could not be read during scans (EACCES), for the report.
     private(set) var deniedFDs = 0
     /// Attempts before a handshake still in flight falls back to the listening socket's owner.
     let maxAttempts = 50
 
-    init(diag: SockDiagClient, proc: ProcFileSystem, processes: ProcessTable) {
+    init(diag: SockDiagClient, proc: ProcFileSystem, processes: ProcessTable, recorder: SocketReleaseRecorder? = nil) {
         self.diag = diag
         self.proc = proc
         self.processes = processes
+        self.recorder = recorder
     }
 
     func resolve(_ request: AttributionRequest, attempt: Int) -> Outcome {
+        let outcome = resolveOnce(request, attempt: attempt)
+        if case .answer = outcome { connectionCookies.removeValue(forKey: request.key) }
+        return outcome
+    }
+
+    /// A socket closed on a tuple (sock_diag destroy event): its cookie names it for the release recorder
+    /// when a lookup comes too late to find the socket itself.
+    func noteClosed(_ closed: SocketClosed) {
+        recentCloses.append(closed)
+        if recentCloses.count > 4096 { recentCloses.removeFirst(recentCloses.count - 2048) }
+    }
+
+    private func resolveOnce(_ request: AttributionRequest, attempt: Int) -> Outcome {
         let key = request.key
         let socket: InetDiagMessage?
         do {
@@ -40,17 +60,32 @@ final class OwnershipResolver {
         } catch {
             return .answer(.unknown(.lookupFailed, detail: "sock_diag lookup failed: \(error)"))
         }
-        guard var socket else { return .answer(Self.noSocket(request)) }
+        guard var socket else {
+            if let released = releasedOwner(request, cookie: closedCookie(request), releasedAfterFirstFrame: true) {
+                return .answer(released)
+            }
+            // The socket's destroy event may still be on its way: wait for it once or twice.
+            if recorder != nil && attempt < 2 { return .retryLater }
+            return .answer(Self.noSocket(request))
+        }
 
         var method = AttributionMethod.exactSocket
         if key.proto == .tcp {
             if socket.state == .timeWait {
+                // A TIME_WAIT socket keeps the cookie of the socket it replaced, which the recorder knows.
+                if let released = releasedOwner(request, socket: socket) { return .answer(released) }
                 return .answer(.unknown(.timeWait, detail: "connection in TIME_WAIT: the kernel holds it, no process does"))
             }
             // Inode 0 in a state a socket only reaches before close() means it was never accept()ed yet:
             // its inode appears with the accept, so ask again. (A closed socket is in FIN_WAIT/LAST_ACK/CLOSING.)
             let handshakeInFlight = socket.state == .newSynReceived || socket.state == .synReceived
                 || (socket.inode == 0 && (socket.state == .established || socket.state == .closeWait))
+            if handshakeInFlight && socket.cookie != 0 { connectionCookies[key] = socket.cookie }
+            // Only the listener answers after the connection's own socket was seen: it is gone already,
+            // accepted, used and closed between two looks. The recorder knows who released it.
+            if socket.state == .listen, let released = releasedOwner(request, cookie: connectionCookies[key]) {
+                return .answer(released)
+            }
             if socket.state == .listen || handshakeInFlight {
                 if attempt < maxAttempts { return .retryLater }
                 // Never accepted in time: the listener's owner is the process the connection is queued for.
@@ -75,6 +110,7 @@ final class OwnershipResolver {
             if socket.remote.port == 0 && socket.remote.address.isUnspecified { method = .boundSocket }
         }
         guard socket.inode != 0 else {
+            if let released = releasedOwner(request, socket: socket) { return .answer(released) }
             return .answer(.unknown(.socketClosedBeforeLookup,
                                     detail: "socket closed by its owner; the kernel is finishing it in state \(socket.state)"))
         }
@@ -96,10 +132,49 @@ final class OwnershipResolver {
             }
             return .answer(.process(identity, cached ? .cachedSocket : method, evidence))
         case .notFound:
+            if let released = releasedOwner(request, socket: socket) { return .answer(released) }
+            // The release hook runs just after the exiting owner's fd table is gone: look once more.
+            if recorder != nil && attempt < 2 { return .retryLater }
             return .answer(.unknown(.ownerExited, detail: "socket inode \(socket.inode) (uid \(socket.uid)) is still open but no process holds it: its owner exited"))
         case .closedDuringSearch:
+            if let released = releasedOwner(request, socket: socket) { return .answer(released) }
+            if recorder != nil && attempt < 2 { return .retryLater }
             return .answer(.unknown(.socketClosedBeforeLookup, detail: "socket inode \(socket.inode) (uid \(socket.uid)) was closed while procscope searched for its owner"))
         }
+    }
+
+    /// The owner the kernel recorded when the flow's socket (found closing, or with no holder left) was
+    /// released: for owners gone before the scan could reach them.
+    private func releasedOwner(_ request: AttributionRequest, socket: InetDiagMessage) -> Attribution? {
+        releasedOwner(request, cookie: socket.cookie, inode: socket.inode)
+    }
+
+    /// `releasedAfterFirstFrame` when the cookie came from a close event rather than from the flow's own
+    /// socket: the socket must then have been released after the flow's first frame, or it was an earlier
+    /// socket on a reused tuple whose close was reported late.
+    private func releasedOwner(_ request: AttributionRequest, cookie: UInt64?, inode: UInt32 = 0,
+                               releasedAfterFirstFrame: Bool = false) -> Attribution? {
+        guard let cookie, let record = recorder?.lastHolder(cookie: cookie) else { return nil }
+        if releasedAfterFirstFrame && record.releasedAt < request.firstSeen { return nil }
+        var identity = ProcessIdentity(pid: record.pid, startTime: .zero, name: record.name, executable: nil,
+                                       commandLine: [], uid: record.uid,
+                                       userName: processes.reader.userNames(record.uid), networkNamespace: 0,
+                                       container: nil)
+        // The snapshot taken at exec (or the live process) when it is the same program: a PID reused since
+        // would carry another name, and then only what the kernel recorded is reported.
+        if let known = processes.identity(of: record.pid), known.name.hasPrefix(record.name) { identity = known }
+        return .process(identity, .releasedSocket,
+                        SocketEvidence(inode: inode, cookie: record.cookie, uid: record.uid))
+    }
+
+    /// The cookie of the socket a destroy event reported for the request's tuple: the first close at or after
+    /// the flow's first frame (an earlier one was an earlier socket on a reused tuple). A close of an
+    /// unconnected UDP socket carries no peer and maybe the wildcard address.
+    private func closedCookie(_ request: AttributionRequest) -> UInt64? {
+        recentCloses.first { closed in
+            closed.closedAt.microseconds(since: request.firstSeen) >= 0
+                && closed.covers(request.key)
+        }?.cookie
     }
 
     /// Why there is no socket, judged from the flow's first frame.

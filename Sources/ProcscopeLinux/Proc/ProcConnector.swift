@@ -11,11 +11,28 @@ public final class ProcConnector {
     private let dataOffset = ps_proc_event_data_offset()
 
     public init() throws {
+        var fd = try Self.subscribedSocket()
+        if fd == -ECONNREFUSED {
+            // The connector exists only in the initial network namespace: from any other (procscope run with
+            // `ip netns exec`, in a container's netns) the subscription is refused. A socket keeps the
+            // namespace it was created in, so create it there and come back.
+            for namespace in NetworkNamespace.initialCandidates where fd < 0 {
+                fd = (try? namespace.run { try Self.subscribedSocket() }) ?? fd
+            }
+        }
+        guard fd >= 0 else { throw SystemCallError(call: "subscribe(NETLINK_CONNECTOR, CN_IDX_PROC)", errno: -fd) }
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
+
+    /// A connector socket bound to the process-event group with PROC_CN_MCAST_LISTEN sent, or minus the
+    /// errno of the step that failed.
+    private static func subscribedSocket() throws -> Int32 {
         let fd = try retryingSystemCall("socket(NETLINK_CONNECTOR)") {
             socket(AF_NETLINK, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
                    NETLINK_CONNECTOR)
         }
-        descriptor = fd
         var address = sockaddr_nl()
         address.nl_family = sa_family_t(AF_NETLINK)
         address.nl_groups = UInt32(CN_IDX_PROC)
@@ -25,24 +42,18 @@ public final class ProcConnector {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_nl>.size))
             }
         }
-        if bound < 0 {
-            let error = errno
-            close(fd)
-            throw SystemCallError(call: "bind(NETLINK_CONNECTOR)", errno: error)
-        }
         var size: Int32 = 4 << 20
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
         var request = [UInt8](repeating: 0, count: 64)
         let length = request.withUnsafeMutableBytes { ps_proc_connector_listen_request($0.baseAddress, $0.count, 1) }
-        let sent = request.withUnsafeBytes { send(fd, $0.baseAddress, Int(length), 0) }
-        if sent < 0 {
+        let sent = bound < 0 ? -1 : request.withUnsafeBytes { send(fd, $0.baseAddress, Int(length), 0) }
+        guard sent >= 0 else {
             let error = errno
             close(fd)
-            throw SystemCallError(call: "send(PROC_CN_MCAST_LISTEN)", errno: error)
+            return -error
         }
+        return fd
     }
-
-    deinit { close(descriptor) }
 
     /// Events waiting now (empty when none). Lost events (ENOBUFS under a fork storm) are skipped: the
     /// full-scan fallback keeps attribution correct without them.

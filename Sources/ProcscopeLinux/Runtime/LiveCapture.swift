@@ -41,7 +41,15 @@ public final class LiveCapture {
             connector = nil
             warnings.append("no process events (\(error)); short-lived processes are found by scanning only")
         }
-        worker = try AttributionWorker(diag: diag, connector: connector)
+        let recorder: SocketReleaseRecorder?
+        do {
+            recorder = try SocketReleaseRecorder()
+        } catch {
+            recorder = nil
+            warnings.append("no socket-release recorder (\(error)); owners that exit before their socket is "
+                            + "looked up stay unknown")
+        }
+        worker = try AttributionWorker(diag: diag, connector: connector, recorder: recorder)
         let configuration = SessionConfiguration(localAddresses: try LocalAddresses.current(),
                                                  deduplicateAcrossInterfaces: interface == "any")
         session = CaptureSession(linkType: source.linkType, configuration: configuration, attributor: worker)
@@ -119,10 +127,12 @@ public final class LiveCapture {
     private func drainCloseEvents() {
         guard let closeEvents, let events = try? closeEvents.pendingDestroyEvents(), !events.isEmpty else { return }
         let now = wallClockNow()
-        for (socket, proto) in events {
-            let key = FlowKey(proto: proto, local: socket.local, remote: socket.remote, hasPorts: true)
-            session.socketClosed(SocketClosed(key: key, cookie: socket.cookie, closedAt: now))
+        let closed = events.map { socket, proto in
+            SocketClosed(key: FlowKey(proto: proto, local: socket.local, remote: socket.remote, hasPorts: true),
+                         cookie: socket.cookie, closedAt: now)
         }
+        for event in closed { session.socketClosed(event) }
+        worker.noteClosed(closed)
     }
 
     /// The report of what was captured so far.

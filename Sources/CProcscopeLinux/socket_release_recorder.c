@@ -1,0 +1,96 @@
+// The socket-release recorder: a cgroup/sock_release eBPF program that, whenever the last file reference
+// to an IPv4/IPv6 socket goes away (close() or the owner's exit), writes the releasing process (tgid, uid,
+// comm) and the time under the socket's cookie into an LRU hash map that procscope reads. (The release hook
+// may not read the socket's local address and port, so the cookie, unique system-wide, is the key.) It is what lets
+// procscope name the owner of a socket whose process exited before its fd table could be scanned.
+// Hand-assembled (no clang/libbpf at build time): every instruction is listed below with its meaning.
+#define _GNU_SOURCE
+#include "CProcscopeLinux.h"
+#include <linux/bpf.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/socket.h>
+
+_Static_assert(sizeof(struct ps_release_value) == 32, "ps_release_value layout");
+
+static long ps_bpf(int command, union bpf_attr *attr) {
+    return syscall(SYS_bpf, command, attr, sizeof(*attr));
+}
+
+#define INSN(c, d, s, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+#define MOV64_REG(d, s)      INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
+#define MOV64_IMM(d, i)      INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
+#define ADD64_IMM(d, i)      INSN(BPF_ALU64 | BPF_ADD | BPF_K, d, 0, 0, i)
+#define RSH64_IMM(d, i)      INSN(BPF_ALU64 | BPF_RSH | BPF_K, d, 0, 0, i)
+#define STX_W(d, s, o)       INSN(BPF_STX | BPF_MEM | BPF_W, d, s, o, 0)
+#define STX_DW(d, s, o)      INSN(BPF_STX | BPF_MEM | BPF_DW, d, s, o, 0)
+#define CALL(f)              INSN(BPF_JMP | BPF_CALL, 0, 0, 0, f)
+#define EXIT()               INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+
+#define R0 0
+#define R1 1
+#define R2 2
+#define R3 3
+#define R4 4
+#define FP 10
+// Stack layout: key (the cookie) at fp-8, value at fp-40 (32 bytes).
+#define KEY (-8)
+#define VALUE (-40)
+
+int ps_release_map_create(uint32_t entries) {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.map_type = BPF_MAP_TYPE_LRU_HASH;
+    attr.key_size = sizeof(uint64_t);
+    attr.value_size = sizeof(struct ps_release_value);
+    attr.max_entries = entries;
+    strncpy(attr.map_name, "procscope_rel", sizeof(attr.map_name) - 1);
+    return (int)ps_bpf(BPF_MAP_CREATE, &attr);
+}
+
+int ps_release_program_load(int map_fd, char *log, uint32_t log_size) {
+    struct bpf_insn program[] = {
+        CALL(BPF_FUNC_get_socket_cookie), STX_DW(FP, R0, KEY),                            // key = cookie(ctx)
+        CALL(BPF_FUNC_get_current_pid_tgid), RSH64_IMM(R0, 32), STX_W(FP, R0, VALUE + 0),   // value.tgid
+        CALL(BPF_FUNC_get_current_uid_gid), STX_W(FP, R0, VALUE + 4),                     // value.uid
+        CALL(BPF_FUNC_ktime_get_ns), STX_DW(FP, R0, VALUE + 8),                           // value.released_ns
+        MOV64_REG(R1, FP), ADD64_IMM(R1, VALUE + 16), MOV64_IMM(R2, 16), CALL(BPF_FUNC_get_current_comm),
+        INSN(BPF_LD | BPF_DW | BPF_IMM, R1, BPF_PSEUDO_MAP_FD, 0, map_fd), INSN(0, 0, 0, 0, 0),   // r1 = map
+        MOV64_REG(R2, FP), ADD64_IMM(R2, KEY),
+        MOV64_REG(R3, FP), ADD64_IMM(R3, VALUE),
+        MOV64_IMM(R4, BPF_ANY), CALL(BPF_FUNC_map_update_elem),
+        MOV64_IMM(R0, 1), EXIT(),                            // 1: never refuse the release
+    };
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.prog_type = BPF_PROG_TYPE_CGROUP_SOCK;
+    attr.expected_attach_type = BPF_CGROUP_INET_SOCK_RELEASE;
+    attr.insns = (uint64_t)(uintptr_t)program;
+    attr.insn_cnt = sizeof(program) / sizeof(program[0]);
+    attr.license = (uint64_t)(uintptr_t)"Dual MIT/GPL";
+    attr.log_buf = (uint64_t)(uintptr_t)log;
+    attr.log_size = log ? log_size : 0;
+    attr.log_level = log ? 1 : 0;
+    strncpy(attr.prog_name, "procscope_rel", sizeof(attr.prog_name) - 1);
+    return (int)ps_bpf(BPF_PROG_LOAD, &attr);
+}
+
+int ps_release_program_attach(int program_fd, int cgroup_fd) {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.link_create.prog_fd = program_fd;
+    attr.link_create.target_fd = cgroup_fd;
+    attr.link_create.attach_type = BPF_CGROUP_INET_SOCK_RELEASE;
+    return (int)ps_bpf(BPF_LINK_CREATE, &attr);
+}
+
+int ps_release_map_lookup(int map_fd, uint64_t cookie, struct ps_release_value *value) {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.map_fd = map_fd;
+    attr.key = (uint64_t)(uintptr_t)&cookie;
+    attr.value = (uint64_t)(uintptr_t)value;
+    return (int)ps_bpf(BPF_MAP_LOOKUP_ELEM, &attr);
+}

@@ -1,0 +1,14 @@
+/// Where the cgroup v2 hierarchy is mounted (/sys/fs/cgroup on unified systems, /sys/fs/cgroup/unified on
+/// hybrid ones), from a mountinfo text; the kernel hooks procscope attaches there see every process.
+enum CgroupHierarchy {
+    static func v2MountPoint(mountInfo: String) -> String? {
+        for line in mountInfo.split(separator: "\n") {
+            // "36 25 0:31 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw": the type follows " - ".
+            guard let dash = line.range(of: " - ") else { continue }
+            let after = line[dash.upperBound...].split(separator: " ")
+            let before = line[..<dash.lowerBound].split(separator: " ")
+            if after.first == "cgroup2", before.count >= 5 { return String(before[4]) }
+        }
+        return nil
+    }
+}
