@@ -11,7 +11,6 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
     // The two queues are the only state shared between threads (Mutex-guarded, touched once per new flow);
     // everything else is confined to the worker thread after `start()`.
     private let incoming = Mutex<[AttributionRequest]>([])
-    private let closes = Mutex<[SocketClosed]>([])
     private let outgoing = Mutex<[AttributionResult]>([])
     private let outstanding = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
@@ -22,6 +21,8 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
     private let resolver: OwnershipResolver
     private let connector: ProcConnector?
     private var retries: [(request: AttributionRequest, attempt: Int, due: Timestamp)] = []
+    /// Lookups waiting for a destroy event: retried when one arrives, or when due.
+    private var closeWaiters: [(request: AttributionRequest, attempt: Int, due: Timestamp)] = []
     private var thread: Thread?
 
     /// `connector` is optional: without it (no CAP_NET_ADMIN for the connector) the scan order falls back to
@@ -70,13 +71,6 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
         return nil
     }
 
-    /// Socket closes seen by the capture loop: the resolver joins them to lookups that came too late.
-    public func noteClosed(_ events: [SocketClosed]) {
-        guard !events.isEmpty else { return }
-        closes.withLock { $0.append(contentsOf: events) }
-        eventfd_write(wakeDescriptor, 1)
-    }
-
     /// Answers ready now.
     public func takeResults() -> [AttributionResult] {
         var counter: eventfd_t = 0
@@ -92,10 +86,14 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
         RealtimePriority.raiseCurrentThread()
         var fds = [pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)]
         if let connector { fds.append(pollfd(fd: connector.descriptor, events: Int16(POLLIN), revents: 0)) }
+        let closesIndex = fds.count
+        if let closes = resolver.closeEventsDescriptor { fds.append(pollfd(fd: closes, events: Int16(POLLIN), revents: 0)) }
         while !stopping.load(ordering: .relaxed) {
             // ppoll, not poll: retries are due within tens of microseconds, below poll's millisecond grain.
             var timeout = timespec(tv_sec: 1, tv_nsec: 0)
-            if let due = retries.map(\.due).min() {
+            // Destroy events wake the worker only while a lookup waits for one.
+            if closesIndex < fds.count { fds[closesIndex].events = closeWaiters.isEmpty ? 0 : Int16(POLLIN) }
+            if let due = (retries.map(\.due) + closeWaiters.map(\.due)).min() {
                 let micros = max(0, due.microseconds(since: wallClockNow()))
                 timeout = timespec(tv_sec: Int(micros / 1_000_000), tv_nsec: Int(micros % 1_000_000) * 1000)
             }
@@ -106,12 +104,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             if let connector {
                 for event in connector.pendingEvents() { resolver.processes.handle(event, now: now) }
             }
-            let closed = closes.withLock { events in
-                let taken = events
-                events.removeAll(keepingCapacity: true)
-                return taken
-            }
-            for event in closed { resolver.noteClosed(event) }
+            resolver.drainCloseEvents()
             let batch = incoming.withLock { requests in
                 let taken = requests
                 requests.removeAll(keepingCapacity: true)
@@ -123,6 +116,10 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             let due = retries.filter { $0.due <= cutoff }
             retries.removeAll { $0.due <= cutoff }
             for retry in due { attempt(retry.request, retry.attempt, into: &answers) }
+            let closesArrived = closesIndex < fds.count && fds[closesIndex].revents != 0
+            let waiting = closeWaiters.filter { closesArrived || $0.due <= cutoff }
+            closeWaiters.removeAll { closesArrived || $0.due <= cutoff }
+            for waiter in waiting { attempt(waiter.request, waiter.attempt, into: &answers) }
             if !answers.isEmpty {
                 outgoing.withLock { $0.append(contentsOf: answers) }
                 outstanding.subtract(answers.count, ordering: .relaxed)
@@ -142,6 +139,8 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             // and a server that accepts, answers and closes at once leaves only a short window.
             let delay = Int64(min(1000, 50 << min(attempt, 5)))
             retries.append((request, attempt + 1, Timestamp(microseconds: wallClockNow().microseconds + delay)))
+        case .awaitClose:
+            closeWaiters.append((request, attempt + 1, Timestamp(microseconds: wallClockNow().microseconds + 1000)))
         }
     }
 }

@@ -10,6 +10,9 @@ final class OwnershipResolver {
         /// The handshake is in flight (request socket, or accepted connection not yet `accept()`ed):
         /// ask again shortly, when the connection's own socket has an inode.
         case retryLater
+        /// The socket is gone and its destroy event (queued by the kernel on a workqueue) not read yet: ask
+        /// again as soon as a destroy event arrives (`closeEventsDescriptor` readable), or shortly.
+        case awaitClose
     }
 
     let diag: SockDiagClient
@@ -17,6 +20,9 @@ final class OwnershipResolver {
     let processes: ProcessTable
     /// The kernel's record of who released each socket, when procscope could attach it.
     let recorder: SocketReleaseRecorder?
+    /// The resolver's own subscription to socket destroy events (cookie and tuple of every closed socket),
+    /// read on demand: the way to a destroyed socket's cookie, and from it to the recorder.
+    private let closeEvents: SockDiagClient?
     /// Where each socket inode was last seen: verified with one readlink before it is trusted.
     private var inodeOwners: [UInt32: (pid: Int32, fd: Int32)] = [:]
     /// Processes that recently owned a newly seen socket: scanned before the rest.
@@ -35,6 +41,7 @@ final class OwnershipResolver {
         self.proc = proc
         self.processes = processes
         self.recorder = recorder
+        closeEvents = recorder == nil ? nil : try? SockDiagClient(groups: SockDiagClient.destroyGroups)
     }
 
     func resolve(_ request: AttributionRequest, attempt: Int) -> Outcome {
@@ -43,10 +50,16 @@ final class OwnershipResolver {
         return outcome
     }
 
-    /// A socket closed on a tuple (sock_diag destroy event): its cookie names it for the release recorder
-    /// when a lookup comes too late to find the socket itself.
-    func noteClosed(_ closed: SocketClosed) {
-        recentCloses.append(closed)
+    /// Reads the destroy events waiting (the worker calls it on every wake, and a lookup that found no
+    /// socket calls it again): recent closes, bounded, oldest first.
+    func drainCloseEvents() {
+        guard let closeEvents, let events = try? closeEvents.pendingDestroyEvents(), !events.isEmpty else { return }
+        let now = wallClockNow()
+        for (socket, proto) in events {
+            recentCloses.append(SocketClosed(key: FlowKey(proto: proto, local: socket.local, remote: socket.remote,
+                                                          hasPorts: true),
+                                             cookie: socket.cookie, closedAt: now))
+        }
         if recentCloses.count > 4096 { recentCloses.removeFirst(recentCloses.count - 2048) }
     }
 
@@ -60,13 +73,9 @@ final class OwnershipResolver {
         } catch {
             return .answer(.unknown(.lookupFailed, detail: "sock_diag lookup failed: \(error)"))
         }
-        guard var socket else {
-            if let released = releasedOwner(request, cookie: closedCookie(request), releasedAfterFirstFrame: true) {
-                return .answer(released)
-            }
-            // The socket's destroy event may still be on its way: wait for it once or twice.
-            if recorder != nil && attempt < 2 { return .retryLater }
-            return .answer(Self.noSocket(request))
+        // For UDP the kernel may answer with another socket on the port (a server's) once the flow's own is gone.
+        guard var socket, key.proto == .tcp || socket.local.port == key.local.port else {
+            return gone(request, attempt: attempt)
         }
 
         var method = AttributionMethod.exactSocket
@@ -104,9 +113,6 @@ final class OwnershipResolver {
                 return .answer(.unknown(.lookupFailed, detail: "sock_diag answered with another socket (\(socket.local) <-> \(socket.remote))"))
             }
         } else {
-            guard socket.local.port == key.local.port else {
-                return .answer(.unknown(.lookupFailed, detail: "sock_diag answered with another socket (\(socket.local))"))
-            }
             if socket.remote.port == 0 && socket.remote.address.isUnspecified { method = .boundSocket }
         }
         guard socket.inode != 0 else {
@@ -142,6 +148,20 @@ final class OwnershipResolver {
             return .answer(.unknown(.socketClosedBeforeLookup, detail: "socket inode \(socket.inode) (uid \(socket.uid)) was closed while procscope searched for its owner"))
         }
     }
+
+    /// The flow's socket no longer exists: the owner recorded at its release, found through the cookie of its
+    /// destroy event, or why there is no socket.
+    private func gone(_ request: AttributionRequest, attempt: Int) -> Outcome {
+        drainCloseEvents()
+        if let released = releasedOwner(request, cookie: closedCookie(request), releasedAfterFirstFrame: true) {
+            return .answer(released)
+        }
+        if recorder != nil && closeEvents != nil && attempt < 3 { return .awaitClose }
+        return .answer(Self.noSocket(request))
+    }
+
+    /// Readable when destroy events are waiting (nil without the recorder).
+    var closeEventsDescriptor: Int32? { closeEvents?.descriptor }
 
     /// The owner the kernel recorded when the flow's socket (found closing, or with no holder left) was
     /// released: for owners gone before the scan could reach them.

@@ -127,12 +127,10 @@ public final class LiveCapture {
     private func drainCloseEvents() {
         guard let closeEvents, let events = try? closeEvents.pendingDestroyEvents(), !events.isEmpty else { return }
         let now = wallClockNow()
-        let closed = events.map { socket, proto in
-            SocketClosed(key: FlowKey(proto: proto, local: socket.local, remote: socket.remote, hasPorts: true),
-                         cookie: socket.cookie, closedAt: now)
+        for (socket, proto) in events {
+            let key = FlowKey(proto: proto, local: socket.local, remote: socket.remote, hasPorts: true)
+            session.socketClosed(SocketClosed(key: key, cookie: socket.cookie, closedAt: now))
         }
-        for event in closed { session.socketClosed(event) }
-        worker.noteClosed(closed)
     }
 
     /// The report of what was captured so far.
