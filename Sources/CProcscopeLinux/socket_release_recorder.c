@@ -1,8 +1,12 @@
 // The socket-release recorder: a cgroup/sock_release eBPF program that, whenever the last file reference
 // to an IPv4/IPv6 socket goes away (close() or the owner's exit), writes the releasing process (tgid, uid,
-// comm) and the time under the socket's cookie into an LRU hash map that procscope reads. (The release hook
-// may not read the socket's local address and port, so the cookie, unique system-wide, is the key.) It is what lets
-// procscope name the owner of a socket whose process exited before its fd table could be scanned.
+// comm) and the time under the socket's cookie into an LRU hash map that procscope reads, and a
+// cgroup/sock_create program that writes the creating process under the same cookie into a second map.
+// (These hooks may not read the socket's local address and port, so the cookie, unique system-wide, is the
+// key.) The release may run in a process that only held a passing reference (one reading /proc/PID/fd when
+// the owner exited): procscope trusts a release record only when the same process created the socket.
+// It is what lets procscope name the owner of a socket whose process exited before its fd table could be
+// scanned.
 // Hand-assembled (no clang/libbpf at build time): every instruction is listed below with its meaning.
 #define _GNU_SOURCE
 #include "CProcscopeLinux.h"
@@ -14,6 +18,7 @@
 #include <sys/socket.h>
 
 _Static_assert(sizeof(struct ps_release_value) == 32, "ps_release_value layout");
+_Static_assert(sizeof(struct ps_creator_value) == 8, "ps_creator_value layout");
 
 static long ps_bpf(int command, union bpf_attr *attr) {
     return syscall(SYS_bpf, command, attr, sizeof(*attr));
@@ -39,15 +44,39 @@ static long ps_bpf(int command, union bpf_attr *attr) {
 #define KEY (-8)
 #define VALUE (-40)
 
-int ps_release_map_create(uint32_t entries) {
+static int ps_cookie_map_create(uint32_t value_size, uint32_t entries, const char *name) {
     union bpf_attr attr;
     memset(&attr, 0, sizeof(attr));
     attr.map_type = BPF_MAP_TYPE_LRU_HASH;
     attr.key_size = sizeof(uint64_t);
-    attr.value_size = sizeof(struct ps_release_value);
+    attr.value_size = value_size;
     attr.max_entries = entries;
-    strncpy(attr.map_name, "procscope_rel", sizeof(attr.map_name) - 1);
+    strncpy(attr.map_name, name, sizeof(attr.map_name) - 1);
     return (int)ps_bpf(BPF_MAP_CREATE, &attr);
+}
+
+int ps_release_map_create(uint32_t entries) {
+    return ps_cookie_map_create(sizeof(struct ps_release_value), entries, "procscope_rel");
+}
+
+int ps_creator_map_create(uint32_t entries) {
+    return ps_cookie_map_create(sizeof(struct ps_creator_value), entries, "procscope_cre");
+}
+
+static int ps_program_load(struct bpf_insn *program, uint32_t count, enum bpf_attach_type attach_type,
+                           const char *name, char *log, uint32_t log_size) {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.prog_type = BPF_PROG_TYPE_CGROUP_SOCK;
+    attr.expected_attach_type = attach_type;
+    attr.insns = (uint64_t)(uintptr_t)program;
+    attr.insn_cnt = count;
+    attr.license = (uint64_t)(uintptr_t)"Dual MIT/GPL";
+    attr.log_buf = (uint64_t)(uintptr_t)log;
+    attr.log_size = log ? log_size : 0;
+    attr.log_level = log ? 1 : 0;
+    strncpy(attr.prog_name, name, sizeof(attr.prog_name) - 1);
+    return (int)ps_bpf(BPF_PROG_LOAD, &attr);
 }
 
 int ps_release_program_load(int map_fd, char *log, uint32_t log_size) {
@@ -63,30 +92,35 @@ int ps_release_program_load(int map_fd, char *log, uint32_t log_size) {
         MOV64_IMM(R4, BPF_ANY), CALL(BPF_FUNC_map_update_elem),
         MOV64_IMM(R0, 1), EXIT(),                            // 1: never refuse the release
     };
-    union bpf_attr attr;
-    memset(&attr, 0, sizeof(attr));
-    attr.prog_type = BPF_PROG_TYPE_CGROUP_SOCK;
-    attr.expected_attach_type = BPF_CGROUP_INET_SOCK_RELEASE;
-    attr.insns = (uint64_t)(uintptr_t)program;
-    attr.insn_cnt = sizeof(program) / sizeof(program[0]);
-    attr.license = (uint64_t)(uintptr_t)"Dual MIT/GPL";
-    attr.log_buf = (uint64_t)(uintptr_t)log;
-    attr.log_size = log ? log_size : 0;
-    attr.log_level = log ? 1 : 0;
-    strncpy(attr.prog_name, "procscope_rel", sizeof(attr.prog_name) - 1);
-    return (int)ps_bpf(BPF_PROG_LOAD, &attr);
+    return ps_program_load(program, sizeof(program) / sizeof(program[0]), BPF_CGROUP_INET_SOCK_RELEASE,
+                           "procscope_rel", log, log_size);
 }
 
-int ps_release_program_attach(int program_fd, int cgroup_fd) {
+int ps_creator_program_load(int map_fd, char *log, uint32_t log_size) {
+    struct bpf_insn program[] = {
+        CALL(BPF_FUNC_get_socket_cookie), STX_DW(FP, R0, KEY),                            // key = cookie(ctx)
+        CALL(BPF_FUNC_get_current_pid_tgid), RSH64_IMM(R0, 32), STX_W(FP, R0, VALUE + 0),   // value.tgid
+        CALL(BPF_FUNC_get_current_uid_gid), STX_W(FP, R0, VALUE + 4),                     // value.uid
+        INSN(BPF_LD | BPF_DW | BPF_IMM, R1, BPF_PSEUDO_MAP_FD, 0, map_fd), INSN(0, 0, 0, 0, 0),   // r1 = map
+        MOV64_REG(R2, FP), ADD64_IMM(R2, KEY),
+        MOV64_REG(R3, FP), ADD64_IMM(R3, VALUE),
+        MOV64_IMM(R4, BPF_ANY), CALL(BPF_FUNC_map_update_elem),
+        MOV64_IMM(R0, 1), EXIT(),                            // 1: never refuse the creation
+    };
+    return ps_program_load(program, sizeof(program) / sizeof(program[0]), BPF_CGROUP_INET_SOCK_CREATE,
+                           "procscope_cre", log, log_size);
+}
+
+int ps_cgroup_program_attach(int program_fd, int cgroup_fd, int creation) {
     union bpf_attr attr;
     memset(&attr, 0, sizeof(attr));
     attr.link_create.prog_fd = program_fd;
     attr.link_create.target_fd = cgroup_fd;
-    attr.link_create.attach_type = BPF_CGROUP_INET_SOCK_RELEASE;
+    attr.link_create.attach_type = creation ? BPF_CGROUP_INET_SOCK_CREATE : BPF_CGROUP_INET_SOCK_RELEASE;
     return (int)ps_bpf(BPF_LINK_CREATE, &attr);
 }
 
-int ps_release_map_lookup(int map_fd, uint64_t cookie, struct ps_release_value *value) {
+int ps_cookie_map_lookup(int map_fd, uint64_t cookie, void *value) {
     union bpf_attr attr;
     memset(&attr, 0, sizeof(attr));
     attr.map_fd = map_fd;

@@ -30,8 +30,10 @@ extension IntegrationTests {
         server.stop()
         let owners = [(server.pid, proto, server.port)] + clients.map { ($0.pid, proto, $0.port) }
         #expect(report.wronglyCreditedBytes(owners: owners) == 0)
+        let serverUnknown = report.unknown.filter { $0.localPort == Int(server.port) }
+            .map { "\($0.reason ?? "?") (\($0.latencyMicros ?? -1) us)" }
         #expect(report.bytes(pid: server.pid, proto: proto, port: server.port) >= count * bytes,
-                "the long-lived server's side of every exchange is credited to it")
+                "the long-lived server's side of every exchange is credited to it; unknown: \(serverUnknown)")
         let attributed = clients.filter { report.bytes(pid: $0.pid, proto: proto, port: $0.port) >= bytes }.count
         let clientConversations = report.processes.filter { p in clients.contains { $0.pid == p.pid } }.flatMap(\.conversations)
         let latencies = clientConversations.compactMap(\.latencyMicros).sorted()

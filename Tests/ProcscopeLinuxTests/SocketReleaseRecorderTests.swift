@@ -3,7 +3,8 @@ import Glibc
 import Testing
 
 /// The eBPF release recorder, loaded for real (root): a socket this test closes is found under its cookie
-/// with this process's PID and name, and one that is still open is not.
+/// with this process's PID and name as releaser and creator, one that is still open is not, and one that
+/// another process released shows that the releaser is not its creator.
 @Suite(.enabled(if: getuid() == 0, "needs root to load a cgroup BPF program"))
 struct SocketReleaseRecorderTests {
     static func cookie(of fd: Int32) -> UInt64 {
@@ -13,7 +14,16 @@ struct SocketReleaseRecorderTests {
         return cookie
     }
 
-    @Test("A closed socket is recorded under its cookie with the process that closed it")
+    /// The record for `cookie`, waiting up to 100 ms for the kernel to write it.
+    static func record(_ recorder: SocketReleaseRecorder, _ cookie: UInt64) -> ReleasedSocket? {
+        for _ in 0..<100 {
+            if let record = recorder.lastHolder(cookie: cookie) { return record }
+            usleep(1000)
+        }
+        return nil
+    }
+
+    @Test("A closed socket is recorded under its cookie with the process that created and closed it")
     func closedSocketIsRecorded() throws {
         let recorder = try SocketReleaseRecorder()
         let open = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
@@ -22,14 +32,34 @@ struct SocketReleaseRecorderTests {
         #expect(openCookie != 0 && closingCookie != 0)
         let before = wallClockNow()
         close(closing)
-        let record = try #require(recorder.lastHolder(cookie: closingCookie))
+        let record = try #require(Self.record(recorder, closingCookie))
         #expect(record.pid == getpid())
+        #expect(record.creator == getpid())
         #expect(record.uid == getuid())
         #expect(!record.name.isEmpty)
         // Converted from CLOCK_MONOTONIC to the wall clock: within a second of the close.
         #expect(abs(record.releasedAt.microseconds(since: before)) < 1_000_000)
         #expect(recorder.lastHolder(cookie: openCookie) == nil)
         close(open)
+    }
+
+    @Test("A socket released by a process that only inherited it records that process and its real creator")
+    func releaseByAnotherProcessIsNotTrusted() throws {
+        let recorder = try SocketReleaseRecorder()
+        let inherited = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        let cookie = Self.cookie(of: inherited)
+        // The child inherits the socket (no CLOEXEC) and keeps it after the parent closes its copy, so the
+        // last reference, and the release, are the child's.
+        var child: pid_t = 0
+        var arguments: [UnsafeMutablePointer<CChar>?] = [strdup("sleep"), strdup("0.05"), nil]
+        defer { arguments.forEach { free($0) } }
+        #expect(posix_spawn(&child, "/bin/sleep", nil, nil, &arguments, environ) == 0)
+        close(inherited)
+        var status: Int32 = 0
+        waitpid(child, &status, 0)
+        let record = try #require(Self.record(recorder, cookie))
+        #expect(record.pid == child)
+        #expect(record.creator == getpid())
     }
 
     @Test("The cgroup v2 mount point is found in mountinfo, unified or hybrid")

@@ -56,14 +56,24 @@ struct ps_release_value {
     char comm[16];
 };
 
-/// BPF_MAP_CREATE of the recorder's LRU hash map; the map fd or -1 (errno set).
+/// Who created a socket; keyed by socket cookie.
+struct ps_creator_value {
+    uint32_t tgid;
+    uint32_t uid;
+};
+
+/// BPF_MAP_CREATE of the recorder's LRU hash maps (release and creation records); the map fd or -1 (errno).
 int ps_release_map_create(uint32_t entries);
-/// BPF_PROG_LOAD of the cgroup/sock_release recorder writing into `map_fd`; the program fd or -1. The
-/// verifier's log goes to `log` (may be NULL).
+int ps_creator_map_create(uint32_t entries);
+/// BPF_PROG_LOAD of the cgroup/sock_release and cgroup/sock_create recorders writing into `map_fd`; the
+/// program fd or -1. The verifier's log goes to `log` (may be NULL).
 int ps_release_program_load(int map_fd, char *log, uint32_t log_size);
-/// BPF_LINK_CREATE on a cgroup v2 directory: the link fd (detached when closed) or -1.
-int ps_release_program_attach(int program_fd, int cgroup_fd);
-/// BPF_MAP_LOOKUP_ELEM by socket cookie: 0 when found, -1 otherwise (errno ENOENT when absent).
-int ps_release_map_lookup(int map_fd, uint64_t cookie, struct ps_release_value *value);
+int ps_creator_program_load(int map_fd, char *log, uint32_t log_size);
+/// BPF_LINK_CREATE on a cgroup v2 directory (at sock_create when `creation`, else sock_release): the link fd
+/// (detached when closed) or -1.
+int ps_cgroup_program_attach(int program_fd, int cgroup_fd, int creation);
+/// BPF_MAP_LOOKUP_ELEM by socket cookie into `value` (a ps_release_value or ps_creator_value): 0 when found,
+/// -1 otherwise (errno ENOENT when absent).
+int ps_cookie_map_lookup(int map_fd, uint64_t cookie, void *value);
 
 #endif

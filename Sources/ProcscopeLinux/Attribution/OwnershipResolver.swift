@@ -174,7 +174,9 @@ final class OwnershipResolver {
     /// socket on a reused tuple whose close was reported late.
     private func releasedOwner(_ request: AttributionRequest, cookie: UInt64?, inode: UInt32 = 0,
                                releasedAfterFirstFrame: Bool = false) -> Attribution? {
-        guard let cookie, let record = recorder?.lastHolder(cookie: cookie) else { return nil }
+        guard let cookie, let record = recorder?.lastHolder(cookie: cookie), trusts(record, for: request) else {
+            return nil
+        }
         if releasedAfterFirstFrame && record.releasedAt < request.firstSeen { return nil }
         var identity = ProcessIdentity(pid: record.pid, startTime: .zero, name: record.name, executable: nil,
                                        commandLine: [], uid: record.uid,
@@ -195,6 +197,15 @@ final class OwnershipResolver {
             closed.closedAt.microseconds(since: request.firstSeen) >= 0
                 && closed.covers(request.key)
         }?.cookie
+    }
+
+    /// Whether a release record names the socket's owner rather than a process that only held a passing
+    /// reference when the owner exited: the process that created the socket, or, for a connection accepted
+    /// from a listener (created by the kernel, so with no creation record), a holder of that listener.
+    private func trusts(_ record: ReleasedSocket, for request: AttributionRequest) -> Bool {
+        if let creator = record.creator { return creator == record.pid }
+        guard request.key.proto == .tcp, let listener = try? listener(for: request.key) else { return false }
+        return scan(record.pid, for: listener.inode)
     }
 
     /// Why there is no socket, judged from the flow's first frame.

@@ -9,22 +9,30 @@ struct ReleasedSocket: Equatable {
     let cookie: UInt64
     /// When it was released, on the wall clock.
     let releasedAt: Timestamp
+    /// The process that created the socket; nil when the creation was not recorded (a connection accepted
+    /// from a listener is created by the kernel, and sockets older than procscope's hooks).
+    let creator: Int32?
     /// The releasing task's name (comm), at most 15 bytes.
     let name: String
 }
 
 /// procscope's eBPF socket-release recorder (C edge: `socket_release_recorder.c`), attached to the root of
-/// the cgroup v2 hierarchy through a BPF link (detached when procscope exits, however it exits).
+/// the cgroup v2 hierarchy through BPF links (detached when procscope exits, however it exits).
 ///
 /// A client that connects, sends and exits within ~150 us is gone before any /proc scan can run; the kernel
 /// still runs the release hook in the exiting process, which writes the process's tgid, uid and comm under
-/// the socket's cookie into an LRU map. The resolver asks the map, with the cookie sock_diag reported for
-/// the flow's socket, when the scan finds no holder. Optional:
-/// without CAP_BPF/CAP_SYS_ADMIN, cgroup v2 or a 5.9+ kernel procscope falls back to scanning alone.
+/// the socket's cookie into an LRU map; a creation hook writes the creating process under the same cookie.
+/// The resolver asks, with the cookie sock_diag or a destroy event reported for the flow's socket, when the
+/// scan finds no holder. The last reference can be a passing one (a process reading /proc/PID/fd,
+/// procscope's own scan, lsof) when the owner exits, so the resolver trusts a release only from the process
+/// that created the socket, or, for an accepted connection, from a holder of its listener. Optional: without CAP_BPF/CAP_SYS_ADMIN, cgroup v2 or a 5.9+ kernel procscope falls back
+/// to scanning alone.
 public final class SocketReleaseRecorder {
-    private let map: Int32
-    private let program: Int32
-    private let link: Int32
+    private let releases: Int32
+    private let creations: Int32
+    /// Programs and links, closed in `deinit` (closing a link detaches its program).
+    private var descriptors: [Int32] = []
+
     enum SetupError: Error, CustomStringConvertible {
         case noCgroupV2
         case kernel(step: String, errno: Int32, log: String)
@@ -55,37 +63,48 @@ public final class SocketReleaseRecorder {
     }
 
     init(cgroupRoot root: String) throws {
-        map = ps_release_map_create(1 << 16)
-        guard map >= 0 else { throw SetupError.kernel(step: "bpf(BPF_MAP_CREATE)", errno: errno, log: "") }
-        var log = [CChar](repeating: 0, count: 16 * 1024)
-        program = ps_release_program_load(map, &log, UInt32(log.count))
-        guard program >= 0 else {
-            let error = errno
-            close(map)
-            throw SetupError.kernel(step: "bpf(BPF_PROG_LOAD, cgroup/sock_release)", errno: error,
-                                    log: log.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        releases = ps_release_map_create(1 << 16)
+        creations = ps_creator_map_create(1 << 16)
+        descriptors = [releases, creations].filter { $0 >= 0 }
+        guard releases >= 0, creations >= 0 else {
+            throw SetupError.kernel(step: "bpf(BPF_MAP_CREATE)", errno: errno, log: "")
         }
         let cgroup = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        link = cgroup >= 0 ? ps_release_program_attach(program, cgroup) : -1
-        let error = errno
-        if cgroup >= 0 { close(cgroup) }
-        guard link >= 0 else {
-            close(program)
-            close(map)
-            throw SetupError.kernel(step: "bpf(BPF_LINK_CREATE) on \(root)", errno: error, log: "")
+        guard cgroup >= 0 else { throw SetupError.kernel(step: "open(\(root))", errno: errno, log: "") }
+        defer { close(cgroup) }
+        // Creation first: a socket released later must find its creator recorded.
+        try attach(cgroup: cgroup, root: root, hook: "cgroup/sock_create", creation: true) {
+            ps_creator_program_load(creations, $0, $1)
         }
+        try attach(cgroup: cgroup, root: root, hook: "cgroup/sock_release", creation: false) {
+            ps_release_program_load(releases, $0, $1)
+        }
+    }
+
+    private func attach(cgroup: Int32, root: String, hook: String, creation: Bool,
+                        load: (UnsafeMutablePointer<CChar>, UInt32) -> Int32) throws {
+        var log = [CChar](repeating: 0, count: 16 * 1024)
+        let program = log.withUnsafeMutableBufferPointer { load($0.baseAddress!, UInt32($0.count)) }
+        guard program >= 0 else {
+            throw SetupError.kernel(step: "bpf(BPF_PROG_LOAD, \(hook))", errno: errno,
+                                    log: log.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        }
+        descriptors.append(program)
+        let link = ps_cgroup_program_attach(program, cgroup, creation ? 1 : 0)
+        guard link >= 0 else { throw SetupError.kernel(step: "bpf(BPF_LINK_CREATE, \(hook)) on \(root)", errno: errno, log: "") }
+        descriptors.append(link)
     }
 
     deinit {
-        close(link)
-        close(program)
-        close(map)
+        for descriptor in descriptors.reversed() { close(descriptor) }
     }
 
-    /// Who held the socket with this cookie when it was released, if it has been.
+    /// Who held the socket with this cookie when it was released, if it has been, and who created it.
     func lastHolder(cookie: UInt64) -> ReleasedSocket? {
         var value = ps_release_value()
-        guard cookie != 0, ps_release_map_lookup(map, cookie, &value) == 0 else { return nil }
+        var creation = ps_creator_value()
+        guard cookie != 0, ps_cookie_map_lookup(releases, cookie, &value) == 0 else { return nil }
+        let creator = ps_cookie_map_lookup(creations, cookie, &creation) == 0 ? Int32(bitPattern: creation.tgid) : nil
         let name = withUnsafeBytes(of: value.comm) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
@@ -96,6 +115,6 @@ public final class SocketReleaseRecorder {
         let agoMicros = (nowNs - Int64(bitPattern: value.released_ns)) / 1000
         let releasedAt = Timestamp(microseconds: wallClockNow().microseconds - agoMicros)
         return ReleasedSocket(pid: Int32(bitPattern: value.tgid), uid: value.uid, cookie: cookie,
-                              releasedAt: releasedAt, name: name)
+                              releasedAt: releasedAt, creator: creator, name: name)
     }
 }

@@ -7,7 +7,7 @@ final class ProcessTable {
     let reader: ProcessIdentityReader
     /// Identity snapshots by PID; dropped a while after the process's exit.
     private var identities: [Int32: ProcessIdentity] = [:]
-    /// PIDs in the order the proc connector announced them (newest last), bounded.
+    /// Live PIDs in the order the proc connector announced them (newest last), bounded.
     private(set) var recent: [Int32] = []
     private var exited: [(pid: Int32, at: Timestamp)] = []
     private let recentLimit = 256
@@ -30,6 +30,8 @@ final class ProcessTable {
             snapshotQueue.append(pid)
         case .exit(let pid):
             exited.append((pid, now))
+            // Gone processes hold no sockets: scanning them first would only delay the live ones.
+            if let index = recent.lastIndex(of: pid) { recent.remove(at: index) }
         }
         // Snapshots of processes that exited more than 2 s ago can no longer help a pending lookup.
         while let first = exited.first, now.microseconds(since: first.at) > 2_000_000 {

@@ -89,16 +89,19 @@ struct CaptureJSON {
     }
 
     /// Bytes credited to any process other than the one that owns (proto, port) among `owners`:
-    /// must be 0 whatever else happens.
+    /// must be 0 whatever else happens. Each wrong credit is printed, for the diagnosis.
     func wronglyCreditedBytes(owners: [(pid: Int32, proto: String, port: UInt16)]) -> Int {
         var wrong = 0
         for process in processes {
             for conversation in process.conversations {
                 let claimants = owners.filter { $0.proto == conversation.proto && Int($0.port) == conversation.localPort }
-                if !claimants.isEmpty && !claimants.contains(where: { $0.pid == process.pid }) { wrong += conversation.bytes }
                 let ours = owners.filter { $0.pid == process.pid }
-                if !ours.isEmpty && !ours.contains(where: { $0.proto == conversation.proto && Int($0.port) == conversation.localPort }) {
+                if (!claimants.isEmpty && !claimants.contains(where: { $0.pid == process.pid }))
+                    || (!ours.isEmpty && !ours.contains(where: { $0.proto == conversation.proto && Int($0.port) == conversation.localPort })) {
                     wrong += conversation.bytes
+                    print("wrong credit: pid \(process.pid) got \(conversation.proto) port \(conversation.localPort ?? -1) "
+                          + "<-> \(conversation.remotePort ?? -1) (\(conversation.bytes) bytes, method \(conversation.method ?? "?"), "
+                          + "\(conversation.latencyMicros ?? -1) us); claimed by \(claimants.map(\.pid))")
                 }
             }
         }
