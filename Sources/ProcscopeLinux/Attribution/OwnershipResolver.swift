@@ -293,9 +293,23 @@ final class OwnershipResolver {
         proc.processIDs().filter { scan($0, for: inode) }
     }
 
-    /// Fills the inode cache from every process (start-up warm-up, so pre-existing flows resolve at once).
+    /// Fills the inode cache with the owners of the inet sockets that exist now, so flows that existed before
+    /// the capture resolve at once: sock_diag dumps (TCP, UDP, UDP-Lite; IPv4 and IPv6) say which inodes are
+    /// inet sockets, one pass over every process's fds says who holds them (unix and other sockets stay out).
     func warmUp() {
-        for pid in proc.processIDs() { _ = scan(pid, for: 0) }
+        var inet = Set<UInt32>()
+        for proto in [IPProtocol.tcp, .udp, .udpLite] {
+            for ipv6 in [false, true] {
+                for socket in (try? diag.dump(proto: proto, ipv6: ipv6)) ?? [] where socket.inode != 0 {
+                    inet.insert(socket.inode)
+                }
+            }
+        }
+        for pid in proc.processIDs() {
+            for (fd, inode) in proc.sockets(of: pid, deniedCount: &deniedFDs) where inet.isEmpty || inet.contains(inode) {
+                inodeOwners[inode] = (pid, fd)
+            }
+        }
         // The first user-name lookup loads the NSS modules (~1 ms): pay it now, not on a short-lived flow.
         _ = processes.reader.identity(of: getpid())
     }
