@@ -165,8 +165,29 @@ def file_formats():
     mixed = good + pcapng_block("<", 1, struct.pack("<HHI", 101, 0, 65535)) + epb
     with open(os.path.join(ROOT, "pcap", "pcapng-mixed-link-types.pcapng"), "wb") as f: f.write(mixed)
 
+def proc_net_tables(base):
+    """/proc/net/{icmp,icmp6,raw} as the kernel prints them: a ping socket (echo id 0x1234, uid 1000), a raw
+    ICMP socket and a raw protocol-253 socket of root, and an IPv6 ping socket (echo id 0xABCD)."""
+    def word_hex(address):  # each 32-bit word of the network-order bytes, printed as a little-endian integer
+        raw = socket.inet_pton(socket.AF_INET6 if ":" in address else socket.AF_INET, address)
+        return "".join("%08X" % struct.unpack("<I", raw[i:i + 4])[0] for i in range(0, len(raw), 4))
+    def line(sl, local, lport, remote, rport, state, uid, inode):
+        return "%4d: %s:%04X %s:%04X %02X 00000000:00000000 00:00000000 00000000 %5d        0 %d 2 0000000000000000 0\n" % (
+            sl, word_hex(local), lport, word_hex(remote), rport, state, uid, inode)
+    header4 = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n"
+    header6 = "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n"
+    os.makedirs(os.path.join(base, "net"), exist_ok=True)
+    tables = {
+        "icmp": header4 + line(12, "127.0.0.1", 0x1234, "0.0.0.0", 0, 7, 1000, 77701),
+        "raw": header4 + line(1, "0.0.0.0", 1, "0.0.0.0", 0, 7, 0, 77702) + line(253, A, 253, B, 0, 1, 0, 77703),
+        "icmp6": header6 + line(40, A6, 0xABCD, "::", 0, 7, 1000, 77704),
+    }
+    for name, text in tables.items():
+        with open(os.path.join(base, "net", name), "w") as f: f.write(text)
+
 def proc_tree():
     base = os.path.join(ROOT, "proc")
+    proc_net_tables(base)
     def put(path, text):
         full = os.path.join(base, path)
         os.makedirs(os.path.dirname(full), exist_ok=True)
