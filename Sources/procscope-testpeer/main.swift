@@ -6,6 +6,7 @@ import Glibc
 //   udp-server ADDR PORT SECONDS        receive datagrams until SECONDS pass
 //   tcp-client ADDR PORT BYTES LINGER_MS [WAIT_MS]   connect, (wait WAIT_MS), send, close, linger, exit
 //   udp-client ADDR PORT BYTES LINGER_MS [BIND_PORT] send one datagram (from BIND_PORT), linger, exit
+//   ping ADDR COUNT LINGER_MS [raw]     COUNT echo requests from a ping socket (or a raw ICMP socket), linger, exit
 // LINGER_MS 0 means exit right after sending: the hardest case for attribution.
 
 func complain(_ text: String) {
@@ -50,8 +51,48 @@ func localPort(_ fd: Int32) -> UInt16 {
 }
 
 func ready(_ fd: Int32) {
-    let line = "ready pid=\(getpid()) port=\(localPort(fd))\n"
+    ready(port: localPort(fd))
+}
+
+func ready(port: UInt16) {
+    let line = "ready pid=\(getpid()) port=\(port)\n"
     _ = line.withCString { write(1, $0, strlen($0)) }
+}
+
+/// RFC 1071 Internet checksum.
+func internetChecksum(_ bytes: [UInt8]) -> UInt16 {
+    var sum: UInt32 = 0
+    for index in stride(from: 0, to: bytes.count, by: 2) {
+        sum += UInt32(bytes[index]) << 8 | UInt32(index + 1 < bytes.count ? bytes[index + 1] : 0)
+    }
+    while sum >> 16 != 0 { sum = (sum & 0xFFFF) + (sum >> 16) }
+    return ~UInt16(sum)
+}
+
+/// Echo requests from a ping socket (SOCK_DGRAM: the kernel sets the identifier, the socket's "port") or a
+/// raw ICMP socket (the identifier is the low bits of the PID); the ready line's port is the identifier.
+func ping(host: String, count: Int, lingerMs: Int, raw: Bool) -> Never {
+    var (address, length, family) = socketAddress(host, 0)
+    let proto = family == AF_INET6 ? Int32(IPPROTO_ICMPV6) : Int32(IPPROTO_ICMP)
+    let fd = socket(family, Int32(raw ? SOCK_RAW.rawValue : SOCK_DGRAM.rawValue), proto)
+    guard fd >= 0 else { fail("socket(ping)") }
+    let identifier = UInt16(truncatingIfNeeded: getpid())
+    for sequence in 0..<count {
+        var packet: [UInt8] = [family == AF_INET6 ? 128 : 8, 0, 0, 0,
+                               UInt8(identifier >> 8), UInt8(identifier & 0xFF), 0, UInt8(sequence & 0xFF)]
+        packet += [UInt8](repeating: 0x70, count: 56)
+        if family == AF_INET {
+            let sum = internetChecksum(packet)
+            packet[2] = UInt8(sum >> 8)
+            packet[3] = UInt8(sum & 0xFF)
+        }
+        guard withSockaddr(&address, { sendto(fd, packet, packet.count, 0, $0, length) }) == packet.count else { fail("sendto") }
+        if sequence == 0 { ready(port: raw ? identifier : localPort(fd)) }
+        if sequence + 1 < count { milliseconds(10) }
+    }
+    milliseconds(lingerMs)
+    close(fd)
+    exit(0)
 }
 
 func milliseconds(_ value: Int) {
@@ -128,8 +169,12 @@ func client(udp: Bool, host: String, port: UInt16, bytes: Int, lingerMs: Int, ex
 }
 
 let arguments = CommandLine.arguments
+if arguments.count >= 5 && arguments[1] == "ping" {
+    ping(host: arguments[2], count: Int(arguments[3]) ?? 1, lingerMs: Int(arguments[4]) ?? 0,
+         raw: arguments.count > 5 && arguments[5] == "raw")
+}
 guard arguments.count >= 5, let port = UInt16(arguments[3]) else {
-    complain("usage: procscope-testpeer tcp-server|udp-server|tcp-client|udp-client ADDR PORT ...\n")
+    complain("usage: procscope-testpeer tcp-server|udp-server|tcp-client|udp-client ADDR PORT ... | ping ADDR COUNT LINGER_MS [raw]\n")
     exit(2)
 }
 switch arguments[1] {

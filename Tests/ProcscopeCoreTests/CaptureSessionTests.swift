@@ -24,6 +24,32 @@ import Testing
         #expect(sides.contains { $0 == (1000, 1, 0) } && sides.contains { $0 == (2000, 0, 1) })
     }
 
+    @Test("A loopback echo is one conversation of the requester: requests tx, replies rx, each counted once")
+    func loopbackEchoIsTheRequestersOnce() {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        session.ingest(FrameBuilder.echo(0x7F00_0001, 0x7F00_0001, request: true, id: 0x1234), at: 1)
+        session.ingest(FrameBuilder.echo(0x7F00_0001, 0x7F00_0001, request: false, id: 0x1234), at: 2)
+        #expect(attributor.requests.count == 1)
+        #expect(attributor.requests.first?.firstFrameOutgoing == true)
+        let report = session.report(.init(interfaces: ["lo"], filter: nil, started: .zero, ended: .zero))
+        let sides = report.unknown.conversations.map { ($0.key.local.port, $0.tx.packets, $0.rx.packets) }
+        #expect(sides.count == 1 && sides[0] == (0x1234, 1, 1))
+    }
+
+    @Test("An echo request from afar is keyed from the answering side: request rx, reply tx")
+    func incomingEchoIsKeyedFromTheAnsweringSide() {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        session.ingest(FrameBuilder.echo(0xC612_0002, 0xC612_0001, request: true, id: 7), at: 1)
+        session.ingest(FrameBuilder.echo(0xC612_0001, 0xC612_0002, request: false, id: 7), at: 2)
+        #expect(attributor.requests.map(\.firstFrameOutgoing) == [false])
+        #expect(attributor.requests.first?.key.local.address == local)
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        let sides = report.unknown.conversations.map { ($0.tx.packets, $0.rx.packets) }
+        #expect(sides.count == 1 && sides[0] == (1, 1))
+    }
+
     @Test("Frames of a pending flow are credited to its owner when the answer arrives, none lost or doubled")
     func pendingFramesAreCreditedOnAnswer() throws {
         let attributor = RecordingAttributor()

@@ -12,6 +12,12 @@ enum FrameBuilder {
             + transport + [UInt8](repeating: 0x61, count: payload)
     }
 
+    /// An ICMP echo request (type 8) or reply (type 0) with identifier `id` and 56 bytes of data.
+    static func echo(_ source: UInt32, _ destination: UInt32, request: Bool, id: UInt16) -> [UInt8] {
+        let icmp: [UInt8] = [request ? 8 : 0, 0, 0, 0] + be16(id) + [0, 1] + [UInt8](repeating: 0x70, count: 56)
+        return [0x45, 0] + be16(UInt16(20 + icmp.count)) + [0, 1, 0, 0, 64, 1, 0, 0] + be32(source) + be32(destination) + icmp
+    }
+
     static func be16(_ v: UInt16) -> [UInt8] { [UInt8(v >> 8), UInt8(v & 0xFF)] }
     static func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
 }

@@ -15,6 +15,11 @@ public struct AttributionMethod: RawRepresentable, Hashable, Sendable, CustomStr
     /// The process that held the socket when it was released (closed, or its holder exited), recorded by the
     /// kernel at that moment (procscope's cgroup/sock_release hook): for owners gone before any scan.
     public static let releasedSocket = AttributionMethod(rawValue: "released-socket")
+    /// An ICMP echo matched to the ping socket (SOCK_DGRAM, IPPROTO_ICMP/ICMPV6) bound to its identifier.
+    public static let pingSocket = AttributionMethod(rawValue: "ping-socket")
+    /// An ICMP echo (or a raw protocol's packet) matched to the only raw socket of its protocol: raw sockets
+    /// see every packet of their protocol, so this is named only when there is exactly one candidate.
+    public static let rawSocket = AttributionMethod(rawValue: "raw-socket")
     /// Read from a procscope-annotated capture file.
     public static let annotation = AttributionMethod(rawValue: "annotation")
 

@@ -46,3 +46,11 @@ public struct DecodedFrame: Sendable, Equatable {
         self.transportOffset = transportOffset
     }
 }
+
+extension DecodedFrame {
+    /// An ICMP or ICMPv6 echo request or reply (its identifier is in both port fields).
+    @inlinable public var isEcho: Bool {
+        hasPorts && (proto == .icmp ? (icmpType == 0 || icmpType == 8)
+                     : proto == .icmpv6 && (icmpType == 128 || icmpType == 129))
+    }
+}

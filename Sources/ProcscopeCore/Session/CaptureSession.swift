@@ -70,6 +70,10 @@ public final class CaptureSession {
     /// Decides which local socket(s) the frame belongs to and counts it there: a frame between two local
     /// endpoints (loopback) is the sender's tx and the receiver's rx.
     func account(_ frame: DecodedFrame, at time: Timestamp) {
+        if frame.isEcho {
+            accountEcho(frame, at: time)
+            return
+        }
         let source = Endpoint(address: frame.source, port: frame.sourcePort)
         let destination = Endpoint(address: frame.destination, port: frame.destinationPort)
         let outgoingKey = FlowKey(proto: frame.proto, local: source, remote: destination, hasPorts: frame.hasPorts)
@@ -91,6 +95,30 @@ public final class CaptureSession {
             } else {
                 count(outgoingKey, .transmitted, frame, at: time, notLocal: true)
             }
+        }
+    }
+
+    /// ICMP echo: the identifier is the same in both directions, so the key is oriented by the message, not
+    /// the addresses: the side that sends requests (a ping socket or a raw socket) is local, its requests are
+    /// tx and the replies rx, whatever the addresses are (on loopback both are local, and the reply comes from
+    /// the kernel, not from a second socket). When only the answering side is local, the conversation is
+    /// keyed from there (requests rx, replies tx) and its lookup finds the kernel answering.
+    func accountEcho(_ frame: DecodedFrame, at time: Timestamp) {
+        let source = Endpoint(address: frame.source, port: frame.sourcePort)
+        let destination = Endpoint(address: frame.destination, port: frame.destinationPort)
+        let isRequest = frame.icmpType == 8 || frame.icmpType == 128
+        let requester = isRequest ? source : destination, responder = isRequest ? destination : source
+        let key = FlowKey(proto: frame.proto, local: requester, remote: responder, hasPorts: true)
+        guard let local = configuration.localAddresses else {
+            count(key, isRequest ? .transmitted : .received, frame, at: time)
+            return
+        }
+        if local.contains(requester.address) {
+            count(key, isRequest ? .transmitted : .received, frame, at: time)
+        } else if local.contains(responder.address) {
+            count(key.reversed, isRequest ? .received : .transmitted, frame, at: time)
+        } else {
+            count(key, isRequest ? .transmitted : .received, frame, at: time, notLocal: true)
         }
     }
 

@@ -60,7 +60,8 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
 
     public func request(_ request: AttributionRequest) -> AttributionResult? {
         let proto = request.key.proto
-        guard proto == .tcp || proto == .udp || proto == .udpLite else {
+        let echo = (proto == .icmp || proto == .icmpv6) && request.key.hasPorts
+        guard proto == .tcp || proto == .udp || proto == .udpLite || echo else {
             return AttributionResult(conversation: request.conversation, key: request.key,
                                      attribution: .unknown(.protocolNotTracked, detail: "procscope does not read \(proto) socket tables yet"),
                                      resolvedAt: request.firstSeen)

@@ -65,6 +65,7 @@ final class OwnershipResolver {
 
     private func resolveOnce(_ request: AttributionRequest, attempt: Int) -> Outcome {
         let key = request.key
+        if key.proto == .icmp || key.proto == .icmpv6 { return .answer(resolveEcho(request)) }
         let socket: InetDiagMessage?
         do {
             socket = try diag.lookup(proto: key.proto, local: key.local, remote: key.remote)

@@ -1,0 +1,55 @@
+import ProcscopeCore
+
+extension OwnershipResolver {
+    /// ICMP and ICMPv6 echo, which sock_diag does not cover: the ping socket bound to the echo identifier
+    /// (/proc/net/icmp, icmp6: the identifier is the socket's "port"); else the raw socket of the protocol
+    /// when it is the only one and its holder's PID is the identifier (what ping does on a raw socket: raw
+    /// sockets see every echo, and a daemon's long-lived raw ICMPv6 socket must not collect the echoes of a
+    /// ping that already exited); else the kernel answering an echo request for which no socket exists.
+    func resolveEcho(_ request: AttributionRequest) -> Attribution {
+        let key = request.key
+        let ipv6 = key.proto == .icmpv6
+        func matches(_ socket: ProcNetSocket, port: UInt16) -> Bool {
+            socket.local.port == port
+                && (socket.local.address.isUnspecified || socket.local.address == key.local.address)
+                && (socket.remote.address.isUnspecified || socket.remote.address == key.remote.address)
+        }
+        let pings = ProcNetSocketTable.parse(proc.readText("\(proc.root)/net/\(ipv6 ? "icmp6" : "icmp")") ?? "")
+        if let socket = pings.first(where: { matches($0, port: key.local.port) }) {
+            return owner(of: socket, method: .pingSocket, outgoing: request.firstFrameOutgoing)
+        }
+        let raws = (ProcNetSocketTable.parse(proc.readText("\(proc.root)/net/\(ipv6 ? "raw6" : "raw")") ?? ""))
+            .filter { matches($0, port: UInt16(key.proto.rawValue)) }
+        if raws.count == 1 {
+            let attribution = owner(of: raws[0], method: .rawSocket, outgoing: request.firstFrameOutgoing)
+            if case .process(let identity, _, _) = attribution, UInt16(truncatingIfNeeded: identity.pid) != key.local.port {
+                return .unknown(.noSocket, detail: "no ping socket has echo id \(key.local.port); the only raw \(key.proto) "
+                                    + "socket is pid \(identity.pid)'s, whose PID is not the id: not guessed")
+            }
+            return attribution
+        }
+        if raws.count > 1 {
+            return .unknown(.noSocket, detail: "no ping socket has echo id \(key.local.port), and \(raws.count) raw "
+                                + "\(key.proto) sockets could have sent it: not guessed")
+        }
+        if !request.firstFrameOutgoing {
+            return .unknown(.kernelGenerated, detail: "echo request answered by the kernel (no socket has echo id \(key.local.port))")
+        }
+        return .unknown(.socketClosedBeforeLookup,
+                        detail: "no ping or raw socket with echo id \(key.local.port) when procscope looked: it closed first")
+    }
+
+    /// The process holding a socket found in a /proc/net table.
+    private func owner(of socket: ProcNetSocket, method: AttributionMethod, outgoing: Bool) -> Attribution {
+        let evidence = SocketEvidence(inode: socket.inode, cookie: 0, uid: socket.uid)
+        switch owner(ofInode: socket.inode, uid: socket.uid, outgoing: outgoing) {
+        case .found(let pid, _):
+            guard let identity = processes.identity(of: pid) else {
+                return .unknown(.ownerExited, detail: "pid \(pid) held socket inode \(socket.inode) but exited before its identity could be read")
+            }
+            return .process(identity, method, evidence)
+        case .notFound, .closedDuringSearch:
+            return .unknown(.ownerExited, detail: "socket inode \(socket.inode) (uid \(socket.uid)) has no holder left: its owner exited")
+        }
+    }
+}

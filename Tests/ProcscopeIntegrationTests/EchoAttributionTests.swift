@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// ICMP echo, which Network Monitor, nethogs and bandwhich leave unowned: ping sockets and raw sockets,
+/// IPv4 and IPv6, attributed to the PIDs the test started; echo requests answered by the kernel are
+/// kernel-generated, never a process's.
+extension IntegrationTests {
+@Suite struct EchoAttributionTests {
+    @Test("Echo over ping sockets and raw sockets, IPv4 and IPv6: each pinger's echoes go to its PID",
+          arguments: [("127.0.0.1", false), ("::1", false), ("127.0.0.1", true), ("::1", true)])
+    func pingersAreAttributed(address: String, raw: Bool) throws {
+        let namespace = try TestNamespace("echo")
+        defer { namespace.tearDown() }
+        // Ping sockets are for the groups in ping_group_range (per namespace; none by default).
+        try namespace.exec(["sysctl", "-qw", "net.ipv4.ping_group_range=0 2147483647"])
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "icmp", "or", "icmp6"])
+        var pingers: [Peer] = []
+        for _ in 0..<3 {
+            let pinger = try Peer.start(in: namespace, ["ping", address, "3", "20"] + (raw ? ["raw"] : []))
+            pinger.wait()
+            pingers.append(pinger)
+        }
+        let report = try capture.stop()
+        let proto = address.contains(":") ? "icmpv6" : "icmp"
+        let owners = pingers.map { ($0.pid, proto, $0.port) }
+        #expect(report.wronglyCreditedBytes(owners: owners) == 0)
+        for pinger in pingers {
+            // 3 requests and 3 replies of 84 (IPv4) or 104 (IPv6) bytes.
+            #expect(report.bytes(pid: pinger.pid, proto: proto, port: pinger.port) >= 6 * 84,
+                    "pinger \(pinger.pid) (echo id \(pinger.port)) not credited")
+        }
+        let method = raw ? "raw-socket" : "ping-socket"
+        let methods = report.processes.filter { p in pingers.contains { $0.pid == p.pid } }.flatMap(\.conversations).map(\.method)
+        #expect(!methods.isEmpty && methods.allSatisfy { $0 == method }, "\(methods)")
+    }
+
+    @Test("Echo requests from another namespace are answered by the kernel: kernel-generated, no process credited")
+    func echoAnsweredByTheKernelIsKernelGenerated() throws {
+        let here = try TestNamespace("ka"), there = try TestNamespace("kb")
+        defer { here.tearDown(); there.tearDown() }
+        try here.connect(to: there)
+        let capture = try ProcscopeRun(in: here, arguments: ["-i", here.vethName!, "icmp"])
+        let pinger = try Peer.start(in: there, ["ping", "198.18.0.1", "3", "20", "raw"])
+        pinger.wait()
+        let report = try capture.stop()
+        #expect(report.processes.allSatisfy { $0.conversations.allSatisfy { $0.proto != "icmp" } })
+        let answered = report.unknown.filter { $0.proto == "icmp" && $0.localPort == Int(pinger.port) }
+        #expect(!answered.isEmpty && answered.allSatisfy { $0.reason == "kernel-generated" }, "\(answered.map(\.reason))")
+    }
+}
+}
