@@ -50,6 +50,22 @@ import Testing
         #expect(sides.count == 1 && sides[0] == (1, 1))
     }
 
+    @Test("A port-unreachable error lands in the conversation of the datagram it quotes, as rx")
+    func icmpErrorJoinsTheQuotedFlow() {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        let datagram = FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 17, sourcePort: 40000, destinationPort: 9, payload: 20)
+        session.ingest(datagram, at: 1)
+        session.ingest(FrameBuilder.icmpError(0xC612_0002, 0xC612_0001, type: 3, code: 3, quoting: datagram), at: 2)
+        #expect(attributor.requests.count == 1)
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        let conversation = report.unknown.conversations.first
+        #expect(report.unknown.conversations.count == 1)
+        #expect(conversation?.key.proto == .udp && conversation?.key.local.port == 40000)
+        #expect(conversation?.tx.packets == 1 && conversation?.rx.packets == 1)
+        #expect(conversation?.rx.bytes == 56) // 20 + 8 + 28 quoted
+    }
+
     @Test("Frames of a pending flow are credited to its owner when the answer arrives, none lost or doubled")
     func pendingFramesAreCreditedOnAnswer() throws {
         let attributor = RecordingAttributor()

@@ -18,6 +18,12 @@ enum FrameBuilder {
         return [0x45, 0] + be16(UInt16(20 + icmp.count)) + [0, 1, 0, 0, 64, 1, 0, 0] + be32(source) + be32(destination) + icmp
     }
 
+    /// An ICMP error of `type`/`code` from `source` to `destination`, quoting `original` (its first 28 bytes).
+    static func icmpError(_ source: UInt32, _ destination: UInt32, type: UInt8, code: UInt8, quoting original: [UInt8]) -> [UInt8] {
+        let icmp: [UInt8] = [type, code, 0, 0, 0, 0, 0, 0] + original.prefix(28)
+        return [0x45, 0] + be16(UInt16(20 + icmp.count)) + [0, 1, 0, 0, 64, 1, 0, 0] + be32(source) + be32(destination) + icmp
+    }
+
     static func be16(_ v: UInt16) -> [UInt8] { [UInt8(v >> 8), UInt8(v & 0xFF)] }
     static func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
 }

@@ -174,6 +174,19 @@ public struct FrameDecoder: Sendable {
         return decodeTransport(bytes, into: &frame)
     }
 
+    /// The packet an ICMP error quotes (RFC 792, RFC 4443: its IP header and at least 8 bytes of transport
+    /// header, 8 bytes into the ICMP message), decoded down to its ports; nil when too little was quoted.
+    public func decodeQuoted(_ bytes: UnsafeRawBufferPointer, of error: DecodedFrame) -> DecodedFrame? {
+        let inner = error.transportOffset + 8
+        guard bytes.count >= inner + 1 else { return nil }
+        let remaining = bytes.count - inner
+        let result = bytes.u8(inner) >> 4 == 4
+            ? decodeIPv4(bytes, at: inner, ipWireLength: remaining, link: error.link)
+            : decodeIPv6(bytes, at: inner, ipWireLength: remaining, link: error.link)
+        guard case .ip(let quoted) = result, quoted.hasPorts else { return nil }
+        return quoted
+    }
+
     /// Ports for TCP/UDP/UDP-Lite/SCTP, flags for TCP, type/code (and the echo identifier) for ICMP.
     @inlinable
     func decodeTransport(_ bytes: UnsafeRawBufferPointer, into frame: inout DecodedFrame) -> FrameDecodeResult {

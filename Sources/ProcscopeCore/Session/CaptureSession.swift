@@ -54,7 +54,11 @@ public final class CaptureSession {
                              bytes: frame.ipLength)
                 return
             }
-            account(frame, at: time)
+            if frame.isICMPError, let quoted = decoder.decodeQuoted(bytes, of: frame) {
+                accountICMPError(frame, quoting: quoted, at: time)
+            } else {
+                account(frame, at: time)
+            }
         case .notIP(let link, _):
             counters.packets &+= 1
             counters.bytes &+= UInt64(wireLength)
@@ -96,6 +100,23 @@ public final class CaptureSession {
                 count(outgoingKey, .transmitted, frame, at: time, notLocal: true)
             }
         }
+    }
+
+    /// An ICMP error belongs to the flow it quotes, so a UDP program's "port unreachable" lands under that
+    /// program: the quoted packet's sender receives the error (rx of its conversation), and the side the
+    /// quoted packet was for, when it is this host, sent it (tx: the kernel's answer for a closed port).
+    /// On loopback both sides are local and each counts the error once, like any loopback frame.
+    func accountICMPError(_ error: DecodedFrame, quoting quoted: DecodedFrame, at time: Timestamp) {
+        let key = FlowKey(proto: quoted.proto, local: Endpoint(address: quoted.source, port: quoted.sourcePort),
+                          remote: Endpoint(address: quoted.destination, port: quoted.destinationPort), hasPorts: true)
+        guard let local = configuration.localAddresses else {
+            count(key, .received, error, at: time)
+            return
+        }
+        let senderIsLocal = local.contains(quoted.source), receiverIsLocal = local.contains(quoted.destination)
+        if senderIsLocal { count(key, .received, error, at: time) }
+        if receiverIsLocal { count(key.reversed, .transmitted, error, at: time) }
+        if !senderIsLocal && !receiverIsLocal { count(key, .received, error, at: time, notLocal: true) }
     }
 
     /// ICMP echo: the identifier is the same in both directions, so the key is oriented by the message, not

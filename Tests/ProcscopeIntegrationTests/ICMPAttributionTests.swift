@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
-/// ICMP echo, which Network Monitor, nethogs and bandwhich leave unowned: ping sockets and raw sockets,
+/// ICMP, which Network Monitor, nethogs and bandwhich leave unowned: echo over ping sockets and raw sockets,
 /// IPv4 and IPv6, attributed to the PIDs the test started; echo requests answered by the kernel are
-/// kernel-generated, never a process's.
+/// kernel-generated, never a process's; an ICMP error goes to the program whose packet it quotes.
 extension IntegrationTests {
-@Suite struct EchoAttributionTests {
+@Suite struct ICMPAttributionTests {
     @Test("Echo over ping sockets and raw sockets, IPv4 and IPv6: each pinger's echoes go to its PID",
           arguments: [("127.0.0.1", false), ("::1", false), ("127.0.0.1", true), ("::1", true)])
     func pingersAreAttributed(address: String, raw: Bool) throws {
@@ -46,6 +46,22 @@ extension IntegrationTests {
         #expect(report.processes.allSatisfy { $0.conversations.allSatisfy { $0.proto != "icmp" } })
         let answered = report.unknown.filter { $0.proto == "icmp" && $0.localPort == Int(pinger.port) }
         #expect(!answered.isEmpty && answered.allSatisfy { $0.reason == "kernel-generated" }, "\(answered.map(\.reason))")
+    }
+
+    @Test("A UDP sender to a closed port: the kernel's port-unreachable error is credited to the sender's PID")
+    func portUnreachableGoesToTheSender() throws {
+        let namespace = try TestNamespace("unreach")
+        defer { namespace.tearDown() }
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "udp", "port", "5399", "or", "icmp"])
+        let sender = try Peer.start(in: namespace, ["udp-client", "127.0.0.1", "5399", "100", "50"])
+        sender.wait()
+        let report = try capture.stop()
+        #expect(report.wronglyCreditedBytes(owners: [(sender.pid, "udp", sender.port)]) == 0)
+        let conversation = report.processes.first { $0.pid == sender.pid }?.conversations.first { $0.localPort == Int(sender.port) }
+        #expect(conversation?.txPackets == 1 && conversation?.rxPackets == 1, "datagram out, its ICMP error in")
+        // The closed port's side: the datagram in and the kernel's error out, with nobody to credit.
+        let closed = report.unknown.first { $0.localPort == 5399 }
+        #expect(closed?.reason == "no-socket" && closed?.txPackets == 1)
     }
 }
 }
