@@ -181,6 +181,10 @@ def proc_net_tables(base):
         "icmp": header4 + line(12, "127.0.0.1", 0x1234, "0.0.0.0", 0, 7, 1000, 77701),
         "raw": header4 + line(1, "0.0.0.0", 1, "0.0.0.0", 0, 7, 0, 77702) + line(253, A, 253, B, 0, 1, 0, 77703),
         "icmp6": header6 + line(40, A6, 0xABCD, "::", 0, 7, 1000, 77704),
+        # An AF_PACKET SOCK_RAW socket for ETH_P_ALL on ifindex 2, and a SOCK_DGRAM one not bound yet.
+        "packet": "sk               RefCnt Type Proto  Iface R Rmem   User   Inode\n"
+                  "ffff8f0a81c8a000 3      3    0003   2     1 0      0      77705\n"
+                  "ffff8f0a81c8b000 3      2    0000   0     0 0      1000   77706\n",
     }
     for name, text in tables.items():
         with open(os.path.join(base, "net", name), "w") as f: f.write(text)

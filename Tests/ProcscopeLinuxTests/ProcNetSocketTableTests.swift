@@ -1,5 +1,5 @@
 import ProcscopeCore
-import ProcscopeLinux
+@testable import ProcscopeLinux
 import Testing
 
 /// /proc/net socket tables, from the fixture tree (written by Scripts/make-fixtures.py in the kernel's format).
@@ -29,6 +29,15 @@ import Testing
         #expect(sockets.map(\.local.port) == [1, 253])
         #expect(sockets.last?.local.address.description == "198.18.0.1")
         #expect(sockets.last?.remote.address.description == "198.18.0.2")
+    }
+
+    @Test("Packet sockets: type, EtherType, interface, uid and inode")
+    func packetSockets() {
+        let text = ProcFileSystem(root: Fixture.path("proc")).readText(Fixture.path("proc/net/packet")) ?? ""
+        #expect(ProcNetPacketTable.parse(text) == [
+            ProcNetPacketSocket(type: 3, etherType: 0x0003, interfaceIndex: 2, uid: 0, inode: 77705),
+            ProcNetPacketSocket(type: 2, etherType: 0, interfaceIndex: 0, uid: 1000, inode: 77706),
+        ])
     }
 
     @Test("Lines that are not socket lines are skipped")

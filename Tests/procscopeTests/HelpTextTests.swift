@@ -37,6 +37,28 @@ import Testing
         """)
     }
 
+    @Test("sockets --help has its examples")
+    func socketsHelpIsPinned() {
+        #expect(Procscope.helpMessage(for: SocketsCommand.self, columns: 100) == """
+        OVERVIEW: List every socket (TCP, UDP, UDP-Lite, raw, ping, packet) in every network namespace,
+        with its owners.
+
+        OWNERS is pid/program, several for a socket shared across fork.
+
+        Examples:
+          procscope sockets
+          procscope sockets --json | jq '.sockets[] | select(.kind == "ping")'
+
+        USAGE: procscope sockets [--json]
+
+        OPTIONS:
+          --json                  Print JSON (schema procscope-sockets/1) instead of the table.
+          --version               Show the version.
+          -h, --help              Show help information.
+
+        """)
+    }
+
     @Test("-i and -r together are refused with a reason")
     func interfaceAndFileExcludeEachOther() {
         #expect(throws: (any Error).self) { _ = try CaptureCommand.parse(["-i", "lo", "-r", "x.pcap"]) }
