@@ -8,14 +8,29 @@ public struct AttributionRequest: Sendable {
     /// Whether the first frame was sent by the local endpoint.
     public var firstFrameOutgoing: Bool
     public var firstTCPFlags: TCPFlags
+    /// The first frame's ICMP/ICMPv6 type (0 for other protocols): neighbour discovery and MLD are the kernel's.
+    public var firstICMPType: UInt8
 
     public init(conversation: Int32, key: FlowKey, firstSeen: Timestamp, firstFrameOutgoing: Bool,
-                firstTCPFlags: TCPFlags) {
+                firstTCPFlags: TCPFlags, firstICMPType: UInt8 = 0) {
         self.conversation = conversation
         self.key = key
         self.firstSeen = firstSeen
         self.firstFrameOutgoing = firstFrameOutgoing
         self.firstTCPFlags = firstTCPFlags
+        self.firstICMPType = firstICMPType
+    }
+
+    /// Why the kernel, not a process, sends and receives this flow, when it is one of the protocols only
+    /// the kernel speaks: IGMP and MLD group membership, IPv6 neighbour solicitations and advertisements.
+    public var kernelProtocol: String? {
+        if key.proto == .igmp { return "IGMP group membership, sent and answered by the kernel" }
+        guard key.proto == .icmpv6 else { return nil }
+        switch firstICMPType {
+        case 130, 131, 132, 143: return "MLD group membership, sent and answered by the kernel"
+        case 135, 136: return "IPv6 neighbour discovery, sent and answered by the kernel"
+        default: return nil
+        }
     }
 }
 

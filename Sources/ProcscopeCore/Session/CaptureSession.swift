@@ -199,7 +199,7 @@ public final class CaptureSession {
         pending.insert(new)
         let request = AttributionRequest(conversation: new, key: key, firstSeen: time,
                                          firstFrameOutgoing: direction == .transmitted,
-                                         firstTCPFlags: frame.tcpFlags)
+                                         firstTCPFlags: frame.tcpFlags, firstICMPType: frame.icmpType)
         if let answer = attributor.request(request) { apply(answer) }
     }
 

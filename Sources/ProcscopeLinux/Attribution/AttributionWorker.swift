@@ -61,6 +61,10 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
     public func request(_ request: AttributionRequest) -> AttributionResult? {
         let proto = request.key.proto
         let echo = (proto == .icmp || proto == .icmpv6) && request.key.hasPorts
+        if let kernel = request.kernelProtocol {
+            return AttributionResult(conversation: request.conversation, key: request.key,
+                                     attribution: .unknown(.kernelGenerated, detail: kernel), resolvedAt: request.firstSeen)
+        }
         guard proto == .tcp || proto == .udp || proto == .udpLite || echo else {
             return AttributionResult(conversation: request.conversation, key: request.key,
                                      attribution: .unknown(.protocolNotTracked, detail: "procscope does not read \(proto) socket tables yet"),
