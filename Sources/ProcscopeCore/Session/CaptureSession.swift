@@ -9,6 +9,9 @@ public final class CaptureSession {
     public let decoder: FrameDecoder
     public let configuration: SessionConfiguration
     let attributor: Attributor
+    /// Other network namespaces of this host, for frames that are not local here (nil: such frames are
+    /// `not-local`).
+    public var namespaces: NamespaceDirectory?
 
     public internal(set) var counters = CaptureCounters()
     public internal(set) var conversations = ContiguousArray<Conversation>()
@@ -87,13 +90,21 @@ public final class CaptureSession {
         }
         let sourceIsLocal = local.contains(frame.source)
         let destinationIsLocal = local.contains(frame.destination)
-        if sourceIsLocal {
-            count(outgoingKey, .transmitted, frame, at: time)
+        // An endpoint that is not local here may be local to another namespace of this host (a container
+        // behind a veth): then that namespace's socket sent or receives the frame, and is looked up there.
+        let sourceNamespace = sourceIsLocal ? nil : namespaces?.namespace(of: frame.source)
+        let destinationNamespace = destinationIsLocal ? nil : namespaces?.namespace(of: frame.destination)
+        if sourceIsLocal || sourceNamespace != nil {
+            var sent = outgoingKey
+            sent.namespace = sourceNamespace ?? 0
+            count(sent, .transmitted, frame, at: time)
         }
-        if destinationIsLocal {
-            count(outgoingKey.reversed, .received, frame, at: time)
+        if destinationIsLocal || destinationNamespace != nil {
+            var received = outgoingKey.reversed
+            received.namespace = destinationNamespace ?? 0
+            count(received, .received, frame, at: time)
         }
-        if !sourceIsLocal && !destinationIsLocal {
+        if !sourceIsLocal && !destinationIsLocal && sourceNamespace == nil && destinationNamespace == nil {
             if index.find(outgoingKey.reversed, in: conversations) != nil {
                 count(outgoingKey.reversed, .received, frame, at: time, notLocal: true)
             } else {

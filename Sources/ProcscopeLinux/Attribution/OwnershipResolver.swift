@@ -20,6 +20,9 @@ final class OwnershipResolver {
     let processes: ProcessTable
     /// The kernel's record of who released each socket, when procscope could attach it.
     let recorder: SocketReleaseRecorder?
+    /// The host's other network namespaces, and a sock_diag socket made inside each one asked about.
+    let namespaces: NetworkNamespaces?
+    private var namespaceClients: [UInt16: SockDiagClient] = [:]
     /// The resolver's own subscription to socket destroy events (cookie and tuple of every closed socket),
     /// read on demand: the way to a destroyed socket's cookie, and from it to the recorder.
     private let closeEvents: SockDiagClient?
@@ -36,11 +39,13 @@ final class OwnershipResolver {
     /// Attempts before a handshake still in flight falls back to the listening socket's owner.
     let maxAttempts = 50
 
-    init(diag: SockDiagClient, proc: ProcFileSystem, processes: ProcessTable, recorder: SocketReleaseRecorder? = nil) {
+    init(diag: SockDiagClient, proc: ProcFileSystem, processes: ProcessTable, recorder: SocketReleaseRecorder? = nil,
+         namespaces: NetworkNamespaces? = nil) {
         self.diag = diag
         self.proc = proc
         self.processes = processes
         self.recorder = recorder
+        self.namespaces = namespaces
         closeEvents = recorder == nil ? nil : try? SockDiagClient(groups: SockDiagClient.destroyGroups)
     }
 
@@ -67,6 +72,12 @@ final class OwnershipResolver {
         let key = request.key
         if key.proto == .icmp || key.proto == .icmpv6 { return .answer(resolveEcho(request)) }
         let socket: InetDiagMessage?
+        let diag: SockDiagClient
+        do {
+            diag = try client(for: key.namespace)
+        } catch {
+            return .answer(.unknown(.namespaceUnreachable, detail: "\(error)"))
+        }
         do {
             socket = try diag.lookup(proto: key.proto, local: key.local, remote: key.remote)
         } catch let error as SystemCallError where error.isPermissionDenied {
@@ -209,6 +220,19 @@ final class OwnershipResolver {
         return scan(record.pid, for: listener.inode)
     }
 
+    /// The sock_diag socket for a flow's namespace: procscope's own, or one made inside the other namespace
+    /// (a socket keeps the namespace it was created in) and kept.
+    func client(for namespace: UInt16) throws -> SockDiagClient {
+        if namespace == 0 { return diag }
+        if let known = namespaceClients[namespace] { return known }
+        guard let member = namespaces?.member(namespace) else {
+            throw SystemCallError(call: "setns", errno: ENOENT, subject: "network namespace #\(namespace)")
+        }
+        let client = try NetworkNamespace(path: member.path).run { try SockDiagClient() }
+        namespaceClients[namespace] = client
+        return client
+    }
+
     /// Why there is no socket, judged from the flow's first frame.
     static func noSocket(_ request: AttributionRequest) -> Attribution {
         let key = request.key
@@ -225,7 +249,7 @@ final class OwnershipResolver {
     /// The LISTEN socket for a local endpoint: a lookup from an impossible peer falls through to it.
     private func listener(for key: FlowKey) throws -> InetDiagMessage? {
         let nobody = Endpoint(address: key.local.address.isIPv4 ? .ipv4Any : .ipv6Any, port: 0)
-        guard let socket = try diag.lookup(proto: .tcp, local: key.local, remote: nobody),
+        guard let socket = try client(for: key.namespace).lookup(proto: .tcp, local: key.local, remote: nobody),
               socket.state == .listen else { return nil }
         return socket
     }

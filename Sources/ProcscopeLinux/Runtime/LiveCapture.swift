@@ -9,6 +9,8 @@ public final class LiveCapture {
     public let filter: String?
     private let worker: AttributionWorker
     private let closeEvents: SockDiagClient?
+    /// The host's other network namespaces, for container traffic seen on this side of a veth.
+    private let namespaces = NetworkNamespaces()
     private let signals: SignalWatcher
     public private(set) var started = Timestamp.zero
     public private(set) var ended = Timestamp.zero
@@ -49,10 +51,12 @@ public final class LiveCapture {
             warnings.append("no socket-release recorder (\(error)); owners that exit before their socket is "
                             + "looked up stay unknown")
         }
-        worker = try AttributionWorker(diag: diag, connector: connector, recorder: recorder)
+        namespaces.refresh(now: wallClockNow())
+        worker = try AttributionWorker(diag: diag, connector: connector, recorder: recorder, namespaces: namespaces)
         let configuration = SessionConfiguration(localAddresses: try LocalAddresses.current(),
                                                  deduplicateAcrossInterfaces: interface == "any")
         session = CaptureSession(linkType: source.linkType, configuration: configuration, attributor: worker)
+        session.namespaces = namespaces
         self.warnings = warnings
     }
 
@@ -96,6 +100,7 @@ public final class LiveCapture {
             if signals.check() { reason = .signal(signals.received ?? SIGINT) }
             if now.microseconds(since: lastHousekeeping) > 100_000 {
                 session.expire(now: now)
+                namespaces.refresh(now: now) // containers come and go// every 2 s: containers come and go
                 lastHousekeeping = now
             }
             if reason != nil { break }

@@ -53,6 +53,7 @@ struct CaptureJSON {
     struct Owner {
         let pid: Int32
         let exe: String?
+        let netns: Int?
         let conversations: [Conversation]
     }
 
@@ -77,7 +78,8 @@ struct CaptureJSON {
             }
         }
         processes = (root["processes"] as? [[String: Any]] ?? []).map {
-            Owner(pid: Int32($0["pid"] as? Int ?? -1), exe: $0["exe"] as? String, conversations: conversations($0["conversations"]))
+            Owner(pid: Int32($0["pid"] as? Int ?? -1), exe: $0["exe"] as? String, netns: $0["netns"] as? Int,
+                  conversations: conversations($0["conversations"]))
         }
         unknown = conversations((root["unknown"] as? [String: Any])?["conversations"])
     }

@@ -1,0 +1,109 @@
+import Glibc
+import ProcscopeCore
+import Synchronization
+
+/// The host's other network namespaces (containers, `ip netns`), found from /proc/*/ns/net and the names
+/// `ip netns` mounts under /run/netns (a namespace with no process in it yet), with the addresses of their
+/// interfaces (getifaddrs inside each): how traffic captured on the host side of a veth
+/// is tied to a namespace, and from there to the process inside that sent it.
+///
+/// The capture thread calls `namespace(of:)` (from memory) and `refresh` (at most every few seconds); the
+/// attribution worker calls `member(_:)` to create its sock_diag socket inside a namespace. Loopback and
+/// link-local addresses, and any address two namespaces share, are left out: they cannot say which one.
+public final class NetworkNamespaces: NamespaceDirectory, @unchecked Sendable {
+    /// A namespace and a path through which it can be entered.
+    public struct Member: Sendable, Equatable {
+        public var inode: UInt64
+        public var path: String
+    }
+
+    private let proc: ProcFileSystem
+    private let own: UInt64
+    // Capture-thread state.
+    private var addresses: [IPAddress: UInt16] = [:]
+    private var indices: [UInt64: UInt16] = [:]
+    private var refreshedAt = Timestamp.zero
+    /// Addresses asked about and not found since the last reading: a new namespace is read sooner.
+    private var misses = 0
+    // Shared with the worker (read once per new flow in another namespace).
+    private let members = Mutex<[UInt16: Member]>([:])
+
+    public init(proc: ProcFileSystem = ProcFileSystem()) {
+        self.proc = proc
+        own = proc.readLink("\(proc.root)/self/ns/net").flatMap(ProcessIdentityReader.parseNamespaceInode) ?? 0
+    }
+
+    public func namespace(of address: IPAddress) -> UInt16? {
+        // Per packet with a remote endpoint: no hashing while no other namespace has an address.
+        if !addresses.isEmpty, let index = addresses[address] { return index }
+        misses &+= 1
+        return nil
+    }
+
+    /// The namespace with this index, for the worker.
+    public func member(_ index: UInt16) -> Member? {
+        members.withLock { $0[index] }
+    }
+
+    /// Re-reads the namespaces and their addresses when the last reading is older than `interval`
+    /// microseconds, or 1 s after frames were seen whose addresses no namespace had (a new container, or
+    /// just the Internet); a few milliseconds of work for dozens of namespaces.
+    public func refresh(now: Timestamp, interval: Int64 = 5_000_000) {
+        let age = now.microseconds(since: refreshedAt)
+        guard age >= interval || (misses > 0 && age >= 1_000_000) else { return }
+        refreshedAt = now
+        misses = 0
+        var paths: [UInt64: String] = [:]
+        for pid in proc.processIDs() {
+            guard let inode = proc.readLink("\(proc.root)/\(pid)/ns/net").flatMap(ProcessIdentityReader.parseNamespaceInode),
+                  inode != own, paths[inode] == nil else { continue }
+            paths[inode] = "\(proc.root)/\(pid)/ns/net"
+        }
+        for name in Self.namedNamespaces() {
+            var status = stat()
+            let path = "/run/netns/\(name)"
+            guard stat(path, &status) == 0, UInt64(status.st_ino) != own, paths[UInt64(status.st_ino)] == nil else { continue }
+            paths[UInt64(status.st_ino)] = path
+        }
+        var owners: [IPAddress: UInt16] = [:]
+        var shared = Set<IPAddress>()
+        var found: [UInt16: Member] = [:]
+        for (inode, path) in paths {
+            let index = indices[inode] ?? {
+                let next = UInt16(clamping: indices.count + 1)
+                indices[inode] = next
+                return next
+            }()
+            let member = Member(inode: inode, path: path)
+            found[index] = member
+            guard let local = try? NetworkNamespace(path: member.path).run({ try LocalAddresses.current() }) else { continue }
+            for address in local.all where !address.isLoopback && !address.isLinkLocal {
+                if owners.updateValue(index, forKey: address) != nil { shared.insert(address) }
+            }
+        }
+        for address in shared { owners.removeValue(forKey: address) }
+        addresses = owners
+        members.withLock { $0.merge(found) { _, new in new } }
+    }
+}
+
+extension NetworkNamespaces {
+    /// The names `ip netns add` created (bind mounts under /run/netns).
+    static func namedNamespaces() -> [String] {
+        guard let directory = opendir("/run/netns") else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
+
+extension IPAddress {
+    /// 169.254.0.0/16 or fe80::/10: the same on many links, so never proof of a namespace.
+    var isLinkLocal: Bool {
+        isIPv4 ? ipv4Value >> 16 == 0xA9FE : high >> 54 == 0x3FA
+    }
+}
