@@ -7,6 +7,7 @@ import Glibc
 //   tcp-client ADDR PORT BYTES LINGER_MS [WAIT_MS]   connect, (wait WAIT_MS), send, close, linger, exit
 //   udp-client ADDR PORT BYTES LINGER_MS [BIND_PORT] send one datagram (from BIND_PORT), linger, exit
 //   ping ADDR COUNT LINGER_MS [raw]     COUNT echo requests from a ping socket (or a raw ICMP socket), linger, exit
+//   raw ADDR PROTO COUNT LINGER_MS      COUNT 100-byte packets of IP protocol PROTO from a raw socket, linger, exit
 // LINGER_MS 0 means exit right after sending: the hardest case for attribution.
 
 func complain(_ text: String) {
@@ -168,7 +169,27 @@ func client(udp: Bool, host: String, port: UInt16, bytes: Int, lingerMs: Int, ex
     exit(0)
 }
 
+/// Packets of any IP protocol from a raw socket (the kernel writes the IP header); the ready line's port is
+/// the protocol.
+func rawSender(host: String, proto: Int32, count: Int, lingerMs: Int) -> Never {
+    var (address, length, family) = socketAddress(host, 0)
+    let fd = socket(family, Int32(SOCK_RAW.rawValue), proto)
+    guard fd >= 0 else { fail("socket(raw)") }
+    let payload = [UInt8](repeating: 0x72, count: 100)
+    for index in 0..<count {
+        guard withSockaddr(&address, { sendto(fd, payload, payload.count, 0, $0, length) }) == payload.count else { fail("sendto") }
+        if index == 0 { ready(port: UInt16(proto)) }
+    }
+    milliseconds(lingerMs)
+    close(fd)
+    exit(0)
+}
+
 let arguments = CommandLine.arguments
+if arguments.count >= 6 && arguments[1] == "raw" {
+    rawSender(host: arguments[2], proto: Int32(arguments[3]) ?? 253, count: Int(arguments[4]) ?? 1,
+              lingerMs: Int(arguments[5]) ?? 0)
+}
 if arguments.count >= 5 && arguments[1] == "ping" {
     ping(host: arguments[2], count: Int(arguments[3]) ?? 1, lingerMs: Int(arguments[4]) ?? 0,
          raw: arguments.count > 5 && arguments[5] == "raw")

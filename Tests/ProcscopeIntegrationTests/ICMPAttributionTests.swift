@@ -63,5 +63,21 @@ extension IntegrationTests {
         let closed = report.unknown.first { $0.localPort == 5399 }
         #expect(closed?.reason == "no-socket" && closed?.txPackets == 1)
     }
+
+    @Test("Packets of IP protocol 253 from a raw socket are credited to its owner, over IPv4 and IPv6",
+          arguments: ["127.0.0.1", "::1"])
+    func rawProtocolSenderIsAttributed(address: String) throws {
+        let namespace = try TestNamespace("raw")
+        defer { namespace.tearDown() }
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "ip", "proto", "253", "or", "ip6", "proto", "253"])
+        let sender = try Peer.start(in: namespace, ["raw", address, "253", "5", "50"])
+        sender.wait()
+        let report = try capture.stop()
+        let credited = report.processes.flatMap { process in process.conversations.map { (process.pid, $0) } }
+            .filter { $0.1.proto == "ip-253" }
+        #expect(!credited.isEmpty && credited.allSatisfy { $0.0 == sender.pid }, "\(credited.map(\.0))")
+        #expect(credited.reduce(0) { $0 + $1.1.txBytes } >= 5 * 100)
+        #expect(credited.allSatisfy { $0.1.method == "raw-socket" })
+    }
 }
 }

@@ -21,6 +21,9 @@ public struct AttributionRequest: Sendable {
         self.firstICMPType = firstICMPType
     }
 
+    /// Whether the first frame was an ICMP or ICMPv6 error message (the kernel sends those).
+    public var firstICMPIsError: Bool { key.proto.isErrorMessage(icmpType: firstICMPType) }
+
     /// Why the kernel, not a process, sends and receives this flow, when it is one of the protocols only
     /// the kernel speaks: IGMP and MLD group membership, IPv6 neighbour solicitations and advertisements.
     public var kernelProtocol: String? {

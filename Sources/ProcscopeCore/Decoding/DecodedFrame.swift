@@ -50,13 +50,7 @@ public struct DecodedFrame: Sendable, Equatable {
 extension DecodedFrame {
     /// An ICMP or ICMPv6 error (destination unreachable, time exceeded, parameter problem, packet too big,
     /// redirect, source quench): it quotes the header of the packet it is about, 8 bytes after its own.
-    @inlinable public var isICMPError: Bool {
-        switch proto {
-        case .icmp: return icmpType == 3 || icmpType == 4 || icmpType == 5 || icmpType == 11 || icmpType == 12
-        case .icmpv6: return icmpType >= 1 && icmpType <= 4
-        default: return false
-        }
-    }
+    @inlinable public var isICMPError: Bool { proto.isErrorMessage(icmpType: icmpType) }
 
     /// An ICMP or ICMPv6 echo request or reply (its identifier is in both port fields).
     @inlinable public var isEcho: Bool {

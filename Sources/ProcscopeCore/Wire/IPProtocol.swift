@@ -43,3 +43,15 @@ public struct IPProtocol: RawRepresentable, Hashable, Sendable, CustomStringConv
         }
     }
 }
+
+extension IPProtocol {
+    /// Whether an ICMP (RFC 792) or ICMPv6 (RFC 4443) message of this type is an error: destination
+    /// unreachable, source quench, redirect, time exceeded, parameter problem; packet too big for ICMPv6.
+    @inlinable public func isErrorMessage(icmpType: UInt8) -> Bool {
+        switch self {
+        case .icmp: return icmpType == 3 || icmpType == 4 || icmpType == 5 || icmpType == 11 || icmpType == 12
+        case .icmpv6: return icmpType >= 1 && icmpType <= 4
+        default: return false
+        }
+    }
+}

@@ -66,7 +66,8 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             return AttributionResult(conversation: request.conversation, key: request.key,
                                      attribution: .unknown(.kernelGenerated, detail: kernel), resolvedAt: request.firstSeen)
         }
-        guard proto == .tcp || proto == .udp || proto == .udpLite || echo else {
+        // SCTP has ports but no socket table procscope reads; other protocols without ports go to raw sockets.
+        guard proto == .tcp || proto == .udp || proto == .udpLite || echo || (!request.key.hasPorts && proto != .sctp) else {
             return AttributionResult(conversation: request.conversation, key: request.key,
                                      attribution: .unknown(.protocolNotTracked, detail: "procscope does not read \(proto) socket tables yet"),
                                      resolvedAt: request.firstSeen)

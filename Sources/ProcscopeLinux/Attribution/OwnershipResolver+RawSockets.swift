@@ -1,5 +1,6 @@
 import ProcscopeCore
 
+/// Protocols sock_diag does not cover, found in the /proc/net tables of ping and raw sockets.
 extension OwnershipResolver {
     /// ICMP and ICMPv6 echo, which sock_diag does not cover: the ping socket bound to the echo identifier
     /// (/proc/net/icmp, icmp6: the identifier is the socket's "port"); else the raw socket of the protocol
@@ -37,6 +38,30 @@ extension OwnershipResolver {
         }
         return .unknown(.socketClosedBeforeLookup,
                         detail: "no ping or raw socket with echo id \(key.local.port) when procscope looked: it closed first")
+    }
+
+    /// Any other IP protocol (253, VRRP, OSPF, ...): the raw socket of that protocol (/proc/net/raw, raw6: the
+    /// protocol is the socket's "port") when it is the only one in the namespace; raw sockets receive every
+    /// packet of their protocol, so an incoming packet is that socket's, and an outgoing one was sent through
+    /// a raw socket of that protocol, of which there is one. Two or more: not guessed.
+    func resolveRaw(_ request: AttributionRequest) -> Attribution {
+        let key = request.key
+        let table = key.local.address.isIPv4 ? "raw" : "raw6"
+        let raws = ProcNetSocketTable.parse(proc.readText("\(proc.root)/net/\(table)") ?? "").filter { socket in
+            socket.local.port == UInt16(key.proto.rawValue)
+                && (socket.local.address.isUnspecified || socket.local.address == key.local.address)
+                && (socket.remote.address.isUnspecified || socket.remote.address == key.remote.address)
+        }
+        switch raws.count {
+        case 1:
+            return owner(of: raws[0], method: .rawSocket, outgoing: request.firstFrameOutgoing)
+        case 0:
+            return .unknown(request.firstFrameOutgoing ? .socketClosedBeforeLookup : .noSocket,
+                            detail: "no raw \(key.proto) socket when procscope looked"
+                                + (request.firstFrameOutgoing ? ": its sender closed it first" : ""))
+        default:
+            return .unknown(.noSocket, detail: "\(raws.count) raw \(key.proto) sockets could have sent or received it: not guessed")
+        }
     }
 
     /// The process holding a socket found in a /proc/net table.
