@@ -7,6 +7,7 @@ import Glibc
 //   tcp-client ADDR PORT BYTES LINGER_MS [WAIT_MS]   connect, (wait WAIT_MS), send, close, linger, exit
 //   udp-client ADDR PORT BYTES LINGER_MS [BIND_PORT] send one datagram (from BIND_PORT), linger, exit
 //   ping ADDR COUNT LINGER_MS [raw]     COUNT echo requests from a ping socket (or a raw ICMP socket), linger, exit
+//   tcp-client-setuid ADDR PORT BYTES LINGER_MS UID   as tcp-client, but drops to UID after creating the socket
 //   raw ADDR PROTO COUNT LINGER_MS      COUNT 100-byte packets of IP protocol PROTO from a raw socket, linger, exit
 // LINGER_MS 0 means exit right after sending: the hardest case for attribution.
 
@@ -139,10 +140,13 @@ func server(udp: Bool, host: String, port: UInt16, seconds: Double) -> Never {
     exit(0)
 }
 
-func client(udp: Bool, host: String, port: UInt16, bytes: Int, lingerMs: Int, extra: Int) -> Never {
+func client(udp: Bool, host: String, port: UInt16, bytes: Int, lingerMs: Int, extra: Int,
+            dropTo uid: uid_t? = nil) -> Never {
     var (address, length, family) = socketAddress(host, port)
     let fd = socket(family, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { fail("socket") }
+    // The socket keeps the uid it was created with (root); the process runs on as `uid`.
+    if let uid { guard setgid(gid_t(uid)) == 0, setuid(uid) == 0 else { fail("setuid") } }
     let payload = [UInt8](repeating: 0x61, count: bytes)
     if udp {
         if extra > 0 {
@@ -206,6 +210,10 @@ case "tcp-client", "udp-client":
     let linger = arguments.count > 5 ? Int(arguments[5]) ?? 0 : 0
     let extra = arguments.count > 6 ? Int(arguments[6]) ?? 0 : 0
     client(udp: arguments[1] == "udp-client", host: arguments[2], port: port, bytes: bytes, lingerMs: linger, extra: extra)
+case "tcp-client-setuid":
+    client(udp: false, host: arguments[2], port: port, bytes: Int(arguments[4]) ?? 100,
+           lingerMs: arguments.count > 5 ? Int(arguments[5]) ?? 0 : 0, extra: 0,
+           dropTo: arguments.count > 6 ? uid_t(arguments[6]) ?? 65534 : 65534)
 default:
     complain("procscope-testpeer: unknown mode \(arguments[1])\n")
     exit(2)

@@ -66,9 +66,11 @@ import Testing
         #expect(conversation?.rx.bytes == 56) // 20 + 8 + 28 quoted
     }
 
-    /// A directory with one other namespace (#3) that owns 10.0.0.2.
+    /// A directory with two other namespaces: #3 owns 10.0.0.2, #4 owns 10.0.0.3.
     final class OneContainer: NamespaceDirectory {
-        func namespace(of address: IPAddress) -> UInt16? { address == IPAddress(ipv4: 0x0A00_0002) ? 3 : nil }
+        func namespace(of address: IPAddress) -> UInt16? {
+            address == IPAddress(ipv4: 0x0A00_0002) ? 3 : address == IPAddress(ipv4: 0x0A00_0003) ? 4 : nil
+        }
     }
 
     @Test("A frame from a container to this host is the container's tx (keyed with its namespace) and our rx")
@@ -79,12 +81,14 @@ import Testing
         session.ingest(FrameBuilder.ipv4(0x0A00_0002, 0xC612_0001, proto: 6, sourcePort: 5000, destinationPort: 80), at: 1)
         session.ingest(FrameBuilder.ipv4(0x0A00_0002, 0x0808_0808, proto: 6, sourcePort: 5001, destinationPort: 443), at: 2)
         session.ingest(FrameBuilder.ipv4(0x0A00_0009, 0x0808_0808, proto: 6, sourcePort: 5002, destinationPort: 443), at: 3)
+        // Between two other namespaces: only forwarded or bridged here.
+        session.ingest(FrameBuilder.ipv4(0x0A00_0002, 0x0A00_0003, proto: 6, sourcePort: 5003, destinationPort: 22), at: 4)
         let keys = attributor.requests.map { ($0.key.local.port, $0.key.namespace, $0.firstFrameOutgoing) }
         #expect(keys.count == 3)
         #expect(keys.contains { $0 == (5000, 3, true) } && keys.contains { $0 == (80, 0, false) })
         #expect(keys.contains { $0 == (5001, 3, true) })
         let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
-        #expect(report.unknown.reasons[.notLocal]?.packets == 1, "a frame of no namespace here is still not-local")
+        #expect(report.unknown.reasons[.notLocal]?.packets == 2, "frames of no namespace here, or between two, are not-local")
     }
 
     @Test("Frames of a pending flow are credited to its owner when the answer arrives, none lost or doubled")

@@ -105,5 +105,21 @@ extension IntegrationTests {
         #expect(attributed == senders.count, "only \(attributed) of \(senders.count) senders attributed")
         #expect(report.bytes(pid: server.pid, proto: "udp", port: 5305) == 6 * (700 + 28))
     }
+
+    @Test("A socket created as root by a process that then drops to another uid is credited to that process")
+    func socketOfAProcessThatDroppedPrivilegesIsAttributed() throws {
+        let namespace = try TestNamespace("setuid")
+        defer { namespace.tearDown() }
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "tcp", "port", "5331"])
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5331", "3"])
+        let client = try Peer.start(in: namespace, ["tcp-client-setuid", "127.0.0.1", "5331", "4000", "50", "65534"])
+        client.wait()
+        let report = try capture.stop()
+        server.stop()
+        let owners = [(server.pid, "tcp", server.port), (client.pid, "tcp", client.port)]
+        #expect(report.wronglyCreditedBytes(owners: owners) == 0)
+        #expect(report.bytes(pid: client.pid, proto: "tcp", port: client.port) > 4000)
+        #expect(report.uid(of: client.pid) == 65534, "the process's uid, not the socket's (0)")
+    }
 }
 }

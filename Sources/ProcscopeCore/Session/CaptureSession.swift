@@ -92,8 +92,13 @@ public final class CaptureSession {
         let destinationIsLocal = local.contains(frame.destination)
         // An endpoint that is not local here may be local to another namespace of this host (a container
         // behind a veth): then that namespace's socket sent or receives the frame, and is looked up there.
-        let sourceNamespace = sourceIsLocal ? nil : namespaces?.namespace(of: frame.source)
-        let destinationNamespace = destinationIsLocal ? nil : namespaces?.namespace(of: frame.destination)
+        // Not when both are: that is traffic this namespace only forwards or bridges between two others.
+        var sourceNamespace = sourceIsLocal ? nil : namespaces?.namespace(of: frame.source)
+        var destinationNamespace = destinationIsLocal ? nil : namespaces?.namespace(of: frame.destination)
+        if sourceNamespace != nil && destinationNamespace != nil {
+            sourceNamespace = nil
+            destinationNamespace = nil
+        }
         if sourceIsLocal || sourceNamespace != nil {
             var sent = outgoingKey
             sent.namespace = sourceNamespace ?? 0

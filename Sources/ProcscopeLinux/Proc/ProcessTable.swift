@@ -56,10 +56,19 @@ final class ProcessTable {
     }
 
     /// The identity of `pid`: the snapshot when one stat read shows the same process (same start time) is
-    /// still there, a fresh read otherwise, and the snapshot taken at exec when the process has exited.
+    /// still there (with its current uid), a fresh read otherwise, and the snapshot taken at exec when the
+    /// process has exited.
     func identity(of pid: Int32) -> ProcessIdentity? {
         guard let ticks = reader.startTicks(of: pid) else { return identities[pid] }
-        if let known = identities[pid], known.startTime == reader.startTime(ticks: ticks) { return known }
+        if var known = identities[pid], known.startTime == reader.startTime(ticks: ticks) {
+            // The same process, but it may have changed user since exec (a daemon dropping root): one stat.
+            if let uid = reader.proc.ownerUID(of: pid), uid != known.uid {
+                known.uid = uid
+                known.userName = reader.userNames(uid)
+                identities[pid] = known
+            }
+            return known
+        }
         let fresh = reader.identity(of: pid)
         identities[pid] = fresh
         return fresh

@@ -54,6 +54,7 @@ struct CaptureJSON {
         let pid: Int32
         let exe: String?
         let netns: Int?
+        let uid: Int?
         let conversations: [Conversation]
     }
 
@@ -79,10 +80,14 @@ struct CaptureJSON {
         }
         processes = (root["processes"] as? [[String: Any]] ?? []).map {
             Owner(pid: Int32($0["pid"] as? Int ?? -1), exe: $0["exe"] as? String, netns: $0["netns"] as? Int,
+                  uid: $0["uid"] as? Int,
                   conversations: conversations($0["conversations"]))
         }
         unknown = conversations((root["unknown"] as? [String: Any])?["conversations"])
     }
+
+    /// The uid reported for `pid`.
+    func uid(of pid: Int32) -> Int? { processes.first { $0.pid == pid }?.uid }
 
     /// Bytes of conversations with local endpoint (proto, port) credited to `pid`.
     func bytes(pid: Int32, proto: String, port: UInt16) -> Int {
