@@ -37,6 +37,42 @@ import Testing
         """)
     }
 
+    @Test("audit --help explains the line and has examples")
+    func auditHelpIsPinned() {
+        #expect(Procscope.helpMessage(for: AuditCommand.self, columns: 100) == """
+        OVERVIEW: List every packet with the process that sent or received it.
+
+        Each line: time (UTC), interface, direction (out, in, local for loopback, fwd), protocol, source >
+        destination, IP length, then pid/program (sender > receiver on loopback) or <Unknown: reason>.
+        Lines follow capture order; a packet waits for its owner's lookup (at most 1 s).
+
+        Examples:
+          procscope audit -i lo tcp port 8080
+          procscope audit --json -c 100 | jq 'select(.owners == [])'
+          procscope audit -r trace.pcapng
+
+        USAGE: procscope audit [--interface <interface>] [--read <read>] [--count <count>] [--duration <duration>] [--snapshot-length <snapshot-length>] [--buffer-size <buffer-size>] [<filter> ...] [--json]
+
+        ARGUMENTS:
+          <filter>                A pcap-filter expression (see 'man pcap-filter'), e.g. 'tcp port 443'.
+
+        OPTIONS:
+          -i, --interface <interface>
+                                  Interface to capture on ('any' for all).
+          -r, --read <read>       Read frames from a pcap or pcapng file instead ('-' for stdin).
+          -c, --count <count>     Stop after this many packets.
+          --duration <duration>   Stop after this many seconds.
+          -s, --snapshot-length <snapshot-length>
+                                  Bytes kept of each frame (headers are enough). (default: 256)
+          -B, --buffer-size <buffer-size>
+                                  Kernel capture buffer in KiB. (default: 65536)
+          --json                  Print one JSON object per packet instead of a line.
+          --version               Show the version.
+          -h, --help              Show help information.
+
+        """)
+    }
+
     @Test("sockets --help has its examples")
     func socketsHelpIsPinned() {
         #expect(Procscope.helpMessage(for: SocketsCommand.self, columns: 100) == """

@@ -28,6 +28,11 @@ public final class CaptureSession {
     var pending = Set<Int32>()
     /// Conversations by socket cookie: a close event carries only the cookie and a (maybe wildcard) tuple.
     var byCookie: [UInt64: [Int32]] = [:]
+    /// Called once per frame (after it was counted) with what a per-packet listing prints; nil, the default,
+    /// costs one branch per frame.
+    public var packetObserver: ((PacketRecord) -> Void)?
+    /// The frame being observed, filled while it is counted.
+    var observed = PacketRecord(time: .zero, decoded: .failed(LinkInfo(), .truncatedLinkHeader), wireLength: 0)
     /// Conversations ended by a close, by key: frames stamped before the close still belong to them.
     var recentlyClosed: [FlowKey: Int32] = [:]
     /// Frames that never got a conversation (non-IP, untracked fragments, table full), per reason.
@@ -41,13 +46,25 @@ public final class CaptureSession {
 
     /// Accounts one captured frame. `bytes` are the captured bytes; `wireLength` the length on the wire.
     public func ingest(_ bytes: UnsafeRawBufferPointer, wireLength: Int, at time: Timestamp) {
-        switch decoder.decode(bytes, wireLength: wireLength) {
+        let decoded = decoder.decode(bytes, wireLength: wireLength)
+        guard let packetObserver else {
+            account(decoded, bytes, wireLength: wireLength, at: time)
+            return
+        }
+        observed = PacketRecord(time: time, decoded: decoded, wireLength: wireLength)
+        account(decoded, bytes, wireLength: wireLength, at: time)
+        if !observed.isDuplicate { packetObserver(observed) }
+    }
+
+    func account(_ decoded: FrameDecodeResult, _ bytes: UnsafeRawBufferPointer, wireLength: Int, at time: Timestamp) {
+        switch decoded {
         case .ip(var frame):
             if configuration.deduplicateAcrossInterfaces
                 && duplicates.isDuplicate(ipHeader: bytes, ipOffset: frame.networkOffset,
                                           ipVersion: frame.ipVersion, interfaceIndex: frame.link.interfaceIndex,
                                           at: time) {
                 counters.duplicates &+= 1
+                observed.isDuplicate = true
                 return
             }
             counters.packets &+= 1
@@ -190,12 +207,14 @@ public final class CaptureSession {
                 close(found, at: time)
             } else {
                 conversations[i].count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
+                observe(found, direction)
                 return
             }
         } else if !recentlyClosed.isEmpty, let closed = recentlyClosed[key],
                   time <= conversations[Int(closed)].lastSeen {
             // Stamped before its socket's close was reported: it belongs to the closed conversation.
             conversations[Int(closed)].count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
+            observe(closed, direction)
             return
         }
         guard index.count < configuration.maxLiveConversations else {
@@ -206,6 +225,7 @@ public final class CaptureSession {
         var conversation = Conversation(key: key, firstSeen: time)
         conversation.count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
         conversations.append(conversation)
+        observe(new, direction)
         index.insert(key, index: new, in: conversations)
         recentlyClosed.removeValue(forKey: key)
         if notLocal {
@@ -219,7 +239,14 @@ public final class CaptureSession {
         if let answer = attributor.request(request) { apply(answer) }
     }
 
+    /// Notes, for the packet observer, a conversation the current frame was counted in.
+    @inline(__always) func observe(_ conversation: Int32, _ direction: Direction) {
+        guard packetObserver != nil else { return }
+        observed.sides.append(PacketRecord.Side(conversation: conversation, direction: direction))
+    }
+
     func countUnkeyed(_ reason: UnknownReason, outgoing: Bool, bytes: UInt32) {
+        if packetObserver != nil { observed.unkeyed = reason }
         var entry = unkeyed[reason] ?? (TrafficCounter(), TrafficCounter())
         if outgoing { entry.tx.add(bytes: bytes) } else { entry.rx.add(bytes: bytes) }
         unkeyed[reason] = entry

@@ -9,6 +9,8 @@ public final class FileCapture {
     public let source: CaptureSource
     public let session: CaptureSession
     public let filter: String?
+    /// Called after each batch of frames (a listing prints from here).
+    public var onBatch: (() -> Void)?
 
     public init(path: String, filter: String?) throws {
         if path != "-", let mapped = try CaptureFileSource(path: path, filter: filter) {
@@ -36,6 +38,7 @@ public final class FileCapture {
             let delivered = try source.dispatch(limit: limit) { bytes, length, time in
                 session.ingest(bytes, wireLength: length, at: time)
             }
+            onBatch?()
             if delivered == nil { return .endOfFile }
             if let signals, signals.check() { return .signal(signals.received ?? 2) }
         }

@@ -14,6 +14,8 @@ public final class LiveCapture {
     private let signals: SignalWatcher
     public private(set) var started = Timestamp.zero
     public private(set) var ended = Timestamp.zero
+    /// Called on the capture thread once per loop turn and once at the end (a listing prints from here).
+    public var onTurn: (() -> Void)?
     /// Non-fatal problems met while setting up (e.g. no proc connector), to tell the user once.
     public private(set) var warnings: [String] = []
 
@@ -103,6 +105,7 @@ public final class LiveCapture {
                 namespaces.refresh(now: now) // containers come and go// every 2 s: containers come and go
                 lastHousekeeping = now
             }
+            onTurn?()
             if reason != nil { break }
             var timeout: Int32 = 100
             if let duration = stop.durationMicros {
@@ -112,6 +115,7 @@ public final class LiveCapture {
         }
         ended = wallClockNow()
         finish()
+        onTurn?()
         return reason ?? .packetLimit
     }
 

@@ -47,7 +47,7 @@ func retryingSystemCall<T: BinaryInteger>(_ name: String, subject: String? = nil
 }
 
 /// The wall clock as a `Timestamp` (CLOCK_REALTIME, the clock pcap timestamps use).
-func wallClockNow() -> Timestamp {
+public func wallClockNow() -> Timestamp {
     var now = timespec()
     clock_gettime(CLOCK_REALTIME, &now)
     return Timestamp(seconds: Int64(now.tv_sec), microseconds: Int64(now.tv_nsec / 1000))

@@ -6,13 +6,20 @@ final class ProcscopeRun {
     let jsonPath: String
     private let stderrPipe = Pipe()
 
-    init(in namespace: TestNamespace, arguments: [String]) throws {
+    /// `capture --json FILE --quiet ARGUMENTS`, or with `audit`, `audit --json ARGUMENTS` with its standard
+    /// output kept in that file (`stopAudit` reads it).
+    init(in namespace: TestNamespace, arguments: [String], audit: Bool = false) throws {
         jsonPath = NSTemporaryDirectory() + "procscope-test-\(UUID().uuidString).json"
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ip", "netns", "exec", namespace.name, Shell.binaryDirectory + "/procscope", "capture",
-                             "--json", jsonPath, "--quiet"] + arguments
+        let command = audit ? ["audit", "--json"] : ["capture", "--json", jsonPath, "--quiet"]
+        process.arguments = ["ip", "netns", "exec", namespace.name, Shell.binaryDirectory + "/procscope"] + command + arguments
         process.standardError = stderrPipe
-        process.standardOutput = FileHandle.nullDevice
+        if audit {
+            FileManager.default.createFile(atPath: jsonPath, contents: nil)
+            process.standardOutput = FileHandle(forWritingAtPath: jsonPath)
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+        }
         try process.run()
         // Capturing starts once it says so, like tcpdump.
         var text = ""
@@ -23,6 +30,18 @@ final class ProcscopeRun {
             text += String(decoding: data, as: UTF8.self)
         }
         while !text.hasSuffix("\n") { text += String(decoding: handle.readData(ofLength: 1), as: UTF8.self) }
+    }
+
+    /// Stops an audit as a user would (SIGINT) and returns its lines, one JSON object each.
+    func stopAudit() throws -> [[String: Any]] {
+        usleep(300_000)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let text = try String(contentsOfFile: jsonPath, encoding: .utf8)
+        try? FileManager.default.removeItem(atPath: jsonPath)
+        return try text.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:]
+        }
     }
 
     /// Stops the capture as a user would (SIGINT) and returns its JSON export.

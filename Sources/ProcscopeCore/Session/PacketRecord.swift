@@ -1,0 +1,40 @@
+/// One captured frame as a per-packet listing sees it (`procscope audit`): what it was, and the conversations
+/// it was counted in (two for a loopback frame: the sender's tx and the receiver's rx; none when it was not
+/// keyed, with the reason). Filled by `CaptureSession` while the frame is counted, then handed to its
+/// `packetObserver`.
+public struct PacketRecord: Sendable {
+    public var time: Timestamp
+    public var decoded: FrameDecodeResult
+    public var wireLength: Int
+    public var sides = Sides()
+    /// Why the frame has no conversation (not IP, untracked fragment, table full), when it has none.
+    public var unkeyed: UnknownReason?
+    /// A second copy seen on another interface of `any`: not listed.
+    public var isDuplicate = false
+
+    public init(time: Timestamp, decoded: FrameDecodeResult, wireLength: Int) {
+        self.time = time
+        self.decoded = decoded
+        self.wireLength = wireLength
+    }
+
+    /// A conversation the frame was counted in, and which way.
+    public struct Side: Sendable, Equatable {
+        public var conversation: Int32
+        public var direction: Direction
+    }
+
+    /// At most two sides, stored inline (no allocation per frame).
+    public struct Sides: Sendable, Sequence {
+        var first: Side?
+        var second: Side?
+
+        mutating func append(_ side: Side) {
+            if first == nil { first = side } else { second = side }
+        }
+
+        public func makeIterator() -> IndexingIterator<[Side]> {
+            [first, second].compactMap { $0 }.makeIterator()
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import ProcscopeCore
+import ProcscopeLinux
+
+/// `procscope audit`: one line per packet, tcpdump-like, followed by the process that sent or received it.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "List every packet with the process that sent or received it.",
+        discussion: """
+        Each line: time (UTC), interface, direction (out, in, local for loopback, fwd), protocol, \
+        source > destination, IP length, then pid/program (sender > receiver on loopback) or \
+        <Unknown: reason>. Lines follow capture order; a packet waits for its owner's lookup (at most 1 s).
+
+        Examples:
+          procscope audit -i lo tcp port 8080
+          procscope audit --json -c 100 | jq 'select(.owners == [])'
+          procscope audit -r trace.pcapng
+        """
+    )
+
+    @OptionGroup var source: CaptureSourceOptions
+
+    @Flag(name: .long, help: "Print one JSON object per packet instead of a line.")
+    var json = false
+
+    func run() throws {
+        let signals = try SignalWatcher()
+        let stop = StopCondition(packetLimit: source.count, durationSeconds: source.duration)
+        var failure: Error?
+        if let path = source.readFile {
+            let capture = try FileCapture(path: path, filter: source.filter)
+            StandardError.line("reading from file \(path), link-type \(capture.source.linkType.pcapName)")
+            let names = InterfaceNames(fallback: "-")
+            let log = attach(to: capture.session, names: names)
+            capture.onBatch = { Self.write(log.drain(capture.session, now: wallClockNow())) }
+            do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
+            Self.write(log.drain(capture.session, now: wallClockNow(), force: true))
+        } else {
+            let interface = source.interface ?? "any"
+            let capture = try LiveCapture(interface: interface, filter: source.filter, snapLength: source.snapLength,
+                                          bufferBytes: source.bufferKiB * 1024, signals: signals)
+            for warning in capture.warnings { StandardError.line("procscope: warning: \(warning)") }
+            StandardError.line("listening on \(interface), link-type \(capture.source.linkType.pcapName), snapshot length \(capture.source.snapLength) bytes")
+            let log = attach(to: capture.session, names: InterfaceNames(fallback: interface))
+            capture.onTurn = { Self.write(log.drain(capture.session, now: wallClockNow())) }
+            do { _ = try capture.run(until: stop) } catch { failure = error }
+            Self.write(log.drain(capture.session, now: wallClockNow(), force: true))
+        }
+        if let failure { throw CaptureFailure(underlying: failure) }
+    }
+
+    private func attach(to session: CaptureSession, names: InterfaceNames) -> AuditLog {
+        let log = AuditLog(json: json, interfaceName: names.name)
+        session.packetObserver = { log.append($0) }
+        return log
+    }
+
+    private static func write(_ bytes: [UInt8]) {
+        if !bytes.isEmpty { FileHandle.standardOutput.write(Data(bytes)) }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// `procscope audit --json`, live: every packet of a TCP exchange on loopback names its sender and receiver
+/// by the PIDs the test started; every line parses.
+extension IntegrationTests {
+@Suite struct AuditTests {
+    @Test("Each packet's line names the client and the server, as sender and receiver, in capture order")
+    func auditLinesNameThePIDs() throws {
+        let namespace = try TestNamespace("audit")
+        defer { namespace.tearDown() }
+        let audit = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "tcp", "port", "5341"], audit: true)
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5341", "3"])
+        let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5341", "2000", "20"])
+        client.wait()
+        let lines = try audit.stopAudit()
+        server.stop()
+        #expect(lines.count >= 6, "handshake, data and close")
+        let times = lines.compactMap { $0["time"] as? String }
+        #expect(times == times.sorted(), "capture order")
+        for line in lines {
+            let source = (line["source"] as? [String: Any])?["port"] as? Int
+            let owners = (line["owners"] as? [[String: Any]] ?? []).map { ($0["pid"] as? Int ?? -1, $0["side"] as? String ?? "") }
+            let (sender, receiver) = source == Int(client.port) ? (client.pid, server.pid) : (server.pid, client.pid)
+            #expect(owners.count == 2 && owners.contains { $0 == (Int(sender), "sender") }
+                    && owners.contains { $0 == (Int(receiver), "receiver") }, "\(line)")
+            #expect(line["direction"] as? String == "local")
+        }
+    }
+}
+}
