@@ -30,20 +30,14 @@ struct AuditCommand: ParsableCommand {
         let stop = StopCondition(packetLimit: source.count, durationSeconds: source.duration)
         var failure: Error?
         if let path = source.readFile {
-            let capture = try FileCapture(path: path, filter: source.filter)
-            StandardError.line("reading from file \(path), link-type \(capture.source.linkType.pcapName)")
-            let names = InterfaceNames(fallback: "-")
-            let log = attach(to: capture.session, names: names)
+            let capture = try source.openFile(path)
+            let log = attach(to: capture.session, names: InterfaceNames(fallback: "-"))
             capture.onBatch = { Self.write(log.drain(capture.session, now: wallClockNow())) }
             do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
             Self.write(log.drain(capture.session, now: wallClockNow(), force: true))
         } else {
-            let interface = source.interface ?? "any"
-            let capture = try LiveCapture(interface: interface, filter: source.filter, snapLength: source.snapLength,
-                                          bufferBytes: source.bufferKiB * 1024, signals: signals)
-            for warning in capture.warnings { StandardError.line("procscope: warning: \(warning)") }
-            StandardError.line("listening on \(interface), link-type \(capture.source.linkType.pcapName), snapshot length \(capture.source.snapLength) bytes")
-            let log = attach(to: capture.session, names: InterfaceNames(fallback: interface))
+            let capture = try source.openLive(signals: signals)
+            let log = attach(to: capture.session, names: InterfaceNames(fallback: source.liveInterface))
             capture.onTurn = { Self.write(log.drain(capture.session, now: wallClockNow())) }
             do { _ = try capture.run(until: stop) } catch { failure = error }
             Self.write(log.drain(capture.session, now: wallClockNow(), force: true))

@@ -31,16 +31,11 @@ struct CaptureCommand: ParsableCommand {
         let report: CaptureReport
         var failure: Error?
         if let path = source.readFile {
-            let capture = try FileCapture(path: path, filter: source.filter)
-            StandardError.line("reading from file \(path), link-type \(capture.source.linkType.pcapName), snapshot length \(capture.source.snapLength)")
+            let capture = try source.openFile(path)
             do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
             report = capture.report()
         } else {
-            let interface = source.interface ?? "any"
-            let capture = try LiveCapture(interface: interface, filter: source.filter, snapLength: source.snapLength,
-                                          bufferBytes: source.bufferKiB * 1024, signals: signals)
-            for warning in capture.warnings { StandardError.line("procscope: warning: \(warning)") }
-            StandardError.line("listening on \(interface), link-type \(capture.source.linkType.pcapName), snapshot length \(capture.source.snapLength) bytes")
+            let capture = try source.openLive(signals: signals)
             do { _ = try capture.run(until: stop) } catch { failure = error }
             report = capture.report()
             StandardError.line("\(report.capture.packets) packets captured\n\(capture.source.receivedByFilter()) packets received by filter\n\(report.capture.droppedByKernel) packets dropped by kernel")
