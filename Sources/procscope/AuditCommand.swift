@@ -21,6 +21,7 @@ struct AuditCommand: ParsableCommand {
     )
 
     @OptionGroup var source: CaptureSourceOptions
+    @OptionGroup var owners: OwnerFilterOptions
 
     @Flag(name: .long, help: "Print one JSON object per packet instead of a line.")
     var json = false
@@ -46,7 +47,7 @@ struct AuditCommand: ParsableCommand {
     }
 
     private func attach(to session: CaptureSession, names: InterfaceNames) -> AuditLog {
-        let log = AuditLog(json: json, interfaceName: names.name)
+        let log = AuditLog(json: json, filter: owners.filter, interfaceName: names.name)
         session.packetObserver = { log.append($0) }
         return log
     }

@@ -18,6 +18,7 @@ struct CaptureCommand: ParsableCommand {
     )
 
     @OptionGroup var source: CaptureSourceOptions
+    @OptionGroup var owners: OwnerFilterOptions
 
     @Option(name: .long, help: ArgumentHelp("Write the JSON export (schema procscope/1) to this file, or '-' for stdout.", valueName: "file"))
     var json: OutputTarget?
@@ -40,7 +41,7 @@ struct CaptureCommand: ParsableCommand {
             report = capture.report()
             StandardError.line("\(report.capture.packets) packets captured\n\(capture.source.receivedByFilter()) packets received by filter\n\(report.capture.droppedByKernel) packets dropped by kernel")
         }
-        try write(report)
+        try write(report.filtered(by: owners.filter))
         if let failure {
             throw CaptureFailure(underlying: failure)
         }

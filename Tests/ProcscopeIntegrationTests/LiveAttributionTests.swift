@@ -121,5 +121,22 @@ extension IntegrationTests {
         #expect(report.bytes(pid: client.pid, proto: "tcp", port: client.port) > 4000)
         #expect(report.uid(of: client.pid) == 65534, "the process's uid, not the socket's (0)")
     }
+
+    @Test("--pid keeps only that process's traffic: the client and the unknowns are left out")
+    func ownerFilterKeepsOnlyThatProcess() throws {
+        let namespace = try TestNamespace("filter")
+        defer { namespace.tearDown() }
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5332", "3"])
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "--pid", String(server.pid), "tcp", "or", "udp"])
+        let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5332", "3000", "20"])
+        client.wait()
+        let closedPort = try Peer.start(in: namespace, ["udp-client", "127.0.0.1", "5333", "10", "0"])
+        closedPort.wait()
+        let report = try capture.stop()
+        server.stop()
+        #expect(report.processes.map(\.pid) == [server.pid])
+        #expect(report.bytes(pid: server.pid, proto: "tcp", port: 5332) > 3000)
+        #expect(report.unknown.isEmpty)
+    }
 }
 }

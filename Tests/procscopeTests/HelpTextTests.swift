@@ -13,7 +13,7 @@ import Testing
           procscope capture -i lo --json out.json tcp
           procscope capture -r trace.pcapng --json -
 
-        USAGE: procscope capture [--interface <interface>] [--read <read>] [--count <count>] [--duration <duration>] [--snapshot-length <snapshot-length>] [--buffer-size <buffer-size>] [<filter> ...] [--json <file>] [--quiet]
+        USAGE: procscope capture [<options>] [<filter> ...]
 
         ARGUMENTS:
           <filter>                A pcap-filter expression (see 'man pcap-filter'), e.g. 'tcp port 443'.
@@ -28,6 +28,13 @@ import Testing
                                   Bytes kept of each frame (headers are enough). (default: 256)
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
+          --pid <pid>             Keep only this process's traffic (repeatable).
+          --comm <name>           Keep only processes with this name (comm; repeatable).
+          --user <user>           Keep only processes of this user name or uid (repeatable).
+          --netns <inode>         Keep only processes in this network namespace (its inode; repeatable).
+          --container <id>        Keep only processes whose cgroup path contains this (a container id;
+                                  repeatable).
+          --unknown-only          Keep only traffic that could not be attributed.
           --json <file>           Write the JSON export (schema procscope/1) to this file, or '-' for
                                   stdout.
           --quiet                 Do not print the summary table.
@@ -51,7 +58,7 @@ import Testing
           procscope audit --json -c 100 | jq 'select(.owners == [])'
           procscope audit -r trace.pcapng
 
-        USAGE: procscope audit [--interface <interface>] [--read <read>] [--count <count>] [--duration <duration>] [--snapshot-length <snapshot-length>] [--buffer-size <buffer-size>] [<filter> ...] [--json]
+        USAGE: procscope audit [<options>] [<filter> ...]
 
         ARGUMENTS:
           <filter>                A pcap-filter expression (see 'man pcap-filter'), e.g. 'tcp port 443'.
@@ -66,6 +73,13 @@ import Testing
                                   Bytes kept of each frame (headers are enough). (default: 256)
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
+          --pid <pid>             Keep only this process's traffic (repeatable).
+          --comm <name>           Keep only processes with this name (comm; repeatable).
+          --user <user>           Keep only processes of this user name or uid (repeatable).
+          --netns <inode>         Keep only processes in this network namespace (its inode; repeatable).
+          --container <id>        Keep only processes whose cgroup path contains this (a container id;
+                                  repeatable).
+          --unknown-only          Keep only traffic that could not be attributed.
           --json                  Print one JSON object per packet instead of a line.
           --version               Show the version.
           -h, --help              Show help information.

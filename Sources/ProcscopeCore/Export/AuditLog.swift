@@ -11,9 +11,12 @@ public final class AuditLog {
     private let json: Bool
     private let interfaceName: (UInt32) -> String
     private let holdMicros: Int64
+    private let filter: OwnerFilter
 
-    public init(json: Bool, holdMicros: Int64 = 1_000_000, interfaceName: @escaping (UInt32) -> String) {
+    public init(json: Bool, filter: OwnerFilter = OwnerFilter(), holdMicros: Int64 = 1_000_000,
+                interfaceName: @escaping (UInt32) -> String) {
         self.json = json
+        self.filter = filter
         self.holdMicros = holdMicros
         self.interfaceName = interfaceName
     }
@@ -32,15 +35,26 @@ public final class AuditLog {
                 .map { ($0, session.owner(ofConversation: $0.conversation)) }
             let waiting = owners.contains { if case .pending = $0.1 { return true } else { return false } }
             if waiting && !force && now.microseconds(since: record.time) < holdMicros { break }
+            head += 1
+            guard keeps(owners.map(\.1)) else { continue }
             if json { writeJSON(record, owners, to: &out) } else { out += Array(line(record, owners).utf8) }
             out.append(UInt8(ascii: "\n"))
-            head += 1
         }
         if head > 4096 && head * 2 > queue.count {
             queue.removeFirst(head)
             head = 0
         }
         return out
+    }
+
+    /// A packet is listed when one of its sides is a kept process, or unattributed and unknowns are kept.
+    private func keeps(_ owners: [ConversationOwner]) -> Bool {
+        guard !filter.isEmpty else { return true }
+        if owners.isEmpty { return filter.keepsUnknown }
+        return owners.contains { owner in
+            if case .process(let identity) = owner { return filter.keeps(identity) }
+            return filter.keepsUnknown
+        }
     }
 
     private func describe(_ owner: ConversationOwner) -> String {
