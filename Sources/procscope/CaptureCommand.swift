@@ -14,6 +14,7 @@ struct CaptureCommand: ParsableCommand {
           procscope capture --duration 10         (all interfaces, 10 s)
           procscope capture -i lo --json out.json tcp
           procscope capture -r trace.pcapng --json -
+          procscope capture --ndjson - --interval 5 | jq -c 'select(.owner.name == "curl")'
         """
     )
 
@@ -23,21 +24,47 @@ struct CaptureCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the JSON export (schema procscope/1) to this file, or '-' for stdout.", valueName: "file"))
     var json: OutputTarget?
 
+    @Option(name: .long, help: ArgumentHelp("Stream one JSON line per conversation as it changes, closes and at the end, to this file or '-'.", valueName: "file"))
+    var ndjson: OutputTarget?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds between --ndjson updates.", valueName: "seconds"))
+    var interval: Double = 1
+
     @Flag(name: .long, help: "Do not print the summary table.")
     var quiet = false
+
+    func validate() throws {
+        if !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds.") }
+        if ndjson?.isStandardOutput == true && json?.isStandardOutput == true {
+            throw ValidationError("--json - and --ndjson - cannot share standard output: give one of them a file.")
+        }
+    }
 
     func run() throws {
         let signals = try SignalWatcher()
         let stop = StopCondition(packetLimit: source.count, durationSeconds: source.duration)
         let report: CaptureReport
         var failure: Error?
+        let stream = try ndjson.map { (ConversationStream(filter: owners.filter), try LineOutput($0)) }
         if let path = source.readFile {
             let capture = try source.openFile(path)
             do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
+            if let (lines, output) = stream { output.write(lines.lines(capture.session, now: wallClockNow(), final: true)) }
             report = capture.report()
         } else {
             let capture = try source.openLive(signals: signals)
+            if let (lines, output) = stream {
+                var last = wallClockNow()
+                let every = Int64(interval * 1_000_000)
+                capture.onTurn = {
+                    let now = wallClockNow()
+                    guard now.microseconds(since: last) >= every else { return }
+                    last = now
+                    output.write(lines.lines(capture.session, now: now))
+                }
+            }
             do { _ = try capture.run(until: stop) } catch { failure = error }
+            if let (lines, output) = stream { output.write(lines.lines(capture.session, now: wallClockNow(), final: true)) }
             report = capture.report()
             StandardError.line("\(report.capture.packets) packets captured\n\(capture.source.receivedByFilter()) packets received by filter\n\(report.capture.droppedByKernel) packets dropped by kernel")
         }

@@ -138,5 +138,35 @@ extension IntegrationTests {
         #expect(report.bytes(pid: server.pid, proto: "tcp", port: 5332) > 3000)
         #expect(report.unknown.isEmpty)
     }
+
+    @Test("--ndjson streams a parseable line per conversation while capturing, then a final or closed one for each")
+    func ndjsonStreamsConversations() throws {
+        let namespace = try TestNamespace("ndjson")
+        defer { namespace.tearDown() }
+        let path = NSTemporaryDirectory() + "procscope-ndjson-\(getpid()).ndjson"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "--ndjson", path, "--interval", "0.2", "udp", "port", "5334"])
+        let server = try Peer.start(in: namespace, ["udp-server", "127.0.0.1", "5334", "3"])
+        var clients: [Peer] = []
+        for _ in 0..<3 {
+            let client = try Peer.start(in: namespace, ["udp-client", "127.0.0.1", "5334", "300", "10"])
+            client.wait()
+            clients.append(client)
+            usleep(300_000)
+        }
+        _ = try capture.stop()
+        server.stop()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:]
+        }
+        let events = lines.compactMap { $0["event"] as? String }
+        #expect(events.contains("update"), "lines came while capturing: \(events)")
+        for client in clients {
+            let mine = lines.filter { (($0["owner"] as? [String: Any])?["pid"] as? Int) == Int(client.pid) }
+            #expect(!mine.isEmpty, "client \(client.pid) has lines")
+            #expect(mine.allSatisfy { ((($0["conversation"] as? [String: Any])?["local"] as? [String: Any])?["port"] as? Int) == Int(client.port) })
+        }
+        #expect(lines.filter { $0["event"] as? String == "final" || $0["event"] as? String == "closed" }.count >= clients.count + 1)
+    }
 }
 }

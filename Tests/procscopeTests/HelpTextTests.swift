@@ -12,6 +12,7 @@ import Testing
           procscope capture --duration 10         (all interfaces, 10 s)
           procscope capture -i lo --json out.json tcp
           procscope capture -r trace.pcapng --json -
+          procscope capture --ndjson - --interval 5 | jq -c 'select(.owner.name == "curl")'
 
         USAGE: procscope capture [<options>] [<filter> ...]
 
@@ -37,6 +38,9 @@ import Testing
           --unknown-only          Keep only traffic that could not be attributed.
           --json <file>           Write the JSON export (schema procscope/1) to this file, or '-' for
                                   stdout.
+          --ndjson <file>         Stream one JSON line per conversation as it changes, closes and at the
+                                  end, to this file or '-'.
+          --interval <seconds>    Seconds between --ndjson updates. (default: 1.0)
           --quiet                 Do not print the summary table.
           --version               Show the version.
           -h, --help              Show help information.

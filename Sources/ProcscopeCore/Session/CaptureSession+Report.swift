@@ -8,30 +8,21 @@ extension CaptureSession {
         info.duplicates = counters.duplicates
         var processes = [Int32: CaptureReport.ProcessEntry]()
         var unknown = CaptureReport.UnknownEntry()
-        for conversation in conversations {
-            var entry = CaptureReport.ConversationEntry(
-                key: conversation.key, firstSeen: conversation.firstSeen, lastSeen: conversation.lastSeen,
-                tx: conversation.tx, rx: conversation.rx, tcpFlags: conversation.tcpFlagsSeen,
-                inode: conversation.inode == 0 ? nil : conversation.inode,
-                latencyMicros: conversation.latencyMicros == .max ? nil : conversation.latencyMicros)
-            if conversation.owner >= 0 {
-                entry.method = methods[Int(conversation.methodOrReason)]
-                let owner = conversation.owner
-                var process = processes[owner] ?? CaptureReport.ProcessEntry(identity: owners[Int(owner)])
+        for index in conversations.indices {
+            let (entry, owner) = entry(ofConversation: Int32(index))
+            if let owner {
+                let conversation = conversations[index]
+                var process = processes[conversation.owner] ?? CaptureReport.ProcessEntry(identity: owner)
                 process.tx.add(conversation.tx)
                 process.rx.add(conversation.rx)
                 process.conversations.append(entry)
-                processes[owner] = process
+                processes[conversation.owner] = process
             } else {
-                let reason = conversation.owner == Conversation.pending ? UnknownReason.lookupPending
-                    : reasons[Int(conversation.methodOrReason)]
-                entry.reason = reason
-                entry.detail = conversation.detail >= 0 ? details[Int(conversation.detail)]
-                    : "the socket lookup has not answered yet"
-                unknown.tx.add(conversation.tx)
-                unknown.rx.add(conversation.rx)
-                var total = conversation.tx
-                total.add(conversation.rx)
+                let reason = entry.reason ?? .lookupPending
+                unknown.tx.add(entry.tx)
+                unknown.rx.add(entry.rx)
+                var total = entry.tx
+                total.add(entry.rx)
                 unknown.reasons[reason, default: TrafficCounter()].add(total)
                 unknown.conversations.append(entry)
             }
@@ -47,5 +38,24 @@ extension CaptureSession {
             ($0.identity.pid, $0.identity.startTime) < ($1.identity.pid, $1.identity.startTime)
         }
         return CaptureReport(capture: info, processes: sorted, unknown: unknown)
+    }
+
+    /// One conversation as exported, with its owner (nil: unknown, with the reason and detail in the entry).
+    public func entry(ofConversation index: Int32) -> (CaptureReport.ConversationEntry, ProcessIdentity?) {
+        let conversation = conversations[Int(index)]
+        var entry = CaptureReport.ConversationEntry(
+            key: conversation.key, firstSeen: conversation.firstSeen, lastSeen: conversation.lastSeen,
+            tx: conversation.tx, rx: conversation.rx, tcpFlags: conversation.tcpFlagsSeen,
+            inode: conversation.inode == 0 ? nil : conversation.inode,
+            latencyMicros: conversation.latencyMicros == .max ? nil : conversation.latencyMicros)
+        if conversation.owner >= 0 {
+            entry.method = methods[Int(conversation.methodOrReason)]
+            return (entry, owners[Int(conversation.owner)])
+        }
+        entry.reason = conversation.owner == Conversation.pending ? UnknownReason.lookupPending
+            : reasons[Int(conversation.methodOrReason)]
+        entry.detail = conversation.detail >= 0 ? details[Int(conversation.detail)]
+            : "the socket lookup has not answered yet"
+        return (entry, nil)
     }
 }
