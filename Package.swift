@@ -2,8 +2,9 @@
 import PackageDescription
 
 /// Layers, outermost last: C system libraries and the shim (the OS edge), `ProcscopeCore` (pure Swift:
-/// decoding, flows, attribution logic, aggregation, exports), `ProcscopeLinux` (libpcap, netlink, /proc),
-/// and the `procscope` executable, which only parses arguments and wires the parts together.
+/// decoding, flows, attribution logic, aggregation, exports, the live view's model), `ProcscopeLinux`
+/// (libpcap, netlink, /proc, eBPF), `ProcscopeTerminal` (ncurses), and the `procscope` executable, which
+/// only parses arguments and wires the parts together.
 let package = Package(
     name: "procscope",
     platforms: [.macOS(.v14)],
@@ -24,6 +25,11 @@ let package = Package(
             pkgConfig: "libmnl",
             providers: [.apt(["libmnl-dev"])]
         ),
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
         .target(name: "CProcscopeLinux"),
         .target(
             name: "ProcscopeCore",
@@ -35,11 +41,16 @@ let package = Package(
             name: "ProcscopeLinux",
             dependencies: ["ProcscopeCore", "CPcap", "CMnl", "CProcscopeLinux"]
         ),
+        .target(
+            name: "ProcscopeTerminal",
+            dependencies: ["ProcscopeCore", "CNcurses"]
+        ),
         .executableTarget(
             name: "procscope",
             dependencies: [
                 "ProcscopeCore",
                 "ProcscopeLinux",
+                "ProcscopeTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Quick start 1: install what is missing, build, and run procscope's main job: capture on all interfaces
-# and print who sent and received what. Arguments are passed on (default: 10 seconds on 'any').
+# Quick start 1: install what is missing, build, and run procscope's main job: the live per-process view
+# (`procscope top`, q to quit). Without a terminal it captures on all interfaces for 10 seconds and prints
+# who sent and received what instead. Arguments are passed on: `Scripts/run.sh capture -i lo --json -`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/install-deps.sh
 swift build -c release --product procscope
-if [ "$#" -eq 0 ]; then set -- capture --duration 10; fi
+if [ "$#" -eq 0 ]; then
+    if [ -t 0 ] && [ -t 1 ]; then set -- top; else set -- capture --duration 10; fi
+fi
 exec "$(swift build -c release --show-bin-path)/procscope" "$@"

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// A destination for streamed lines (`--ndjson`): a file created (or truncated) at the start and written as
 /// lines come, or standard output. Unlike `OutputTarget` it is not written atomically at the end: a reader
@@ -11,11 +12,13 @@ final class LineOutput {
             handle = .standardOutput
             return
         }
-        guard FileManager.default.createFile(atPath: target.path, contents: nil),
-              let opened = FileHandle(forWritingAtPath: target.path) else {
-            throw OutputError(path: target.path, underlying: CocoaError(.fileWriteNoPermission))
+        // open(2), not FileManager.createFile: that one replaces the path (a device such as /dev/null, a FIFO
+        // a reader waits on) with a new regular file.
+        let fd = open(target.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw OutputError(path: target.path, underlying: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO))
         }
-        handle = opened
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
     func write(_ bytes: [UInt8]) {

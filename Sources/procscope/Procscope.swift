@@ -12,6 +12,6 @@ struct Procscope: ParsableCommand {
         process are counted under <Unknown> with the reason why.
         """,
         version: "0.1.0",
-        subcommands: [CaptureCommand.self, AuditCommand.self, SocketsCommand.self]
+        subcommands: [TopCommand.self, CaptureCommand.self, AuditCommand.self, SocketsCommand.self]
     )
 }

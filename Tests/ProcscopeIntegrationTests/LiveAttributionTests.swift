@@ -168,5 +168,13 @@ extension IntegrationTests {
         }
         #expect(lines.filter { $0["event"] as? String == "final" || $0["event"] as? String == "closed" }.count >= clients.count + 1)
     }
+
+    @Test("Writing --json and --ndjson to /dev/null leaves /dev/null a character device")
+    func outputsToDevicesKeepTheDevice() throws {
+        _ = try Shell.run([Shell.binaryDirectory + "/procscope", "capture", "-r", Fixture.capture, "--quiet",
+                           "--json", "/dev/null", "--ndjson", "/dev/null"])
+        var status = stat()
+        #expect(stat("/dev/null", &status) == 0 && status.st_mode & S_IFMT == S_IFCHR)
+    }
 }
 }

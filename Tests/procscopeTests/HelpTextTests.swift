@@ -91,6 +91,42 @@ import Testing
         """)
     }
 
+    @Test("top --help lists its keys and examples")
+    func topHelpIsPinned() {
+        #expect(Procscope.helpMessage(for: TopCommand.self, columns: 100) == """
+        OVERVIEW: Live per-process traffic in the terminal, like nethogs, with <kernel> and <Unknown>
+        explained.
+
+        Keys: arrows or j/k move, Enter expands a process into its conversations (or <Unknown> into its
+        reasons), s changes the sort (rate, total, pid, name), u the units (bytes, bits), p pauses, /
+        filters by program name, q quits. Without a terminal, use 'procscope capture'.
+
+        Examples:
+          sudo procscope top
+          sudo procscope top -i eth0 --interval 2 tcp
+
+        USAGE: procscope top [--interface <interface>] [--interval <seconds>] [--pid <pid> ...] [--comm <name> ...] [--user <user> ...] [--netns <inode> ...] [--container <id> ...] [--unknown-only] [<filter> ...]
+
+        ARGUMENTS:
+          <filter>                A pcap-filter expression (see 'man pcap-filter'), e.g. 'tcp port 443'.
+
+        OPTIONS:
+          -i, --interface <interface>
+                                  Interface to capture on ('any' for all). (default: any)
+          --interval <seconds>    Seconds between redraws. (default: 1.0)
+          --pid <pid>             Keep only this process's traffic (repeatable).
+          --comm <name>           Keep only processes with this name (comm; repeatable).
+          --user <user>           Keep only processes of this user name or uid (repeatable).
+          --netns <inode>         Keep only processes in this network namespace (its inode; repeatable).
+          --container <id>        Keep only processes whose cgroup path contains this (a container id;
+                                  repeatable).
+          --unknown-only          Keep only traffic that could not be attributed.
+          --version               Show the version.
+          -h, --help              Show help information.
+
+        """)
+    }
+
     @Test("sockets --help has its examples")
     func socketsHelpIsPinned() {
         #expect(Procscope.helpMessage(for: SocketsCommand.self, columns: 100) == """

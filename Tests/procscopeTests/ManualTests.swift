@@ -9,7 +9,7 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent("man/procscope.1")
 
     @Test("Every command's abstract and every long option are in man/procscope.1 (regenerate: Scripts/make-manual.sh)",
-          arguments: [CaptureCommand.self, AuditCommand.self, SocketsCommand.self] as [ParsableCommand.Type])
+          arguments: [TopCommand.self, CaptureCommand.self, AuditCommand.self, SocketsCommand.self] as [ParsableCommand.Type])
     func manualDocumentsTheCommand(_ command: ParsableCommand.Type) throws {
         let manual = try String(contentsOf: Self.manual, encoding: .utf8)
         #expect(manual.contains(command.configuration.abstract))

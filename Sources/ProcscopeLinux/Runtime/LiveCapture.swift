@@ -16,6 +16,10 @@ public final class LiveCapture {
     public private(set) var ended = Timestamp.zero
     /// Called on the capture thread once per loop turn and once at the end (a listing prints from here).
     public var onTurn: (() -> Void)?
+    private var stopRequested = false
+
+    /// Ends the capture after the current loop turn (from `onTurn`: the live view's quit key).
+    public func requestStop() { stopRequested = true }
     /// Non-fatal problems met while setting up (e.g. no proc connector), to tell the user once.
     public private(set) var warnings: [String] = []
 
@@ -106,6 +110,7 @@ public final class LiveCapture {
                 lastHousekeeping = now
             }
             onTurn?()
+            if stopRequested { reason = .requested }
             if reason != nil { break }
             var timeout: Int32 = 100
             if let duration = stop.durationMicros {

@@ -17,4 +17,6 @@ public enum StopReason: Equatable, Sendable {
     case packetLimit
     case duration
     case signal(Int32)
+    /// `requestStop()`: the user quit a live view.
+    case requested
 }

@@ -32,6 +32,14 @@ final class ProcscopeRun {
         while !text.hasSuffix("\n") { text += String(decoding: handle.readData(ofLength: 1), as: UTF8.self) }
     }
 
+    /// A run a failed test never stopped is ended here (SIGINT, then reaped), so no capture outlives its test.
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGINT)
+            process.waitUntilExit()
+        }
+    }
+
     /// Stops an audit as a user would (SIGINT) and returns its lines, one JSON object each.
     func stopAudit() throws -> [[String: Any]] {
         usleep(300_000)

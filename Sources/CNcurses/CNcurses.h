@@ -1,0 +1,7 @@
+// ncurses (wide) for the live view. Attribute macros built with NCURSES_BITS do not import into Swift:
+// they are wrapped in static inline functions.
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <ncursesw/curses.h>
+
+static inline int ps_curses_reverse(void) { return (int)A_REVERSE; }
+static inline int ps_curses_bold(void) { return (int)A_BOLD; }

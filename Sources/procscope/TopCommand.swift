@@ -1,0 +1,81 @@
+import ArgumentParser
+import ProcscopeCore
+import ProcscopeLinux
+import ProcscopeTerminal
+
+/// `procscope top`: the live per-process view (ncurses), redrawn every `--interval` seconds.
+struct TopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "top",
+        abstract: "Live per-process traffic in the terminal, like nethogs, with <kernel> and <Unknown> explained.",
+        discussion: """
+        Keys: arrows or j/k move, Enter expands a process into its conversations (or <Unknown> into its \
+        reasons), s changes the sort (rate, total, pid, name), u the units (bytes, bits), p pauses, / filters \
+        by program name, q quits. Without a terminal, use 'procscope capture'.
+
+        Examples:
+          sudo procscope top
+          sudo procscope top -i eth0 --interval 2 tcp
+        """
+    )
+
+    @Option(name: .shortAndLong, help: "Interface to capture on ('any' for all).")
+    var interface: String = "any"
+
+    @Option(name: .long, help: ArgumentHelp("Seconds between redraws.", valueName: "seconds"))
+    var interval: Double = 1
+
+    @OptionGroup var owners: OwnerFilterOptions
+
+    @Argument(help: ArgumentHelp("A pcap-filter expression (see 'man pcap-filter'), e.g. 'tcp port 443'.", valueName: "filter"))
+    var filterWords: [String] = []
+
+    func validate() throws {
+        if !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds.") }
+        if !TerminalScreen.isAvailable {
+            throw ValidationError("procscope top needs a terminal; for scripts and pipes use 'procscope capture' (or 'procscope audit').")
+        }
+    }
+
+    func run() throws {
+        let filter = filterWords.isEmpty ? nil : filterWords.joined(separator: " ")
+        let signals = try SignalWatcher()
+        let capture = try LiveCapture(interface: interface, filter: filter, snapLength: 256, bufferBytes: 64 << 20,
+                                      signals: signals)
+        for warning in capture.warnings { StandardError.line("procscope: warning: \(warning)") }
+        let screen = try TerminalScreen()
+        defer { screen.close() }
+        var state = TopState()
+        // The last two snapshots: rates are their difference over the time between them.
+        var current: CaptureReport?
+        var previous: CaptureReport?
+        var snapshotAt = Timestamp.zero
+        var seconds = 1.0
+        var rowIDs: [String] = []
+        let every = Int64(interval * 1_000_000)
+        let ownerFilter = owners.filter
+        capture.onTurn = {
+            let (keys, resized) = screen.keys()
+            for key in keys { TopKey.apply(key, to: &state, rows: rowIDs) }
+            if state.quit { capture.requestStop() }
+            let now = wallClockNow()
+            let due = now.microseconds(since: snapshotAt) >= every
+            guard due || !keys.isEmpty || resized else { return }
+            if due && (!state.paused || current == nil) {
+                previous = current
+                current = capture.report().filtered(by: ownerFilter)
+                seconds = snapshotAt == .zero ? 1 : Double(now.microseconds(since: snapshotAt)) / 1_000_000
+                snapshotAt = now
+            }
+            guard let current else { return }
+            let size = screen.size
+            let view = TopView(current: current, previous: previous, seconds: seconds,
+                               header: .init(interface: capture.source.name, filter: filter,
+                                             packets: current.capture.packets, drops: current.capture.droppedByKernel),
+                               state: state, width: size.width, height: size.height)
+            rowIDs = view.rowIDs
+            screen.draw(view.lines)
+        }
+        _ = try capture.run(until: StopCondition())
+    }
+}
