@@ -25,7 +25,7 @@ final class OwnershipResolver {
     private var namespaceClients: [UInt16: SockDiagClient] = [:]
     /// The resolver's own subscription to socket destroy events (cookie and tuple of every closed socket),
     /// read on demand: the way to a destroyed socket's cookie, and from it to the recorder.
-    private let closeEvents: SockDiagClient?
+    let closeEvents: SockDiagClient?
     /// Where each socket inode was last seen: verified with one readlink before it is trusted.
     private var inodeOwners: [UInt32: (pid: Int32, fd: Int32)] = [:]
     /// Processes that recently owned a newly seen socket: scanned before the rest.
@@ -33,7 +33,7 @@ final class OwnershipResolver {
     /// Cookies of connections seen before they were accepted, by tuple, until their lookup is answered.
     private var connectionCookies: [FlowKey: UInt64] = [:]
     /// Recent socket closes (destroy events), oldest first, bounded.
-    private var recentCloses: [SocketClosed] = []
+    var recentCloses: [SocketClosed] = []
     /// fds that could not be read during scans (EACCES), for the report.
     private(set) var deniedFDs = 0
     /// Attempts before a handshake still in flight falls back to the listening socket's owner.
@@ -53,19 +53,6 @@ final class OwnershipResolver {
         let outcome = resolveOnce(request, attempt: attempt)
         if case .answer = outcome { connectionCookies.removeValue(forKey: request.key) }
         return outcome
-    }
-
-    /// Reads the destroy events waiting (the worker calls it on every wake, and a lookup that found no
-    /// socket calls it again): recent closes, bounded, oldest first.
-    func drainCloseEvents() {
-        guard let closeEvents, let events = try? closeEvents.pendingDestroyEvents(), !events.isEmpty else { return }
-        let now = wallClockNow()
-        for (socket, proto) in events {
-            recentCloses.append(SocketClosed(key: FlowKey(proto: proto, local: socket.local, remote: socket.remote,
-                                                          hasPorts: true),
-                                             cookie: socket.cookie, closedAt: now))
-        }
-        if recentCloses.count > 4096 { recentCloses.removeFirst(recentCloses.count - 2048) }
     }
 
     private func resolveOnce(_ request: AttributionRequest, attempt: Int) -> Outcome {
@@ -167,65 +154,6 @@ final class OwnershipResolver {
         }
     }
 
-    /// The flow's socket no longer exists: the owner recorded at its release, found through the cookie of its
-    /// destroy event, or why there is no socket.
-    private func gone(_ request: AttributionRequest, attempt: Int) -> Outcome {
-        drainCloseEvents()
-        if let released = releasedOwner(request, cookie: closedCookie(request), releasedAfterFirstFrame: true) {
-            return .answer(released)
-        }
-        if recorder != nil && closeEvents != nil && attempt < 3 { return .awaitClose }
-        return .answer(Self.noSocket(request))
-    }
-
-    /// Readable when destroy events are waiting (nil without the recorder).
-    var closeEventsDescriptor: Int32? { closeEvents?.descriptor }
-
-    /// The owner the kernel recorded when the flow's socket (found closing, or with no holder left) was
-    /// released: for owners gone before the scan could reach them.
-    private func releasedOwner(_ request: AttributionRequest, socket: InetDiagMessage) -> Attribution? {
-        releasedOwner(request, cookie: socket.cookie, inode: socket.inode)
-    }
-
-    /// `releasedAfterFirstFrame` when the cookie came from a close event rather than from the flow's own
-    /// socket: the socket must then have been released after the flow's first frame, or it was an earlier
-    /// socket on a reused tuple whose close was reported late.
-    private func releasedOwner(_ request: AttributionRequest, cookie: UInt64?, inode: UInt32 = 0,
-                               releasedAfterFirstFrame: Bool = false) -> Attribution? {
-        guard let cookie, let record = recorder?.lastHolder(cookie: cookie), trusts(record, for: request) else {
-            return nil
-        }
-        if releasedAfterFirstFrame && record.releasedAt < request.firstSeen { return nil }
-        var identity = ProcessIdentity(pid: record.pid, startTime: .zero, name: record.name, executable: nil,
-                                       commandLine: [], uid: record.uid,
-                                       userName: processes.reader.userNames(record.uid), networkNamespace: 0,
-                                       container: nil)
-        // The snapshot taken at exec (or the live process) when it is the same program: a PID reused since
-        // would carry another name, and then only what the kernel recorded is reported.
-        if let known = processes.identity(of: record.pid), known.name.hasPrefix(record.name) { identity = known }
-        return .process(identity, .releasedSocket,
-                        SocketEvidence(inode: inode, cookie: record.cookie, uid: record.uid))
-    }
-
-    /// The cookie of the socket a destroy event reported for the request's tuple: the first close at or after
-    /// the flow's first frame (an earlier one was an earlier socket on a reused tuple). A close of an
-    /// unconnected UDP socket carries no peer and maybe the wildcard address.
-    private func closedCookie(_ request: AttributionRequest) -> UInt64? {
-        recentCloses.first { closed in
-            closed.closedAt.microseconds(since: request.firstSeen) >= 0
-                && closed.covers(request.key)
-        }?.cookie
-    }
-
-    /// Whether a release record names the socket's owner rather than a process that only held a passing
-    /// reference when the owner exited: the process that created the socket, or, for a connection accepted
-    /// from a listener (created by the kernel, so with no creation record), a holder of that listener.
-    private func trusts(_ record: ReleasedSocket, for request: AttributionRequest) -> Bool {
-        if let creator = record.creator { return creator == record.pid }
-        guard request.key.proto == .tcp, let listener = try? listener(for: request.key) else { return false }
-        return scan(record.pid, for: listener.inode)
-    }
-
     /// The sock_diag socket for a flow's namespace: procscope's own, or one made inside the other namespace
     /// (a socket keeps the namespace it was created in) and kept.
     func client(for namespace: UInt16) throws -> SockDiagClient {
@@ -253,7 +181,7 @@ final class OwnershipResolver {
     }
 
     /// The LISTEN socket for a local endpoint: a lookup from an impossible peer falls through to it.
-    private func listener(for key: FlowKey) throws -> InetDiagMessage? {
+    func listener(for key: FlowKey) throws -> InetDiagMessage? {
         let nobody = Endpoint(address: key.local.address.isIPv4 ? .ipv4Any : .ipv6Any, port: 0)
         guard let socket = try client(for: key.namespace).lookup(proto: .tcp, local: key.local, remote: nobody),
               socket.state == .listen else { return nil }
@@ -310,7 +238,7 @@ final class OwnershipResolver {
     }
 
     /// Records every socket of `pid` in the cache; true when one of them is `inode`.
-    private func scan(_ pid: Int32, for inode: UInt32) -> Bool {
+    func scan(_ pid: Int32, for inode: UInt32) -> Bool {
         var found = false
         for (fd, socketInode) in proc.sockets(of: pid, deniedCount: &deniedFDs) {
             inodeOwners[socketInode] = (pid, fd)

@@ -1,0 +1,79 @@
+import Glibc
+import ProcscopeCore
+
+/// The owners of sockets that are gone before the scan could reach them: the kernel's release records
+/// (`SocketReleaseRecorder`), found through the cookie of the flow's socket, or of its destroy event when the
+/// socket no longer exists.
+extension OwnershipResolver {
+    /// Reads the destroy events waiting (the worker calls it on every wake, and a lookup that found no
+    /// socket calls it again): recent closes, bounded, oldest first.
+    func drainCloseEvents() {
+        guard let closeEvents, let events = try? closeEvents.pendingDestroyEvents(), !events.isEmpty else { return }
+        let now = wallClockNow()
+        for (socket, proto) in events {
+            recentCloses.append(SocketClosed(key: FlowKey(proto: proto, local: socket.local, remote: socket.remote,
+                                                          hasPorts: true),
+                                             cookie: socket.cookie, closedAt: now))
+        }
+        if recentCloses.count > 4096 { recentCloses.removeFirst(recentCloses.count - 2048) }
+    }
+
+    /// The flow's socket no longer exists: the owner recorded at its release, found through the cookie of its
+    /// destroy event, or why there is no socket.
+    func gone(_ request: AttributionRequest, attempt: Int) -> Outcome {
+        drainCloseEvents()
+        if let released = releasedOwner(request, cookie: closedCookie(request), releasedAfterFirstFrame: true) {
+            return .answer(released)
+        }
+        if recorder != nil && closeEvents != nil && attempt < 3 { return .awaitClose }
+        return .answer(Self.noSocket(request))
+    }
+
+    /// Readable when destroy events are waiting (nil without the recorder).
+    var closeEventsDescriptor: Int32? { closeEvents?.descriptor }
+
+    /// The owner the kernel recorded when the flow's socket (found closing, or with no holder left) was
+    /// released: for owners gone before the scan could reach them.
+    func releasedOwner(_ request: AttributionRequest, socket: InetDiagMessage) -> Attribution? {
+        releasedOwner(request, cookie: socket.cookie, inode: socket.inode)
+    }
+
+    /// `releasedAfterFirstFrame` when the cookie came from a close event rather than from the flow's own
+    /// socket: the socket must then have been released after the flow's first frame, or it was an earlier
+    /// socket on a reused tuple whose close was reported late.
+    func releasedOwner(_ request: AttributionRequest, cookie: UInt64?, inode: UInt32 = 0,
+                               releasedAfterFirstFrame: Bool = false) -> Attribution? {
+        guard let cookie, let record = recorder?.lastHolder(cookie: cookie), trusts(record, for: request) else {
+            return nil
+        }
+        if releasedAfterFirstFrame && record.releasedAt < request.firstSeen { return nil }
+        var identity = ProcessIdentity(pid: record.pid, startTime: .zero, name: record.name, executable: nil,
+                                       commandLine: [], uid: record.uid,
+                                       userName: processes.reader.userNames(record.uid), networkNamespace: 0,
+                                       container: nil)
+        // The snapshot taken at exec (or the live process) when it is the same program: a PID reused since
+        // would carry another name, and then only what the kernel recorded is reported.
+        if let known = processes.identity(of: record.pid), known.name.hasPrefix(record.name) { identity = known }
+        return .process(identity, .releasedSocket,
+                        SocketEvidence(inode: inode, cookie: record.cookie, uid: record.uid))
+    }
+
+    /// The cookie of the socket a destroy event reported for the request's tuple: the first close at or after
+    /// the flow's first frame (an earlier one was an earlier socket on a reused tuple). A close of an
+    /// unconnected UDP socket carries no peer and maybe the wildcard address.
+    func closedCookie(_ request: AttributionRequest) -> UInt64? {
+        recentCloses.first { closed in
+            closed.closedAt.microseconds(since: request.firstSeen) >= 0
+                && closed.covers(request.key)
+        }?.cookie
+    }
+
+    /// Whether a release record names the socket's owner rather than a process that only held a passing
+    /// reference when the owner exited: the process that created the socket, or, for a connection accepted
+    /// from a listener (created by the kernel, so with no creation record), a holder of that listener.
+    func trusts(_ record: ReleasedSocket, for request: AttributionRequest) -> Bool {
+        if let creator = record.creator { return creator == record.pid }
+        guard request.key.proto == .tcp, let listener = try? listener(for: request.key) else { return false }
+        return scan(record.pid, for: listener.inode)
+    }
+}
