@@ -15,6 +15,7 @@ struct CaptureCommand: ParsableCommand {
           procscope capture -i lo --json out.json tcp
           procscope capture -r trace.pcapng --json -
           procscope capture --ndjson - --interval 5 | jq -c 'select(.owner.name == "curl")'
+          procscope capture -i eth0 -w annotated.pcapng --duration 60
         """
     )
 
@@ -27,6 +28,9 @@ struct CaptureCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Stream one JSON line per conversation as it changes, closes and at the end, to this file or '-'.", valueName: "file"))
     var ndjson: OutputTarget?
 
+    @Option(name: [.customShort("w"), .customLong("write")], help: ArgumentHelp("Also write every packet to this pcapng file, each with a comment naming its owner (Wireshark and tshark show it).", valueName: "file"))
+    var writeFile: OutputTarget?
+
     @Option(name: .long, help: ArgumentHelp("Seconds between --ndjson updates.", valueName: "seconds"))
     var interval: Double = 1
 
@@ -35,8 +39,9 @@ struct CaptureCommand: ParsableCommand {
 
     func validate() throws {
         if !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds.") }
-        if ndjson?.isStandardOutput == true && json?.isStandardOutput == true {
-            throw ValidationError("--json - and --ndjson - cannot share standard output: give one of them a file.")
+        let toStandardOutput = [json, ndjson, writeFile].compactMap { $0 }.filter(\.isStandardOutput).count
+        if toStandardOutput > 1 {
+            throw ValidationError("only one of --json, --ndjson and -w can write to standard output ('-'): give the others a file.")
         }
     }
 
@@ -45,26 +50,22 @@ struct CaptureCommand: ParsableCommand {
         let stop = StopCondition(packetLimit: source.count, durationSeconds: source.duration)
         let report: CaptureReport
         var failure: Error?
-        let stream = try ndjson.map { (ConversationStream(filter: owners.filter), try LineOutput($0)) }
+        let outputs = try CaptureOutputs(ndjson: ndjson, pcapng: writeFile, interval: interval, filter: owners.filter)
         if let path = source.readFile {
             let capture = try source.openFile(path)
+            outputs.attach(to: capture.session, linkType: capture.source.linkType, snapLength: capture.source.snapLength,
+                           interface: path)
+            capture.onBatch = { outputs.turn(capture.session) }
             do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
-            if let (lines, output) = stream { output.write(lines.lines(capture.session, now: wallClockNow(), final: true)) }
+            outputs.finish(capture.session)
             report = capture.report()
         } else {
             let capture = try source.openLive(signals: signals)
-            if let (lines, output) = stream {
-                var last = wallClockNow()
-                let every = Int64(interval * 1_000_000)
-                capture.onTurn = {
-                    let now = wallClockNow()
-                    guard now.microseconds(since: last) >= every else { return }
-                    last = now
-                    output.write(lines.lines(capture.session, now: now))
-                }
-            }
+            outputs.attach(to: capture.session, linkType: capture.source.linkType, snapLength: capture.source.snapLength,
+                           interface: source.liveInterface)
+            capture.onTurn = { outputs.turn(capture.session) }
             do { _ = try capture.run(until: stop) } catch { failure = error }
-            if let (lines, output) = stream { output.write(lines.lines(capture.session, now: wallClockNow(), final: true)) }
+            outputs.finish(capture.session)
             report = capture.report()
             StandardError.line("\(report.capture.packets) packets captured\n\(capture.source.receivedByFilter()) packets received by filter\n\(report.capture.droppedByKernel) packets dropped by kernel")
         }

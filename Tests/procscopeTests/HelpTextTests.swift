@@ -13,6 +13,7 @@ import Testing
           procscope capture -i lo --json out.json tcp
           procscope capture -r trace.pcapng --json -
           procscope capture --ndjson - --interval 5 | jq -c 'select(.owner.name == "curl")'
+          procscope capture -i eth0 -w annotated.pcapng --duration 60
 
         USAGE: procscope capture [<options>] [<filter> ...]
 
@@ -40,6 +41,8 @@ import Testing
                                   stdout.
           --ndjson <file>         Stream one JSON line per conversation as it changes, closes and at the
                                   end, to this file or '-'.
+          -w, --write <file>      Also write every packet to this pcapng file, each with a comment naming
+                                  its owner (Wireshark and tshark show it).
           --interval <seconds>    Seconds between --ndjson updates. (default: 1.0)
           --quiet                 Do not print the summary table.
           --version               Show the version.

@@ -6,43 +6,30 @@
 /// (and those after it) until the answer arrives or `holdMicros` pass, so that no line says "pending" when
 /// the answer is a few hundred microseconds away.
 public final class AuditLog {
-    private var queue: [PacketRecord] = []
-    private var head = 0
+    private var hold: PacketHold
     private let json: Bool
     private let interfaceName: (UInt32) -> String
-    private let holdMicros: Int64
     private let filter: OwnerFilter
 
     public init(json: Bool, filter: OwnerFilter = OwnerFilter(), holdMicros: Int64 = 1_000_000,
                 interfaceName: @escaping (UInt32) -> String) {
         self.json = json
         self.filter = filter
-        self.holdMicros = holdMicros
+        hold = PacketHold(holdMicros: holdMicros)
         self.interfaceName = interfaceName
     }
 
     public func append(_ record: PacketRecord) {
-        queue.append(record)
+        hold.append(record)
     }
 
     /// The listing of every frame that can be printed now (all of them with `force`), as UTF-8.
     public func drain(_ session: CaptureSession, now: Timestamp, force: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
-        while head < queue.count {
-            let record = queue[head]
-            // The sending side first, so a loopback line reads "sender > receiver".
-            let owners = record.sides.sorted { $0.direction == .transmitted && $1.direction != .transmitted }
-                .map { ($0, session.owner(ofConversation: $0.conversation)) }
-            let waiting = owners.contains { if case .pending = $0.1 { return true } else { return false } }
-            if waiting && !force && now.microseconds(since: record.time) < holdMicros { break }
-            head += 1
-            guard keeps(owners.map(\.1)) else { continue }
+        hold.release(session, now: now, force: force) { record, owners in
+            guard keeps(owners.map(\.1)) else { return }
             if json { writeJSON(record, owners, to: &out) } else { out += Array(line(record, owners).utf8) }
             out.append(UInt8(ascii: "\n"))
-        }
-        if head > 4096 && head * 2 > queue.count {
-            queue.removeFirst(head)
-            head = 0
         }
         return out
     }

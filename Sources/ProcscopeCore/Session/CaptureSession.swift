@@ -31,6 +31,8 @@ public final class CaptureSession {
     /// Called once per frame (after it was counted) with what a per-packet listing prints; nil, the default,
     /// costs one branch per frame.
     public var packetObserver: ((PacketRecord) -> Void)?
+    /// Whether observed packets carry a copy of their captured bytes (for writing them to a file).
+    public var observedPacketsKeepBytes = false
     /// The frame being observed, filled while it is counted.
     var observed = PacketRecord(time: .zero, decoded: .failed(LinkInfo(), .truncatedLinkHeader), wireLength: 0)
     /// Conversations ended by a close, by key: frames stamped before the close still belong to them.
@@ -52,6 +54,7 @@ public final class CaptureSession {
             return
         }
         observed = PacketRecord(time: time, decoded: decoded, wireLength: wireLength)
+        if observedPacketsKeepBytes { observed.bytes = Array(bytes) }
         account(decoded, bytes, wireLength: wireLength, at: time)
         if !observed.isDuplicate { packetObserver(observed) }
     }

@@ -11,6 +11,8 @@ public struct PacketRecord: Sendable {
     public var unkeyed: UnknownReason?
     /// A second copy seen on another interface of `any`: not listed.
     public var isDuplicate = false
+    /// The captured bytes, when the session was asked to keep them (`observedPacketsKeepBytes`).
+    public var bytes: [UInt8]?
 
     public init(time: Timestamp, decoded: FrameDecodeResult, wireLength: Int) {
         self.time = time

@@ -113,6 +113,9 @@ struct CaptureJSON {
         unknown = conversations((root["unknown"] as? [String: Any])?["conversations"])
     }
 
+    /// Packets the capture counted.
+    var packets: Int { (root["capture"] as? [String: Any])?["packets"] as? Int ?? -1 }
+
     /// The uid reported for `pid`.
     func uid(of pid: Int32) -> Int? { processes.first { $0.pid == pid }?.uid }
 
