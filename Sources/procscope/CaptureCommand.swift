@@ -31,6 +31,9 @@ struct CaptureCommand: ParsableCommand {
     @Option(name: [.customShort("w"), .customLong("write")], help: ArgumentHelp("Also write every packet to this pcapng file, each with a comment naming its owner (Wireshark and tshark show it).", valueName: "file"))
     var writeFile: OutputTarget?
 
+    @Option(name: [.customShort("C"), .customLong("file-size")], help: ArgumentHelp("With -w, start a new file (OUT1, OUT2, ...) when this many megabytes are written.", valueName: "MB"))
+    var fileSize: Int?
+
     @Option(name: .long, help: ArgumentHelp("Seconds between --ndjson updates.", valueName: "seconds"))
     var interval: Double = 1
 
@@ -39,6 +42,9 @@ struct CaptureCommand: ParsableCommand {
 
     func validate() throws {
         if !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds.") }
+        if let fileSize, fileSize < 1 || writeFile == nil {
+            throw ValidationError("-C takes a size of at least 1 MB and goes with -w.")
+        }
         let toStandardOutput = [json, ndjson, writeFile].compactMap { $0 }.filter(\.isStandardOutput).count
         if toStandardOutput > 1 {
             throw ValidationError("only one of --json, --ndjson and -w can write to standard output ('-'): give the others a file.")
@@ -50,7 +56,8 @@ struct CaptureCommand: ParsableCommand {
         let stop = StopCondition(packetLimit: source.count, durationSeconds: source.duration)
         let report: CaptureReport
         var failure: Error?
-        let outputs = try CaptureOutputs(ndjson: ndjson, pcapng: writeFile, interval: interval, filter: owners.filter)
+        let outputs = try CaptureOutputs(ndjson: ndjson, pcapng: writeFile, rotateMegabytes: fileSize, interval: interval,
+                                         filter: owners.filter)
         if let path = source.readFile {
             let capture = try source.openFile(path)
             outputs.attach(to: capture.session, linkType: capture.source.linkType, snapLength: capture.source.snapLength,

@@ -5,13 +5,14 @@ import ProcscopeLinux
 /// `-w` (packets as their owners become known); both completed by `finish`.
 final class CaptureOutputs {
     private let stream: (lines: ConversationStream, output: LineOutput)?
-    private let annotated: (writer: AnnotatedCaptureWriter, output: LineOutput)?
+    private let annotated: (writer: AnnotatedCaptureWriter, output: RotatingCaptureFile)?
     private let intervalMicros: Int64
     private var lastStreamed = Timestamp.zero
 
-    init(ndjson: OutputTarget?, pcapng: OutputTarget?, interval: Double, filter: OwnerFilter) throws {
+    init(ndjson: OutputTarget?, pcapng: OutputTarget?, rotateMegabytes: Int?, interval: Double,
+         filter: OwnerFilter) throws {
         stream = try ndjson.map { (ConversationStream(filter: filter), try LineOutput($0)) }
-        annotated = try pcapng.map { (AnnotatedCaptureWriter(), try LineOutput($0)) }
+        annotated = try pcapng.map { (AnnotatedCaptureWriter(), try RotatingCaptureFile($0, megabytes: rotateMegabytes)) }
         intervalMicros = Int64(interval * 1_000_000)
     }
 
@@ -19,7 +20,7 @@ final class CaptureOutputs {
     func attach(to session: CaptureSession, linkType: LinkType, snapLength: Int, interface: String) {
         lastStreamed = wallClockNow()
         guard let annotated else { return }
-        annotated.output.write(AnnotatedCaptureWriter.header(linkType: linkType, snapLength: snapLength, interface: interface))
+        annotated.output.start(header: AnnotatedCaptureWriter.header(linkType: linkType, snapLength: snapLength, interface: interface))
         session.observedPacketsKeepBytes = true
         session.packetObserver = { annotated.writer.append($0) }
     }
@@ -27,7 +28,7 @@ final class CaptureOutputs {
     /// Once per capture-loop turn: packets whose owners are known; stream lines when an interval has passed.
     func turn(_ session: CaptureSession) {
         let now = wallClockNow()
-        if let annotated { annotated.output.write(annotated.writer.drain(session, now: now)) }
+        if let annotated { annotated.writer.drain(session, now: now, annotated.output.writePacket) }
         if let stream, now.microseconds(since: lastStreamed) >= intervalMicros {
             lastStreamed = now
             stream.output.write(stream.lines.lines(session, now: now))
@@ -37,7 +38,7 @@ final class CaptureOutputs {
     /// At the end: every packet left and a final line per conversation.
     func finish(_ session: CaptureSession) {
         let now = wallClockNow()
-        if let annotated { annotated.output.write(annotated.writer.drain(session, now: now, force: true)) }
+        if let annotated { annotated.writer.drain(session, now: now, force: true, annotated.output.writePacket) }
         if let stream { stream.output.write(stream.lines.lines(session, now: now, final: true)) }
     }
 }

@@ -43,6 +43,8 @@ import Testing
                                   end, to this file or '-'.
           -w, --write <file>      Also write every packet to this pcapng file, each with a comment naming
                                   its owner (Wireshark and tshark show it).
+          -C, --file-size <MB>    With -w, start a new file (OUT1, OUT2, ...) when this many megabytes are
+                                  written.
           --interval <seconds>    Seconds between --ndjson updates. (default: 1.0)
           --quiet                 Do not print the summary table.
           --version               Show the version.

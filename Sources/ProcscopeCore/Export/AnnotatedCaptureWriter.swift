@@ -17,16 +17,15 @@ public final class AnnotatedCaptureWriter {
         hold.append(record)
     }
 
-    /// The blocks of every packet that can be written now (all of them with `force`).
-    public func drain(_ session: CaptureSession, now: Timestamp, force: Bool = false) -> [UInt8] {
-        var out: [UInt8] = []
+    /// Hands `write` the block of every packet that can be written now (all of them with `force`), one
+    /// block per call, so that a rotating file can start a new file between two packets.
+    public func drain(_ session: CaptureSession, now: Timestamp, force: Bool = false, _ write: ([UInt8]) -> Void) {
         hold.release(session, now: now, force: force) { record, owners in
             guard let bytes = record.bytes else { return }
             let direction: UInt32 = owners.count == 1 ? (owners[0].0.direction == .transmitted ? 2 : 1) : 0
-            out += PcapngWriter.packet(interface: 0, time: record.time, bytes: bytes, wireLength: record.wireLength,
-                                       direction: direction, comment: "procscope: " + Self.describe(record, owners))
+            write(PcapngWriter.packet(interface: 0, time: record.time, bytes: bytes, wireLength: record.wireLength,
+                                      direction: direction, comment: "procscope: " + Self.describe(record, owners)))
         }
-        return out
     }
 
     static func describe(_ record: PacketRecord, _ owners: [(PacketRecord.Side, ConversationOwner)]) -> String {
