@@ -22,7 +22,8 @@ best() { # best wall time of 5 runs, in seconds
     done
     echo "$best"
 }
-t_tcpdump=$(best tcpdump -r "$file" -w /dev/null)
+# -Z root: tcpdump otherwise hands the file it writes (here /dev/null) to its unprivileged user.
+t_tcpdump=$(best tcpdump -Z root -r "$file" -w /dev/null)
 t_procscope=$(best "$procscope" capture -r "$file" --quiet --json /dev/null)
 t_tshark=$(best tshark -r "$file" -q -z conv,tcp -z conv,udp)
 python3 - "$packets" "$flows" "$t_tcpdump" "$t_procscope" "$t_tshark" <<'PY'
