@@ -33,6 +33,16 @@ struct AuditCommand: ParsableCommand {
         if let path = source.readFile {
             let capture = try source.openFile(path)
             let log = attach(to: capture.session, names: InterfaceNames(fallback: "-"))
+            // A file procscope wrote (-w) names each packet's owners in its comment: show those.
+            if let file = capture.source as? CaptureFileSource {
+                capture.session.packetObserver = { record in
+                    var record = record
+                    if let comment = file.currentComment, comment.hasPrefix("procscope: ") {
+                        record.annotation = String(comment.dropFirst("procscope: ".count))
+                    }
+                    log.append(record)
+                }
+            }
             capture.onBatch = { Self.write(log.drain(capture.session, now: wallClockNow())) }
             do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
             Self.write(log.drain(capture.session, now: wallClockNow(), force: true))

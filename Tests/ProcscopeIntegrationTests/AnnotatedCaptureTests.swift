@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `capture -w OUT.pcapng`: every packet of a loopback exchange is in the file, in order, with a comment
-/// naming the PIDs the test started, which tshark reads back.
+/// naming the PIDs the test started, which tshark and `procscope audit -r` read back.
 extension IntegrationTests {
 @Suite struct AnnotatedCaptureTests {
     @Test("tshark shows each packet's owners as its frame comment")
@@ -23,6 +23,13 @@ extension IntegrationTests {
         let clientToServer = "procscope: \(client.pid)/procscope-testp > \(server.pid)/procscope-testp"
         let serverToClient = "procscope: \(server.pid)/procscope-testp > \(client.pid)/procscope-testp"
         #expect(!comments.isEmpty && comments.allSatisfy { $0 == clientToServer || $0 == serverToClient }, "\(comments)")
+
+        // audit reads the annotations back: the same owners, packet by packet.
+        let audit = try Shell.run([Shell.binaryDirectory + "/procscope", "audit", "-r", path, "--json"])
+        let annotations = audit.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["annotation"] as? String
+        }
+        #expect(annotations.map { "procscope: " + $0 } == comments.map(String.init))
     }
 }
 }

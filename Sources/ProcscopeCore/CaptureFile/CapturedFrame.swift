@@ -10,6 +10,8 @@ public struct CapturedFrame {
     public var interface: Int
     /// The pcapng `epb_flags` word (direction in bits 0-1), 0 when the file does not say.
     public var flags: UInt32
+    /// The pcapng `opt_comment` (procscope writes the owners there), empty when there is none.
+    public var comment = UnsafeRawBufferPointer(start: nil, count: 0)
 
     @inlinable public init(bytes: UnsafeRawBufferPointer, wireLength: Int, time: Timestamp, interface: Int,
                            flags: UInt32) {

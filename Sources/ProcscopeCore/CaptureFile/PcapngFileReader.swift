@@ -75,15 +75,19 @@ public struct PcapngFileReader {
                 }
                 let dataEnd = 20 + captured + (-captured & 3)
                 var flags: UInt32 = 0
+                var comment = UnsafeRawBufferPointer(start: nil, count: 0)
                 if dataEnd < body.count {
                     forEachOption(UnsafeRawBufferPointer(rebasing: body[dataEnd...])) { code, value in
+                        if code == 1 { comment = value }
                         if code == 2, value.count == 4 { flags = order.u32(value, 0) }
                     }
                 }
-                return CapturedFrame(bytes: UnsafeRawBufferPointer(rebasing: body[20..<(20 + captured)]),
-                                     wireLength: Int(order.u32(body, 16)),
-                                     time: interfaces[id].resolution.timestamp(ticks: ticks), interface: id,
-                                     flags: flags)
+                var frame = CapturedFrame(bytes: UnsafeRawBufferPointer(rebasing: body[20..<(20 + captured)]),
+                                          wireLength: Int(order.u32(body, 16)),
+                                          time: interfaces[id].resolution.timestamp(ticks: ticks), interface: id,
+                                          flags: flags)
+                frame.comment = comment
+                return frame
             case BlockType.simplePacket:
                 guard body.count >= 4, !interfaces.isEmpty else {
                     throw .corrupt(offset: start, reason: "a simple packet block without an interface")

@@ -1,6 +1,6 @@
 /// The per-packet audit listing (`procscope audit`): one tcpdump-like line per frame, followed by the
-/// process that sent or received it (`pid/comm`, or `sender > receiver` on loopback) or `<Unknown: reason>`;
-/// or one JSON object per frame.
+/// process that sent or received it (`pid/comm`, or `sender > receiver` on loopback) or `<Unknown: reason>`
+/// (for a file procscope wrote, the owners its annotation names); or one JSON object per frame.
 ///
 /// Frames are listed in capture order. A frame whose owner is still being looked up holds the listing
 /// (and those after it) until the answer arrives or `holdMicros` pass, so that no line says "pending" when
@@ -58,8 +58,9 @@ public final class AuditLog {
         case .ip(let frame):
             let proto = frame.proto.description.uppercased()
             let flags = frame.proto == .tcp ? " [\(frame.tcpFlags)]" : ""
-            let owner = owners.isEmpty ? "<Unknown: \(record.unkeyed?.rawValue ?? "unkeyed")>"
-                : owners.map { describe($0.1) }.joined(separator: " > ")
+            let owner = record.annotation
+                ?? (owners.isEmpty ? "<Unknown: \(record.unkeyed?.rawValue ?? "unkeyed")>"
+                    : owners.map { describe($0.1) }.joined(separator: " > "))
             return "\(time) \(interfaceName(frame.link.interfaceIndex)) \(direction(owners)) \(proto) "
                 + "\(Self.endpoint(frame.source, frame.sourcePort, frame.hasPorts)) > "
                 + "\(Self.endpoint(frame.destination, frame.destinationPort, frame.hasPorts)), "
@@ -89,6 +90,7 @@ public final class AuditLog {
                            to out: inout [UInt8]) {
         var writer = JSONWriter(capacity: 512)
         writer.object { w in
+            if let annotation = record.annotation { w.key("annotation"); w.string(annotation) }
             switch record.decoded {
             case .ip(let frame):
                 w.key("destination"); Self.write(frame.destination, frame.destinationPort, frame.hasPorts, to: &w)

@@ -13,6 +13,9 @@ public struct PacketRecord: Sendable {
     public var isDuplicate = false
     /// The captured bytes, when the session was asked to keep them (`observedPacketsKeepBytes`).
     public var bytes: [UInt8]?
+    /// The owners a capture file written by procscope names for this packet (its pcapng comment, without
+    /// the `procscope: ` prefix): what a listing of that file shows instead of `offline-capture`.
+    public var annotation: String?
 
     public init(time: Timestamp, decoded: FrameDecodeResult, wireLength: Int) {
         self.time = time

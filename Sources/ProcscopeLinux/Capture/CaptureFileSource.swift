@@ -10,6 +10,9 @@ public final class CaptureFileSource: CaptureSource {
     private let file: MappedFile
     private var reader: CaptureFileReader
     private let filter: OfflineFilter?
+    /// The comment of the frame being handed over (pcapng `opt_comment`: procscope's owner annotation),
+    /// readable from within the dispatch handler; nil when it has none.
+    public private(set) var currentComment: String?
 
     /// Opens `path`; nil when it cannot be mapped (not a regular file) or is in a format only libpcap reads,
     /// so the caller falls back to `PcapCaptureSource.file`.
@@ -41,11 +44,15 @@ public final class CaptureFileSource: CaptureSource {
             if let filter {
                 return try reader.read(limit: limit) { frame in
                     if filter.matches(frame.bytes, wireLength: frame.wireLength) {
+                        currentComment = frame.comment.isEmpty ? nil : String(decoding: frame.comment, as: UTF8.self)
                         handler(frame.bytes, frame.wireLength, frame.time)
                     }
                 }
             }
-            return try reader.read(limit: limit) { frame in handler(frame.bytes, frame.wireLength, frame.time) }
+            return try reader.read(limit: limit) { frame in
+                currentComment = frame.comment.isEmpty ? nil : String(decoding: frame.comment, as: UTF8.self)
+                handler(frame.bytes, frame.wireLength, frame.time)
+            }
         } catch {
             throw CaptureError.readFailed(source: name, message: error.description)
         }
