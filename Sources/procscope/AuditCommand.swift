@@ -32,16 +32,11 @@ struct AuditCommand: ParsableCommand {
         var failure: Error?
         if let path = source.readFile {
             let capture = try source.openFile(path)
-            let log = attach(to: capture.session, names: InterfaceNames(fallback: "-"))
             // A file procscope wrote (-w) names each packet's owners in its comment: show those.
-            if let file = capture.source as? CaptureFileSource {
-                capture.session.packetObserver = { record in
-                    var record = record
-                    if let comment = file.currentComment, comment.hasPrefix("procscope: ") {
-                        record.annotation = String(comment.dropFirst("procscope: ".count))
-                    }
-                    log.append(record)
-                }
+            let file = capture.source as? CaptureFileSource
+            let log = attach(to: capture.session, names: InterfaceNames(fallback: "-")) {
+                guard let comment = file?.currentComment, comment.hasPrefix("procscope: ") else { return nil }
+                return String(comment.dropFirst("procscope: ".count))
             }
             capture.onBatch = { Self.write(log.drain(capture.session, now: wallClockNow())) }
             do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
@@ -56,9 +51,15 @@ struct AuditCommand: ParsableCommand {
         if let failure { throw CaptureFailure(underlying: failure) }
     }
 
-    private func attach(to session: CaptureSession, names: InterfaceNames) -> AuditLog {
+    /// Lists every packet the session counts; `annotation` gives the owners a file names for the current one.
+    private func attach(to session: CaptureSession, names: InterfaceNames,
+                        annotation: @escaping () -> String? = { nil }) -> AuditLog {
         let log = AuditLog(json: json, filter: owners.filter, interfaceName: names.name)
-        session.packetObserver = { log.append($0) }
+        session.packetObserver = { record in
+            var record = record
+            record.annotation = annotation()
+            log.append(record)
+        }
         return log
     }
 

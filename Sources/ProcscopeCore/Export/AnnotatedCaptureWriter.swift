@@ -24,18 +24,7 @@ public final class AnnotatedCaptureWriter {
             guard let bytes = record.bytes else { return }
             let direction: UInt32 = owners.count == 1 ? (owners[0].0.direction == .transmitted ? 2 : 1) : 0
             write(PcapngWriter.packet(interface: 0, time: record.time, bytes: bytes, wireLength: record.wireLength,
-                                      direction: direction, comment: "procscope: " + Self.describe(record, owners)))
+                                      direction: direction, comment: "procscope: " + record.ownersLabel(owners)))
         }
-    }
-
-    static func describe(_ record: PacketRecord, _ owners: [(PacketRecord.Side, ConversationOwner)]) -> String {
-        if owners.isEmpty { return "<Unknown: \((record.unkeyed ?? .notIP).rawValue)>" }
-        return owners.map { _, owner in
-            switch owner {
-            case .process(let identity): return "\(identity.pid)/\(TerminalSafe.text(identity.name))"
-            case .unknown(let reason): return "<Unknown: \(reason.rawValue)>"
-            case .pending: return "<Unknown: \(UnknownReason.lookupPending.rawValue)>"
-            }
-        }.joined(separator: " > ")
     }
 }

@@ -44,23 +44,13 @@ public final class AuditLog {
         }
     }
 
-    private func describe(_ owner: ConversationOwner) -> String {
-        switch owner {
-        case .process(let identity): return "\(identity.pid)/\(TerminalSafe.text(identity.name))"
-        case .unknown(let reason): return "<Unknown: \(reason.rawValue)>"
-        case .pending: return "<Unknown: lookup-pending>"
-        }
-    }
-
     private func line(_ record: PacketRecord, _ owners: [(PacketRecord.Side, ConversationOwner)]) -> String {
         let time = String(record.time.rfc3339.dropFirst(11).dropLast())
         switch record.decoded {
         case .ip(let frame):
             let proto = frame.proto.description.uppercased()
             let flags = frame.proto == .tcp ? " [\(frame.tcpFlags)]" : ""
-            let owner = record.annotation
-                ?? (owners.isEmpty ? "<Unknown: \(record.unkeyed?.rawValue ?? "unkeyed")>"
-                    : owners.map { describe($0.1) }.joined(separator: " > "))
+            let owner = record.annotation ?? record.ownersLabel(owners)
             return "\(time) \(interfaceName(frame.link.interfaceIndex)) \(direction(owners)) \(proto) "
                 + "\(Self.endpoint(frame.source, frame.sourcePort, frame.hasPorts)) > "
                 + "\(Self.endpoint(frame.destination, frame.destinationPort, frame.hasPorts)), "

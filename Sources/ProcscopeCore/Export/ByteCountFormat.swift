@@ -9,7 +9,12 @@ public enum ByteCountFormat {
             unit += 1
         }
         if unit == 0 { return "\(bytes) B" }
+        return "\(oneDecimal(value)) \(units[unit])"
+    }
+
+    /// A number with one decimal place (`12.3`), without Foundation.
+    public static func oneDecimal(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+        return "\(tenths / 10).\(abs(tenths % 10))"
     }
 }

@@ -53,8 +53,7 @@ public struct SummaryTable {
     }
 
     static func percent(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10)%"
+        ByteCountFormat.oneDecimal(value) + "%"
     }
 
     /// Left-aligned text columns, numbers right-aligned (columns 3... by default), two spaces apart.

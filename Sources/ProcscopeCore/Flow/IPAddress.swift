@@ -46,6 +46,9 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
     /// 127.0.0.0/8 or ::1: always local, whatever the interface list says.
     public var isLoopback: Bool { isIPv4 ? (ipv4Value >> 24) == 127 : self == .ipv6Loopback }
 
+    /// 169.254.0.0/16 or fe80::/10: the same on many links, so never proof of a network namespace.
+    public var isLinkLocal: Bool { isIPv4 ? ipv4Value >> 16 == 0xA9FE : high >> 54 == 0x3FA }
+
     /// The 16 network-order bytes (IPv4-mapped for IPv4).
     public var bytes16: [UInt8] {
         (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * $0)) }

@@ -90,7 +90,7 @@ public struct TopView: Sendable {
         let prompt = state.editingFilter.map { "  /\(TerminalSafe.text($0))_" }
             ?? (state.nameFilter.isEmpty ? "" : "  name~'\(TerminalSafe.text(state.nameFilter))'")
         var out: [Line] = [
-            Line(text: Self.fit("procscope top  \(TerminalSafe.text(header.interface))\(filter)  packets \(header.packets)  drops \(header.drops)  unknown \(String(format1: share))%\(status)\(prompt)", width), highlighted: false),
+            Line(text: Self.fit("procscope top  \(TerminalSafe.text(header.interface))\(filter)  packets \(header.packets)  drops \(header.drops)  unknown \(ByteCountFormat.oneDecimal(share))%\(status)\(prompt)", width), highlighted: false),
             Line(text: Self.fit("sort: \(state.sort.rawValue) (s)  units: \(state.units.rawValue)/s (u)  p pause  / filter  Enter expand  q quit", width), highlighted: false),
             Line(text: Self.fit(Self.columns(["PID", "USER", "PROGRAM", "SENT", "RECEIVED", "TOTAL", "CONVS"]), width), highlighted: true),
         ]
@@ -123,8 +123,8 @@ public struct TopView: Sendable {
         case .bytes: return ByteCountFormat.string(UInt64(bytesPerSecond.rounded())) + "/s"
         case .bits:
             let bits = bytesPerSecond * 8
-            if bits >= 1_000_000 { return String(format1: bits / 1_000_000) + " Mbit/s" }
-            if bits >= 1_000 { return String(format1: bits / 1_000) + " kbit/s" }
+            if bits >= 1_000_000 { return ByteCountFormat.oneDecimal(bits / 1_000_000) + " Mbit/s" }
+            if bits >= 1_000 { return ByteCountFormat.oneDecimal(bits / 1_000) + " kbit/s" }
             return "\(Int(bits.rounded())) bit/s"
         }
     }
@@ -137,12 +137,4 @@ public struct TopView: Sendable {
     }
 
     static func fit(_ text: String, _ width: Int) -> String { String(text.prefix(max(0, width))) }
-}
-
-extension String {
-    /// One decimal place, without Foundation.
-    init(format1 value: Double) {
-        let tenths = Int((value * 10).rounded())
-        self = "\(tenths / 10).\(abs(tenths % 10))"
-    }
 }

@@ -5,6 +5,25 @@ public enum ConversationOwner: Sendable {
     case unknown(UnknownReason)
 }
 
+extension ConversationOwner {
+    /// How listings and packet comments name an owner: `pid/comm` (terminal-safe) or `<Unknown: reason>`.
+    public var label: String {
+        switch self {
+        case .process(let identity): return "\(identity.pid)/\(TerminalSafe.text(identity.name))"
+        case .unknown(let reason): return "<Unknown: \(reason.rawValue)>"
+        case .pending: return "<Unknown: \(UnknownReason.lookupPending.rawValue)>"
+        }
+    }
+}
+
+extension PacketRecord {
+    /// The owners of a packet in one label, sending side first (`sender > receiver` on loopback), or why it
+    /// has no conversation.
+    public func ownersLabel(_ owners: [(Side, ConversationOwner)]) -> String {
+        owners.isEmpty ? "<Unknown: \(unkeyed?.rawValue ?? "unkeyed")>" : owners.map(\.1.label).joined(separator: " > ")
+    }
+}
+
 extension CaptureSession {
     public func owner(ofConversation index: Int32) -> ConversationOwner {
         let conversation = conversations[Int(index)]

@@ -11,8 +11,12 @@ public final class CaptureFileSource: CaptureSource {
     private var reader: CaptureFileReader
     private let filter: OfflineFilter?
     /// The comment of the frame being handed over (pcapng `opt_comment`: procscope's owner annotation),
-    /// readable from within the dispatch handler; nil when it has none.
-    public private(set) var currentComment: String?
+    /// readable from within the dispatch handler; nil when it has none. Decoded only when asked.
+    public var currentComment: String? {
+        currentCommentBytes.isEmpty ? nil : String(decoding: currentCommentBytes, as: UTF8.self)
+    }
+    /// Points into the mapping; valid while the frame is being handed over.
+    private var currentCommentBytes = UnsafeRawBufferPointer(start: nil, count: 0)
 
     /// Opens `path`; nil when it cannot be mapped (not a regular file) or is in a format only libpcap reads,
     /// so the caller falls back to `PcapCaptureSource.file`.
@@ -44,13 +48,13 @@ public final class CaptureFileSource: CaptureSource {
             if let filter {
                 return try reader.read(limit: limit) { frame in
                     if filter.matches(frame.bytes, wireLength: frame.wireLength) {
-                        currentComment = frame.comment.isEmpty ? nil : String(decoding: frame.comment, as: UTF8.self)
+                        currentCommentBytes = frame.comment
                         handler(frame.bytes, frame.wireLength, frame.time)
                     }
                 }
             }
             return try reader.read(limit: limit) { frame in
-                currentComment = frame.comment.isEmpty ? nil : String(decoding: frame.comment, as: UTF8.self)
+                currentCommentBytes = frame.comment
                 handler(frame.bytes, frame.wireLength, frame.time)
             }
         } catch {

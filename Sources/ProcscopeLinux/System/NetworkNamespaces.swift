@@ -100,10 +100,3 @@ extension NetworkNamespaces {
         return names
     }
 }
-
-extension IPAddress {
-    /// 169.254.0.0/16 or fe80::/10: the same on many links, so never proof of a namespace.
-    var isLinkLocal: Bool {
-        isIPv4 ? ipv4Value >> 16 == 0xA9FE : high >> 54 == 0x3FA
-    }
-}
