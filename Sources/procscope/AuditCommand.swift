@@ -17,6 +17,7 @@ struct AuditCommand: ParsableCommand {
           procscope audit -i lo tcp port 8080
           procscope audit --json -c 100 | jq 'select(.owners == [])'
           procscope audit -r trace.pcapng
+          procscope audit -i any -w audit.pcapng udp port 53
         """
     )
 
@@ -26,27 +27,49 @@ struct AuditCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object per packet instead of a line.")
     var json = false
 
+    @OptionGroup var annotatedFile: AnnotatedFileOptions
+
+    func validate() throws {
+        if annotatedFile.writeFile?.isStandardOutput == true {
+            throw ValidationError("audit prints its listing on standard output: give -w a file.")
+        }
+    }
+
     func run() throws {
         let signals = try SignalWatcher()
         let stop = StopCondition(packetLimit: source.count, durationSeconds: source.duration)
         var failure: Error?
+        let outputs = try CaptureOutputs(pcapng: annotatedFile, filter: owners.filter)
         if let path = source.readFile {
             let capture = try source.openFile(path)
-            // A file procscope wrote (-w) names each packet's owners in its comment: show those.
-            let file = capture.source as? CaptureFileSource
+            // A file procscope wrote (-w) is replayed with its owners. Without its tables (cut before the
+            // first one, or written by an older procscope), each packet's comment still names them.
+            let file = capture.annotations == nil ? capture.source as? CaptureFileSource : nil
             let log = attach(to: capture.session, names: InterfaceNames(fallback: "-")) {
                 guard let comment = file?.currentComment, comment.hasPrefix("procscope: ") else { return nil }
                 return String(comment.dropFirst("procscope: ".count))
             }
-            capture.onBatch = { Self.write(log.drain(capture.session, now: wallClockNow())) }
+            outputs.attach(to: capture.session, linkType: capture.source.linkType,
+                           snapLength: capture.source.snapLength, interface: path, filter: source.filter)
+            capture.onBatch = {
+                Self.write(log.drain(capture.session, now: wallClockNow()))
+                outputs.turn(capture.session)
+            }
             do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
             Self.write(log.drain(capture.session, now: wallClockNow(), force: true))
+            outputs.finish(capture.session, capture: capture.report().capture)
         } else {
             let capture = try source.openLive(signals: signals)
             let log = attach(to: capture.session, names: InterfaceNames(fallback: source.liveInterface))
-            capture.onTurn = { Self.write(log.drain(capture.session, now: wallClockNow())) }
+            outputs.attach(to: capture.session, linkType: capture.source.linkType,
+                           snapLength: capture.source.snapLength, interface: source.liveInterface, filter: source.filter)
+            capture.onTurn = {
+                Self.write(log.drain(capture.session, now: wallClockNow()))
+                outputs.turn(capture.session)
+            }
             do { _ = try capture.run(until: stop) } catch { failure = error }
             Self.write(log.drain(capture.session, now: wallClockNow(), force: true))
+            outputs.finish(capture.session, capture: capture.report().capture)
         }
         if let failure { throw CaptureFailure(underlying: failure) }
     }

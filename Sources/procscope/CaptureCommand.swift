@@ -28,11 +28,7 @@ struct CaptureCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Stream one JSON line per conversation as it changes, closes and at the end, to this file or '-'.", valueName: "file"))
     var ndjson: OutputTarget?
 
-    @Option(name: [.customShort("w"), .customLong("write")], help: ArgumentHelp("Also write every packet to this pcapng file, each with a comment naming its owner (Wireshark and tshark show it).", valueName: "file"))
-    var writeFile: OutputTarget?
-
-    @Option(name: [.customShort("C"), .customLong("file-size")], help: ArgumentHelp("With -w, start a new file (OUT1, OUT2, ...) when this many megabytes are written.", valueName: "MB"))
-    var fileSize: Int?
+    @OptionGroup var annotatedFile: AnnotatedFileOptions
 
     @Option(name: .long, help: ArgumentHelp("Seconds between --ndjson updates.", valueName: "seconds"))
     var interval: Double = 1
@@ -42,10 +38,7 @@ struct CaptureCommand: ParsableCommand {
 
     func validate() throws {
         if !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds.") }
-        if let fileSize, fileSize < 1 || writeFile == nil {
-            throw ValidationError("-C takes a size of at least 1 MB and goes with -w.")
-        }
-        let toStandardOutput = [json, ndjson, writeFile].compactMap { $0 }.filter(\.isStandardOutput).count
+        let toStandardOutput = [json, ndjson, annotatedFile.writeFile].compactMap { $0 }.filter(\.isStandardOutput).count
         if toStandardOutput > 1 {
             throw ValidationError("only one of --json, --ndjson and -w can write to standard output ('-'): give the others a file.")
         }
@@ -56,24 +49,23 @@ struct CaptureCommand: ParsableCommand {
         let stop = StopCondition(packetLimit: source.count, durationSeconds: source.duration)
         let report: CaptureReport
         var failure: Error?
-        let outputs = try CaptureOutputs(ndjson: ndjson, pcapng: writeFile, rotateMegabytes: fileSize, interval: interval,
-                                         filter: owners.filter)
+        let outputs = try CaptureOutputs(ndjson: ndjson, pcapng: annotatedFile, interval: interval, filter: owners.filter)
         if let path = source.readFile {
             let capture = try source.openFile(path)
             outputs.attach(to: capture.session, linkType: capture.source.linkType, snapLength: capture.source.snapLength,
-                           interface: path)
+                           interface: path, filter: source.filter)
             capture.onBatch = { outputs.turn(capture.session) }
             do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
-            outputs.finish(capture.session)
             report = capture.report()
+            outputs.finish(capture.session, capture: report.capture)
         } else {
             let capture = try source.openLive(signals: signals)
             outputs.attach(to: capture.session, linkType: capture.source.linkType, snapLength: capture.source.snapLength,
-                           interface: source.liveInterface)
+                           interface: source.liveInterface, filter: source.filter)
             capture.onTurn = { outputs.turn(capture.session) }
             do { _ = try capture.run(until: stop) } catch { failure = error }
-            outputs.finish(capture.session)
             report = capture.report()
+            outputs.finish(capture.session, capture: report.capture)
             StandardError.line("\(report.capture.packets) packets captured\n\(capture.source.receivedByFilter()) packets received by filter\n\(report.capture.droppedByKernel) packets dropped by kernel")
         }
         try write(report.filtered(by: owners.filter))

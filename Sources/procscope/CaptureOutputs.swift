@@ -1,44 +1,51 @@
 import ProcscopeCore
 import ProcscopeLinux
 
-/// What `capture` writes while it runs: the `--ndjson` stream (every interval) and the annotated pcapng of
-/// `-w` (packets as their owners become known); both completed by `finish`.
+/// What a capturing command writes while it runs: the `--ndjson` stream (every interval) and the annotated
+/// pcapng of `-w` (packets as their owners become known); both completed by `finish`.
 final class CaptureOutputs {
     private let stream: (lines: ConversationStream, output: LineOutput)?
     private let annotated: (writer: AnnotatedCaptureWriter, output: RotatingCaptureFile)?
     private let intervalMicros: Int64
     private var lastStreamed = Timestamp.zero
 
-    init(ndjson: OutputTarget?, pcapng: OutputTarget?, rotateMegabytes: Int?, interval: Double,
-         filter: OwnerFilter) throws {
+    init(ndjson: OutputTarget? = nil, pcapng: AnnotatedFileOptions, interval: Double = 1, filter: OwnerFilter) throws {
         stream = try ndjson.map { (ConversationStream(filter: filter), try LineOutput($0)) }
-        annotated = try pcapng.map { (AnnotatedCaptureWriter(), try RotatingCaptureFile($0, megabytes: rotateMegabytes)) }
+        annotated = try pcapng.writeFile.map {
+            (AnnotatedCaptureWriter(), try RotatingCaptureFile($0, megabytes: pcapng.fileSize))
+        }
         intervalMicros = Int64(interval * 1_000_000)
     }
 
-    /// Starts the pcapng file (section and interface) and has the session hand over every packet.
-    func attach(to session: CaptureSession, linkType: LinkType, snapLength: Int, interface: String) {
+    /// Starts the pcapng file (section and interface) and has the session hand over every packet (after
+    /// any observer already attached, such as the audit listing).
+    func attach(to session: CaptureSession, linkType: LinkType, snapLength: Int, interface: String, filter: String?) {
         lastStreamed = wallClockNow()
         guard let annotated else { return }
-        annotated.output.start(header: AnnotatedCaptureWriter.header(linkType: linkType, snapLength: snapLength, interface: interface))
+        annotated.output.start(header: AnnotatedCaptureWriter.header(linkType: linkType, snapLength: snapLength,
+                                                                     interface: interface, filter: filter))
         session.observedPacketsKeepBytes = true
-        session.packetObserver = { annotated.writer.append($0) }
+        let earlier = session.packetObserver
+        session.packetObserver = { record in
+            earlier?(record)
+            annotated.writer.append(record)
+        }
     }
 
     /// Once per capture-loop turn: packets whose owners are known; stream lines when an interval has passed.
     func turn(_ session: CaptureSession) {
         let now = wallClockNow()
-        if let annotated { annotated.writer.drain(session, now: now, annotated.output.writePacket) }
+        if let annotated { annotated.writer.drain(session, now: now, to: annotated.output) }
         if let stream, now.microseconds(since: lastStreamed) >= intervalMicros {
             lastStreamed = now
             stream.output.write(stream.lines.lines(session, now: now))
         }
     }
 
-    /// At the end: every packet left and a final line per conversation.
-    func finish(_ session: CaptureSession) {
+    /// At the end: every packet left, the capture's facts in the pcapng, and a final line per conversation.
+    func finish(_ session: CaptureSession, capture: CaptureReport.CaptureInfo) {
         let now = wallClockNow()
-        if let annotated { annotated.writer.drain(session, now: now, force: true, annotated.output.writePacket) }
+        if let annotated { annotated.writer.finish(session, capture: capture, now: now, to: annotated.output) }
         if let stream { stream.output.write(stream.lines.lines(session, now: now, final: true)) }
     }
 }

@@ -16,6 +16,7 @@ struct TopCommand: ParsableCommand {
         Examples:
           sudo procscope top
           sudo procscope top -i eth0 --interval 2 tcp
+          sudo procscope top -w session.pcapng     (and keep every packet, annotated)
         """
     )
 
@@ -27,11 +28,16 @@ struct TopCommand: ParsableCommand {
 
     @OptionGroup var owners: OwnerFilterOptions
 
+    @OptionGroup var annotatedFile: AnnotatedFileOptions
+
     @Argument(help: ArgumentHelp("A pcap-filter expression (see 'man pcap-filter'), e.g. 'tcp port 443'.", valueName: "filter"))
     var filterWords: [String] = []
 
     func validate() throws {
         if !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds.") }
+        if annotatedFile.writeFile?.isStandardOutput == true {
+            throw ValidationError("top draws on the terminal: give -w a file.")
+        }
         if !TerminalScreen.isAvailable {
             throw ValidationError("procscope top needs a terminal; for scripts and pipes use 'procscope capture' (or 'procscope audit').")
         }
@@ -43,6 +49,9 @@ struct TopCommand: ParsableCommand {
         let capture = try LiveCapture(interface: interface, filter: filter, snapLength: 256, bufferBytes: 64 << 20,
                                       signals: signals)
         for warning in capture.warnings { StandardError.line("procscope: warning: \(warning)") }
+        let outputs = try CaptureOutputs(pcapng: annotatedFile, filter: owners.filter)
+        outputs.attach(to: capture.session, linkType: capture.source.linkType, snapLength: capture.source.snapLength,
+                       interface: interface, filter: filter)
         let screen = try TerminalScreen()
         defer { screen.close() }
         var state = TopState()
@@ -55,6 +64,7 @@ struct TopCommand: ParsableCommand {
         let every = Int64(interval * 1_000_000)
         let ownerFilter = owners.filter
         capture.onTurn = {
+            outputs.turn(capture.session)
             let (keys, resized) = screen.keys()
             for key in keys { TopKey.apply(key, to: &state, rows: rowIDs) }
             if state.quit { capture.requestStop() }
@@ -76,6 +86,7 @@ struct TopCommand: ParsableCommand {
             rowIDs = view.rowIDs
             screen.draw(view.lines)
         }
+        defer { outputs.finish(capture.session, capture: capture.report().capture) }
         _ = try capture.run(until: StopCondition())
     }
 }

@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
-/// `capture -w OUT.pcapng`: every packet of a loopback exchange is in the file, in order, with a comment
-/// naming the PIDs the test started, which tshark and `procscope audit -r` read back.
+/// `-w OUT.pcapng`: every packet of the exchanges is in the file, in order, with a comment naming the PIDs
+/// the test started, which tshark reads; and `capture -r` on the file reproduces the live JSON exactly.
 extension IntegrationTests {
 @Suite struct AnnotatedCaptureTests {
-    @Test("tshark shows each packet's owners as its frame comment")
+    @Test("tshark shows each packet's owners as its frame comment, and audit -r names the same")
     func tsharkShowsTheOwners() throws {
         let namespace = try TestNamespace("pcapng")
         defer { namespace.tearDown() }
@@ -17,19 +17,43 @@ extension IntegrationTests {
         client.wait()
         let report = try capture.stop()
         server.stop()
-        let comments = try Shell.run(["tshark", "-r", path, "-T", "fields", "-e", "frame.comment"])
-            .split(separator: "\n").filter { $0.hasPrefix("procscope: ") }
-        #expect(comments.count == Int(report.packets), "one annotated frame per captured packet")
+        let lines = try Shell.run(["tshark", "-r", path, "-T", "fields", "-e", "frame.number", "-e", "frame.comment"])
+            .split(separator: "\n").filter { $0.first?.isNumber == true }
+        let comments = lines.map { String($0.split(separator: "\t", maxSplits: 1).last ?? "") }
+        #expect(lines.count == Int(report.packets), "one frame per captured packet, and no other frames")
         let clientToServer = "procscope: \(client.pid)/procscope-testp > \(server.pid)/procscope-testp"
         let serverToClient = "procscope: \(server.pid)/procscope-testp > \(client.pid)/procscope-testp"
         #expect(!comments.isEmpty && comments.allSatisfy { $0 == clientToServer || $0 == serverToClient }, "\(comments)")
 
-        // audit reads the annotations back: the same owners, packet by packet.
+        // audit reads the file back: the same owners, packet by packet, sender first.
         let audit = try Shell.run([Shell.binaryDirectory + "/procscope", "audit", "-r", path, "--json"])
-        let annotations = audit.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap { line in
-            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["annotation"] as? String
+        let owners = audit.split(separator: "\n").filter { $0.hasPrefix("{") }.map { line -> [Int] in
+            let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
+            return (object["owners"] as? [[String: Any]] ?? []).compactMap { $0["pid"] as? Int }
         }
-        #expect(annotations.map { "procscope: " + $0 } == comments.map(String.init))
+        let expected = comments.map { $0 == clientToServer ? [Int(client.pid), Int(server.pid)] : [Int(server.pid), Int(client.pid)] }
+        #expect(owners == expected)
+    }
+
+    @Test("capture -r on the annotated file gives the live run's JSON, byte for byte")
+    func rereadEqualsLiveJSON() throws {
+        let namespace = try TestNamespace("roundtrip")
+        defer { namespace.tearDown() }
+        let path = NSTemporaryDirectory() + "procscope-roundtrip-\(getpid()).pcapng"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "-w", path])
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5362", "3"])
+        let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5362", "20000", "20"])
+        // A datagram to a closed port: its port-unreachable joins the sender's conversation.
+        let sender = try Peer.start(in: namespace, ["udp-client", "127.0.0.1", "5363", "100", "50"])
+        client.wait()
+        sender.wait()
+        let live = try capture.stop()
+        server.stop()
+        let reread = try CaptureJSON.read(path)
+        #expect(Set(live.processes.map(\.pid)).isSuperset(of: [server.pid, client.pid, sender.pid]),
+                "the live run attributed what the test started")
+        #expect(reread.data == live.data, "\(String(decoding: reread.data, as: UTF8.self))")
     }
 }
 }

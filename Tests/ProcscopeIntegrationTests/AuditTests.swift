@@ -2,14 +2,16 @@ import Foundation
 import Testing
 
 /// `procscope audit --json`, live: every packet of a TCP exchange on loopback names its sender and receiver
-/// by the PIDs the test started; every line parses.
+/// by the PIDs the test started; every line parses; `-w` keeps the same packets with their owners.
 extension IntegrationTests {
 @Suite struct AuditTests {
     @Test("Each packet's line names the client and the server, as sender and receiver, in capture order")
     func auditLinesNameThePIDs() throws {
         let namespace = try TestNamespace("audit")
         defer { namespace.tearDown() }
-        let audit = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "tcp", "port", "5341"], audit: true)
+        let written = NSTemporaryDirectory() + "procscope-audit-\(getpid()).pcapng"
+        defer { try? FileManager.default.removeItem(atPath: written) }
+        let audit = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "-w", written, "tcp", "port", "5341"], audit: true)
         let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5341", "3"])
         let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5341", "2000", "20"])
         client.wait()
@@ -26,6 +28,10 @@ extension IntegrationTests {
                     && owners.contains { $0 == (Int(receiver), "receiver") }, "\(line)")
             #expect(line["direction"] as? String == "local")
         }
+        // audit -w kept the same packets, with their owners.
+        let reread = try CaptureJSON.read(written)
+        #expect(reread.packets == lines.count)
+        #expect(Set(reread.processes.map(\.pid)) == [client.pid, server.pid])
     }
 }
 }

@@ -51,17 +51,19 @@ extension IntegrationTests {
         }
     }
 
-    @Test("Rows for the server and clients, Enter expands, a resize redraws narrower, q exits cleanly, escapes stay out")
+    @Test("Rows for the server and clients, Enter expands, a resize redraws narrower, q exits cleanly, escapes stay out, -w keeps the packets")
     func liveViewInTmux() throws {
         let namespace = try TestNamespace("top")
         defer { namespace.tearDown() }
+        let written = NSTemporaryDirectory() + "procscope-top-\(getpid()).pcapng"
+        defer { try? FileManager.default.removeItem(atPath: written) }
         // A client whose program name is an escape sequence (comm comes from the file name it was run as).
         let evil = NSTemporaryDirectory() + "\u{1b}]0;pwned\u{07}x"
         try? FileManager.default.removeItem(atPath: evil)
         try FileManager.default.createSymbolicLink(atPath: evil, withDestinationPath: Shell.binaryDirectory + "/procscope-testpeer")
         defer { try? FileManager.default.removeItem(atPath: evil) }
 
-        let tmux = try Tmux("ip netns exec \(namespace.name) \(Shell.binaryDirectory)/procscope top -i lo --interval 0.3; echo EXITED $?; sleep 30",
+        let tmux = try Tmux("ip netns exec \(namespace.name) \(Shell.binaryDirectory)/procscope top -i lo --interval 0.3 -w \(written); echo EXITED $?; sleep 30",
                             width: 110, height: 30)
         _ = try tmux.waitFor { $0.contains("procscope top") }
         let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5351", "20"])
@@ -88,6 +90,11 @@ extension IntegrationTests {
         try tmux.keys("q")
         text = try tmux.waitFor { $0.contains("EXITED") }
         #expect(text.contains("EXITED 0"), "\(text)")
+
+        // The file top wrote names the same processes.
+        let reread = try CaptureJSON.read(written)
+        #expect(reread.bytes(pid: server.pid, proto: "tcp", port: 5351) > 100_000, "the server's traffic is in the file")
+        #expect(reread.processes.contains { $0.pid == client.pid })
     }
 
     @Test("Without a terminal, top refuses and points to capture")

@@ -41,10 +41,11 @@ import Testing
                                   stdout.
           --ndjson <file>         Stream one JSON line per conversation as it changes, closes and at the
                                   end, to this file or '-'.
-          -w, --write <file>      Also write every packet to this pcapng file, each with a comment naming
-                                  its owner (Wireshark and tshark show it).
-          -C, --file-size <MB>    With -w, start a new file (OUT1, OUT2, ...) when this many megabytes are
-                                  written.
+          -w, --write <file>      Also write every packet to this pcapng file, with a comment naming its
+                                  owner (tshark and Wireshark show it) and the process table, so that
+                                  'capture -r' on it gives the same report.
+          -C, --file-size <MB>    With -w, start a new file (OUT1, OUT2, ...) once the current one has
+                                  passed this many megabytes.
           --interval <seconds>    Seconds between --ndjson updates. (default: 1.0)
           --quiet                 Do not print the summary table.
           --version               Show the version.
@@ -66,6 +67,7 @@ import Testing
           procscope audit -i lo tcp port 8080
           procscope audit --json -c 100 | jq 'select(.owners == [])'
           procscope audit -r trace.pcapng
+          procscope audit -i any -w audit.pcapng udp port 53
 
         USAGE: procscope audit [<options>] [<filter> ...]
 
@@ -90,6 +92,11 @@ import Testing
                                   repeatable).
           --unknown-only          Keep only traffic that could not be attributed.
           --json                  Print one JSON object per packet instead of a line.
+          -w, --write <file>      Also write every packet to this pcapng file, with a comment naming its
+                                  owner (tshark and Wireshark show it) and the process table, so that
+                                  'capture -r' on it gives the same report.
+          -C, --file-size <MB>    With -w, start a new file (OUT1, OUT2, ...) once the current one has
+                                  passed this many megabytes.
           --version               Show the version.
           -h, --help              Show help information.
 
@@ -109,8 +116,9 @@ import Testing
         Examples:
           sudo procscope top
           sudo procscope top -i eth0 --interval 2 tcp
+          sudo procscope top -w session.pcapng     (and keep every packet, annotated)
 
-        USAGE: procscope top [--interface <interface>] [--interval <seconds>] [--pid <pid> ...] [--comm <name> ...] [--user <user> ...] [--netns <inode> ...] [--container <id> ...] [--unknown-only] [<filter> ...]
+        USAGE: procscope top [--interface <interface>] [--interval <seconds>] [--pid <pid> ...] [--comm <name> ...] [--user <user> ...] [--netns <inode> ...] [--container <id> ...] [--unknown-only] [--write <file>] [--file-size <MB>] [<filter> ...]
 
         ARGUMENTS:
           <filter>                A pcap-filter expression (see 'man pcap-filter'), e.g. 'tcp port 443'.
@@ -126,6 +134,11 @@ import Testing
           --container <id>        Keep only processes whose cgroup path contains this (a container id;
                                   repeatable).
           --unknown-only          Keep only traffic that could not be attributed.
+          -w, --write <file>      Also write every packet to this pcapng file, with a comment naming its
+                                  owner (tshark and Wireshark show it) and the process table, so that
+                                  'capture -r' on it gives the same report.
+          -C, --file-size <MB>    With -w, start a new file (OUT1, OUT2, ...) once the current one has
+                                  passed this many megabytes.
           --version               Show the version.
           -h, --help              Show help information.
 

@@ -12,6 +12,8 @@ public struct CapturedFrame {
     public var flags: UInt32
     /// The pcapng `opt_comment` (procscope writes the owners there), empty when there is none.
     public var comment = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// procscope's own annotation (`PacketAnnotation`: the conversations it was counted in), empty when none.
+    public var annotation = UnsafeRawBufferPointer(start: nil, count: 0)
 
     @inlinable public init(bytes: UnsafeRawBufferPointer, wireLength: Int, time: Timestamp, interface: Int,
                            flags: UInt32) {

@@ -8,7 +8,7 @@ public struct PcapngFileReader {
     /// The snap length of the file's first interface.
     public private(set) var snapLength = 262_144
     /// Where the next block starts.
-    public private(set) var offset = 0
+    public internal(set) var offset = 0
     var order = FileByteOrder(swapped: false)
     /// The interfaces of the current section.
     var interfaces: [Interface] = []
@@ -24,6 +24,7 @@ public struct PcapngFileReader {
         static let interface: UInt32 = 1
         static let obsoletePacket: UInt32 = 2
         static let simplePacket: UInt32 = 3
+        static let interfaceStatistics: UInt32 = 5
         static let enhancedPacket: UInt32 = 6
     }
 
@@ -76,10 +77,14 @@ public struct PcapngFileReader {
                 let dataEnd = 20 + captured + (-captured & 3)
                 var flags: UInt32 = 0
                 var comment = UnsafeRawBufferPointer(start: nil, count: 0)
+                var annotation = comment
                 if dataEnd < body.count {
                     forEachOption(UnsafeRawBufferPointer(rebasing: body[dataEnd...])) { code, value in
                         if code == 1 { comment = value }
                         if code == 2, value.count == 4 { flags = order.u32(value, 0) }
+                        if let own = procscopeValue(code, value), ProcscopeBlock.isPacketAnnotation(own) {
+                            annotation = own
+                        }
                     }
                 }
                 var frame = CapturedFrame(bytes: UnsafeRawBufferPointer(rebasing: body[20..<(20 + captured)]),
@@ -87,6 +92,7 @@ public struct PcapngFileReader {
                                           time: interfaces[id].resolution.timestamp(ticks: ticks), interface: id,
                                           flags: flags)
                 frame.comment = comment
+                frame.annotation = annotation
                 return frame
             case BlockType.simplePacket:
                 guard body.count >= 4, !interfaces.isEmpty else {

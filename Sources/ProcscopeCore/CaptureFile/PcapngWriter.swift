@@ -1,7 +1,8 @@
 /// Writes pcapng blocks (https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng-03.html) in little-endian
 /// order: a section header naming procscope, interface descriptions, and enhanced packet blocks with
 /// `epb_flags` (direction) and an `opt_comment` (procscope's annotation: who sent or received the packet),
-/// which Wireshark and tshark show as the frame comment. libpcap writes only classic pcap, hence our own.
+/// which Wireshark and tshark show as the frame comment, custom options for procscope's own tables
+/// (`ProcscopeBlock`), and interface statistics. libpcap writes only classic pcap, hence our own.
 public enum PcapngWriter {
     public static func sectionHeader(application: String) -> [UInt8] {
         var body: [UInt8] = []
@@ -13,24 +14,64 @@ public enum PcapngWriter {
         return block(0x0A0D_0D0A, body)
     }
 
-    /// An interface description: link type, snap length, and its name (microsecond timestamps, the default).
-    public static func interface(linkType: LinkType, snapLength: Int, name: String) -> [UInt8] {
+    /// An interface description: link type, snap length, its name and the capture filter, when there was one
+    /// (microsecond timestamps, the default).
+    public static func interface(linkType: LinkType, snapLength: Int, name: String, filter: String? = nil) -> [UInt8] {
         var body: [UInt8] = []
         append16(UInt16(truncatingIfNeeded: linkType.rawValue), to: &body)
         append16(0, to: &body)
         append32(UInt32(clamping: snapLength), to: &body)
-        body += options([(2, Array(name.utf8))]) // if_name
+        var list: [(UInt16, [UInt8])] = [(2, Array(name.utf8))] // if_name
+        if let filter { list.append((11, [0] + Array(filter.utf8))) } // if_filter, 0: a libpcap filter string
+        body += options(list)
         return block(1, body)
+    }
+
+    /// Custom options under one `code`, one per value, each value prefixed with the enterprise number.
+    public struct CustomOptions {
+        public var code: UInt16
+        public var enterprise: UInt32
+        public var values: [[UInt8]]
+
+        public init(code: UInt16, enterprise: UInt32, values: [[UInt8]]) {
+            self.code = code
+            self.enterprise = enterprise
+            self.values = values
+        }
+
+        var list: [(UInt16, [UInt8])] {
+            values.map { value in
+                var prefixed: [UInt8] = []
+                append32(enterprise, to: &prefixed)
+                return (code, prefixed + value)
+            }
+        }
+    }
+
+    /// An interface statistics block for `interface` taken at `time`: the capture's start and end, the
+    /// drops by the interface and by the kernel, and custom options.
+    public static func interfaceStatistics(interface: UInt32, time: Timestamp, started: Timestamp, ended: Timestamp,
+                                           interfaceDrops: UInt64, kernelDrops: UInt64,
+                                           custom: CustomOptions? = nil) -> [UInt8] {
+        var body: [UInt8] = []
+        append32(interface, to: &body)
+        appendTicks(time, to: &body)
+        func ticks(_ t: Timestamp) -> [UInt8] { var out: [UInt8] = []; appendTicks(t, to: &out); return out }
+        func u64(_ v: UInt64) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+        // isb_starttime, isb_endtime, isb_ifdrop, isb_osdrop
+        var list: [(UInt16, [UInt8])] = [(2, ticks(started)), (3, ticks(ended)), (5, u64(interfaceDrops)),
+                                         (7, u64(kernelDrops))]
+        list += custom?.list ?? []
+        body += options(list)
+        return block(5, body)
     }
 
     /// An enhanced packet block on interface `interface`. `direction`: 1 inbound, 2 outbound, 0 unknown.
     public static func packet(interface: UInt32, time: Timestamp, bytes: [UInt8], wireLength: Int, direction: UInt32,
-                              comment: String?) -> [UInt8] {
+                              comment: String?, custom: CustomOptions? = nil) -> [UInt8] {
         var body: [UInt8] = []
         append32(interface, to: &body)
-        let ticks = UInt64(bitPattern: time.microseconds)
-        append32(UInt32(truncatingIfNeeded: ticks >> 32), to: &body)
-        append32(UInt32(truncatingIfNeeded: ticks), to: &body)
+        appendTicks(time, to: &body)
         append32(UInt32(bytes.count), to: &body)
         append32(UInt32(clamping: wireLength), to: &body)
         body += bytes
@@ -42,6 +83,7 @@ public enum PcapngWriter {
             append32(direction, to: &flags)
             list.append((2, flags))
         }
+        list += custom?.list ?? []
         if !list.isEmpty { body += options(list) }
         return block(6, body)
     }
@@ -66,6 +108,13 @@ public enum PcapngWriter {
         out += body
         append32(length, to: &out)
         return out
+    }
+
+    /// A timestamp in microsecond ticks, high word first (pcapng's split 64-bit timestamp).
+    static func appendTicks(_ time: Timestamp, to bytes: inout [UInt8]) {
+        let ticks = UInt64(bitPattern: time.microseconds)
+        append32(UInt32(truncatingIfNeeded: ticks >> 32), to: &bytes)
+        append32(UInt32(truncatingIfNeeded: ticks), to: &bytes)
     }
 
     static func append16(_ value: UInt16, to bytes: inout [UInt8]) {

@@ -1,30 +1,84 @@
-/// The annotated capture file (`capture -w OUT.pcapng`): every packet, in capture order, as a pcapng
-/// enhanced packet block whose comment names who sent or received it (`procscope: 123/curl > 456/nginx`,
-/// or the unknown reason) and whose flags give its direction. Packets wait for their owner's lookup like
-/// the audit listing's lines (`PacketHold`).
+/// The annotated capture file (`-w OUT.pcapng`): every packet, in capture order, as a pcapng enhanced packet
+/// block whose comment names who sent or received it (`procscope: 123/curl > 456/nginx`, or the unknown
+/// reason) and whose flags give its direction. Beside the comment, custom options carry procscope's tables
+/// (`AnnotationRecord`): a conversation's record and its owner's ride on the conversation's first packet,
+/// and each packet names the conversations it was counted in; an interface statistics block at the end holds
+/// the capture's facts. Reading the file back thus rebuilds the live run's conversations exactly. Packets
+/// wait for their owner's lookup like the audit listing's lines (`PacketHold`).
 public final class AnnotatedCaptureWriter {
     private var hold = PacketHold()
+    /// Owner ids whose process record is in the current file.
+    private var writtenProcesses = Set<UInt32>()
+    /// Conversations whose record is in the current file, with what it said.
+    private var writtenConversations: [Int32: ConversationRecord] = [:]
 
     public init() {}
 
-    /// The section header and the interface description the packets refer to (interface 0).
-    public static func header(linkType: LinkType, snapLength: Int, interface: String) -> [UInt8] {
-        PcapngWriter.sectionHeader(application: "procscope")
-            + PcapngWriter.interface(linkType: linkType, snapLength: snapLength, name: interface)
+    /// The section header and the description of interface 0, which the packets refer to.
+    public static func header(linkType: LinkType, snapLength: Int, interface: String, filter: String?) -> [UInt8] {
+        PcapngWriter.sectionHeader(application: ProcscopeBlock.application)
+            + PcapngWriter.interface(linkType: linkType, snapLength: snapLength, name: interface, filter: filter)
     }
 
     public func append(_ record: PacketRecord) {
         hold.append(record)
     }
 
-    /// Hands `write` the block of every packet that can be written now (all of them with `force`), one
-    /// block per call, so that a rotating file can start a new file between two packets.
-    public func drain(_ session: CaptureSession, now: Timestamp, force: Bool = false, _ write: ([UInt8]) -> Void) {
+    /// Writes every packet that can be written now (all of them with `force`), with the records of its
+    /// conversations and their owners when the current file lacks them.
+    public func drain(_ session: CaptureSession, now: Timestamp, force: Bool = false, to output: AnnotatedCaptureOutput) {
         hold.release(session, now: now, force: force) { record, owners in
             guard let bytes = record.bytes else { return }
+            if output.startsNewFileIfFull() {
+                writtenProcesses.removeAll()
+                writtenConversations.removeAll()
+            }
+            var values: [[UInt8]] = []
+            for side in record.sides where writtenConversations[side.conversation] == nil {
+                values += records(ofConversation: side.conversation, session)
+            }
+            values.append(PacketAnnotation.encode(record))
             let direction: UInt32 = owners.count == 1 ? (owners[0].0.direction == .transmitted ? 2 : 1) : 0
-            write(PcapngWriter.packet(interface: 0, time: record.time, bytes: bytes, wireLength: record.wireLength,
-                                      direction: direction, comment: "procscope: " + record.ownersLabel(owners)))
+            output.write(PcapngWriter.packet(
+                interface: 0, time: record.time, bytes: bytes, wireLength: record.wireLength, direction: direction,
+                comment: "procscope: " + record.ownersLabel(owners), custom: Self.options(values)))
         }
+        output.flush()
+    }
+
+    /// At the end: the packets left, then an interface statistics block with the capture's facts and the
+    /// conversations whose attribution changed after their record was written (a packet released before its
+    /// lookup answered).
+    public func finish(_ session: CaptureSession, capture: CaptureReport.CaptureInfo, now: Timestamp,
+                       to output: AnnotatedCaptureOutput) {
+        drain(session, now: now, force: true, to: output)
+        var values: [[UInt8]] = []
+        for (conversation, written) in writtenConversations.sorted(by: { $0.key < $1.key })
+        where session.record(ofConversation: conversation) != written {
+            values += records(ofConversation: conversation, session)
+        }
+        values.append(AnnotationRecord.capture(capture).encoded)
+        output.write(PcapngWriter.interfaceStatistics(
+            interface: 0, time: now, started: capture.started, ended: capture.ended,
+            interfaceDrops: capture.droppedByInterface, kernelDrops: capture.droppedByKernel,
+            custom: Self.options(values)))
+        output.flush()
+    }
+
+    /// The conversation's record, after its owner's when the current file does not have that yet.
+    private func records(ofConversation conversation: Int32, _ session: CaptureSession) -> [[UInt8]] {
+        let record = session.record(ofConversation: conversation)
+        var values: [[UInt8]] = []
+        if let owner = record.owner, writtenProcesses.insert(owner).inserted {
+            values.append(AnnotationRecord.process(id: owner, session.process(ofRecordID: owner)).encoded)
+        }
+        values.append(AnnotationRecord.conversation(id: UInt32(conversation), record).encoded)
+        writtenConversations[conversation] = record
+        return values
+    }
+
+    static func options(_ values: [[UInt8]]) -> PcapngWriter.CustomOptions {
+        PcapngWriter.CustomOptions(code: ProcscopeBlock.optionCode, enterprise: ProcscopeBlock.enterpriseNumber,
+                                   values: values)
     }
 }

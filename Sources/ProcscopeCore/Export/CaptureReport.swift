@@ -7,7 +7,7 @@ public struct CaptureReport: Sendable {
     public var unknown: UnknownEntry
 
     /// What was captured, and how well.
-    public struct CaptureInfo: Sendable {
+    public struct CaptureInfo: Sendable, Equatable {
         public var interfaces: [String]
         public var filter: String?
         public var started: Timestamp

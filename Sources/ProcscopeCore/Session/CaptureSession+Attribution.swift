@@ -63,7 +63,7 @@ extension CaptureSession {
             resolve(conversation, as: .lookupTimedOut, detail: "no answer from the socket lookup within \(limit / 1000) ms")
         }
         if !recentlyClosed.isEmpty {
-            recentlyClosed = recentlyClosed.filter { now.microseconds(since: conversations[Int($0.value)].lastSeen) < 2_000_000 }
+            recentlyClosed = recentlyClosed.filter { now.microseconds(since: $0.value.closedAt) < 2_000_000 }
         }
     }
 

@@ -35,8 +35,10 @@ public final class CaptureSession {
     public var observedPacketsKeepBytes = false
     /// The frame being observed, filled while it is counted.
     var observed = PacketRecord(time: .zero, decoded: .failed(LinkInfo(), .truncatedLinkHeader), wireLength: 0)
-    /// Conversations ended by a close, by key: frames stamped before the close still belong to them.
-    var recentlyClosed: [FlowKey: Int32] = [:]
+    /// Conversations ended by a close, by key, with when: frames stamped before the close still belong to them.
+    var recentlyClosed: [FlowKey: (conversation: Int32, closedAt: Timestamp)] = [:]
+    /// Conversations of a re-read annotated file, by the file's id (`replay`).
+    var replayed: [UInt32: Int32] = [:]
     /// Frames that never got a conversation (non-IP, untracked fragments, table full), per reason.
     var unkeyed: [UnknownReason: (tx: TrafficCounter, rx: TrafficCounter)] = [:]
 
@@ -213,11 +215,11 @@ public final class CaptureSession {
                 observe(found, direction)
                 return
             }
-        } else if !recentlyClosed.isEmpty, let closed = recentlyClosed[key],
-                  time <= conversations[Int(closed)].lastSeen {
+        } else if !recentlyClosed.isEmpty, let closed = recentlyClosed[key], time <= closed.closedAt {
             // Stamped before its socket's close was reported: it belongs to the closed conversation.
-            conversations[Int(closed)].count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
-            observe(closed, direction)
+            conversations[Int(closed.conversation)].count(direction, bytes: frame.ipLength, at: time,
+                                                          flags: frame.tcpFlags)
+            observe(closed.conversation, direction)
             return
         }
         guard index.count < configuration.maxLiveConversations else {
@@ -249,19 +251,22 @@ public final class CaptureSession {
     }
 
     func countUnkeyed(_ reason: UnknownReason, outgoing: Bool, bytes: UInt32) {
-        if packetObserver != nil { observed.unkeyed = reason }
+        if packetObserver != nil {
+            observed.unkeyed = reason
+            observed.unkeyedOutgoing = outgoing
+        }
         var entry = unkeyed[reason] ?? (TrafficCounter(), TrafficCounter())
         if outgoing { entry.tx.add(bytes: bytes) } else { entry.rx.add(bytes: bytes) }
         unkeyed[reason] = entry
     }
 
-    /// Ends a live conversation: later frames of its key start a new one (and a new lookup).
+    /// Ends a live conversation: later frames of its key start a new one (and a new lookup). `lastSeen`
+    /// stays the last frame's time (what the export says, and what a re-read of the annotated file finds).
     func close(_ conversation: Int32, at time: Timestamp) {
         let i = Int(conversation)
         guard !conversations[i].isClosed else { return }
         conversations[i].isClosed = true
-        if time > conversations[i].lastSeen { conversations[i].lastSeen = time }
         index.remove(conversations[i].key, in: conversations)
-        recentlyClosed[conversations[i].key] = conversation
+        recentlyClosed[conversations[i].key] = (conversation, max(time, conversations[i].lastSeen))
     }
 }

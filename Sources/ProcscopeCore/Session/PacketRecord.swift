@@ -9,6 +9,8 @@ public struct PacketRecord: Sendable {
     public var sides = Sides()
     /// Why the frame has no conversation (not IP, untracked fragment, table full), when it has none.
     public var unkeyed: UnknownReason?
+    /// Whether that unkeyed frame was counted as sent (tx) rather than received.
+    public var unkeyedOutgoing = false
     /// A second copy seen on another interface of `any`: not listed.
     public var isDuplicate = false
     /// The captured bytes, when the session was asked to keep them (`observedPacketsKeepBytes`).

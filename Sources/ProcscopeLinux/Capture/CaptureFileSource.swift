@@ -17,6 +17,10 @@ public final class CaptureFileSource: CaptureSource {
     }
     /// Points into the mapping; valid while the frame is being handed over.
     private var currentCommentBytes = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// The frame's procscope annotation (`PacketAnnotation`), likewise; empty when it has none.
+    public private(set) var currentAnnotation = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// The tables of a file procscope wrote (`-w`), nil for any other file.
+    public let annotations: CaptureAnnotations?
 
     /// Opens `path`; nil when it cannot be mapped (not a regular file) or is in a format only libpcap reads,
     /// so the caller falls back to `PcapCaptureSource.file`.
@@ -31,6 +35,7 @@ public final class CaptureFileSource: CaptureSource {
         }
         file = mapped
         name = path
+        if case .pcapng(let pcapng) = reader { annotations = pcapng.annotations() } else { annotations = nil }
         linkType = reader.linkType
         snapLength = reader.snapLength
         guard linkType.isSupported else {
@@ -49,12 +54,14 @@ public final class CaptureFileSource: CaptureSource {
                 return try reader.read(limit: limit) { frame in
                     if filter.matches(frame.bytes, wireLength: frame.wireLength) {
                         currentCommentBytes = frame.comment
+                        currentAnnotation = frame.annotation
                         handler(frame.bytes, frame.wireLength, frame.time)
                     }
                 }
             }
             return try reader.read(limit: limit) { frame in
                 currentCommentBytes = frame.comment
+                currentAnnotation = frame.annotation
                 handler(frame.bytes, frame.wireLength, frame.time)
             }
         } catch {

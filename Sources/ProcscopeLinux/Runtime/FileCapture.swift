@@ -1,7 +1,8 @@
 import ProcscopeCore
 
-/// Reads a pcap or pcapng file through the same session as a live capture. Without process annotations in
-/// the file every flow is `offline-capture`; direction comes from cooked headers or from who spoke first.
+/// Reads a pcap or pcapng file through the same session as a live capture. A file procscope wrote (`-w`)
+/// carries the live run's attribution and is replayed to the same conversations; in any other file every
+/// flow is `offline-capture`, and direction comes from cooked headers or from who spoke first.
 ///
 /// Regular files go through procscope's mapped readers (`CaptureFileSource`); standard input, pipes and
 /// formats only libpcap knows go through libpcap.
@@ -9,14 +10,18 @@ public final class FileCapture {
     public let source: CaptureSource
     public let session: CaptureSession
     public let filter: String?
+    /// The tables of a procscope-annotated file, nil for any other.
+    public let annotations: CaptureAnnotations?
     /// Called after each batch of frames (a listing prints from here).
     public var onBatch: (() -> Void)?
 
     public init(path: String, filter: String?) throws {
         if path != "-", let mapped = try CaptureFileSource(path: path, filter: filter) {
             source = mapped
+            annotations = mapped.annotations
         } else {
             source = try PcapCaptureSource.file(path: path, filter: filter)
+            annotations = nil
         }
         self.filter = filter
         session = CaptureSession(
@@ -29,14 +34,22 @@ public final class FileCapture {
     /// has been accounted, so the caller can still write the report.
     public func run(until stop: StopCondition, signals: SignalWatcher?) throws -> StopReason {
         let session = self.session
+        let annotated = annotations.flatMap { tables in (source as? CaptureFileSource).map { ($0, tables) } }
         while true {
             var limit = 65536
             if let packetLimit = stop.packetLimit {
                 if session.counters.packets >= packetLimit { return .packetLimit }
                 limit = Int(min(UInt64(limit), packetLimit - session.counters.packets))
             }
-            let delivered = try source.dispatch(limit: limit) { bytes, length, time in
-                session.ingest(bytes, wireLength: length, at: time)
+            let delivered: Int?
+            if let (file, tables) = annotated {
+                delivered = try source.dispatch(limit: limit) { bytes, length, time in
+                    session.replay(bytes, wireLength: length, at: time, annotation: file.currentAnnotation, from: tables)
+                }
+            } else {
+                delivered = try source.dispatch(limit: limit) { bytes, length, time in
+                    session.ingest(bytes, wireLength: length, at: time)
+                }
             }
             onBatch?()
             if delivered == nil { return .endOfFile }
@@ -44,7 +57,16 @@ public final class FileCapture {
         }
     }
 
+    /// The report; for an annotated file, with the live run's interfaces, filter, times, drops and
+    /// duplicates (a filter given now replaces the recorded one).
     public func report() -> CaptureReport {
+        if let recorded = annotations?.capture {
+            var info = recorded
+            if let filter { info.filter = filter }
+            var report = session.report(info)
+            report.capture.duplicates = filter == nil ? recorded.duplicates : 0
+            return report
+        }
         let first = session.conversations.lazy.map(\.firstSeen).min() ?? .zero
         let last = session.conversations.lazy.map(\.lastSeen).max() ?? .zero
         return session.report(CaptureReport.CaptureInfo(interfaces: [source.name], filter: filter,

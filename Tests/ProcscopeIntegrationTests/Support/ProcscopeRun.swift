@@ -85,11 +85,14 @@ struct CaptureJSON {
         let conversations: [Conversation]
     }
 
+    /// The export as written, byte for byte.
+    let data: Data
     let root: [String: Any]
     let processes: [Owner]
     let unknown: [Conversation]
 
     init(_ data: Data) throws {
+        self.data = data
         root = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
         func conversations(_ value: Any?) -> [Conversation] {
             (value as? [[String: Any]] ?? []).map { c in
@@ -111,6 +114,14 @@ struct CaptureJSON {
                   conversations: conversations($0["conversations"]))
         }
         unknown = conversations((root["unknown"] as? [String: Any])?["conversations"])
+    }
+
+    /// The export of `procscope capture -r PATH` (on a file a test wrote with -w).
+    static func read(_ path: String, arguments: [String] = []) throws -> CaptureJSON {
+        let output = NSTemporaryDirectory() + "procscope-test-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        try Shell.run([Shell.binaryDirectory + "/procscope", "capture", "-r", path, "--json", output, "--quiet"] + arguments)
+        return try CaptureJSON(Data(contentsOf: URL(fileURLWithPath: output)))
     }
 
     /// Packets the capture counted.

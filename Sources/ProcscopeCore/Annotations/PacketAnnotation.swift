@@ -1,0 +1,44 @@
+/// The conversations one packet was counted in, as written beside it in an annotated pcapng file (a custom
+/// option): each as a conversation id and a direction; or, for a packet without a conversation, the reason
+/// and whether it went out. Read back without allocating, once per packet of a re-read file.
+///
+/// Layout: tag `packetSides`, then one little-endian 32-bit word per side (`id << 1 | tx`); or tag
+/// `packetUnkeyed`, an outgoing byte, and the reason's UTF-8 name.
+public enum PacketAnnotation {
+    static let sidesKind = ProcscopeBlock.Tag.packetSides.rawValue
+    static let unkeyedKind = ProcscopeBlock.Tag.packetUnkeyed.rawValue
+
+    public static func encode(_ record: PacketRecord) -> [UInt8] {
+        var w = RecordWriter()
+        if let reason = record.unkeyed {
+            w.u8(unkeyedKind)
+            w.u8(record.unkeyedOutgoing ? 1 : 0)
+            for byte in reason.rawValue.utf8 { w.u8(byte) }
+        } else {
+            w.u8(sidesKind)
+            for side in record.sides {
+                w.u32(UInt32(bitPattern: side.conversation) << 1 | (side.direction == .transmitted ? 1 : 0))
+            }
+        }
+        return w.bytes
+    }
+
+    /// Calls `side` with each conversation id and direction in `bytes`; returns the reason (and whether the
+    /// packet went out) when the packet has no conversation. Damaged or empty: no call, nil.
+    public static func decode(_ bytes: UnsafeRawBufferPointer,
+                              _ side: (UInt32, Direction) -> Void) -> (UnknownReason, outgoing: Bool)? {
+        guard let kind = bytes.first else { return nil }
+        if kind == unkeyedKind, bytes.count >= 2 {
+            return (UnknownReason(rawValue: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[2...]),
+                                                   as: UTF8.self)), bytes[1] != 0)
+        }
+        guard kind == sidesKind else { return nil }
+        var at = 1
+        while at + 4 <= bytes.count {
+            let word = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+            side(word >> 1, word & 1 == 1 ? .transmitted : .received)
+            at += 4
+        }
+        return nil
+    }
+}
