@@ -45,7 +45,8 @@ struct AuditCommand: ParsableCommand {
             // A file procscope wrote (-w) is replayed with its owners. Without its tables (cut before the
             // first one, or written by an older procscope), each packet's comment still names them.
             let file = capture.annotations == nil ? capture.source as? CaptureFileSource : nil
-            let log = attach(to: capture.session, names: InterfaceNames(fallback: "-")) {
+            let recorded = capture.annotations?.capture?.interfaces.first
+            let log = attach(to: capture.session, names: InterfaceNames(fallback: recorded ?? "-")) {
                 guard let comment = file?.currentComment, comment.hasPrefix("procscope: ") else { return nil }
                 return String(comment.dropFirst("procscope: ".count))
             }

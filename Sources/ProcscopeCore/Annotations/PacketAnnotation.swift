@@ -9,18 +9,25 @@ public enum PacketAnnotation {
     static let unkeyedKind = ProcscopeBlock.Tag.packetUnkeyed.rawValue
 
     public static func encode(_ record: PacketRecord) -> [UInt8] {
-        var w = RecordWriter()
+        var bytes: [UInt8] = []
+        encode(record, into: &bytes)
+        return bytes
+    }
+
+    /// Replaces `bytes` with the record's annotation (a buffer reused from packet to packet).
+    public static func encode(_ record: PacketRecord, into bytes: inout [UInt8]) {
+        bytes.removeAll(keepingCapacity: true)
         if let reason = record.unkeyed {
-            w.u8(unkeyedKind)
-            w.u8(record.unkeyedOutgoing ? 1 : 0)
-            for byte in reason.rawValue.utf8 { w.u8(byte) }
+            bytes.append(unkeyedKind)
+            bytes.append(record.unkeyedOutgoing ? 1 : 0)
+            bytes += reason.rawValue.utf8
         } else {
-            w.u8(sidesKind)
+            bytes.append(sidesKind)
             for side in record.sides {
-                w.u32(UInt32(bitPattern: side.conversation) << 1 | (side.direction == .transmitted ? 1 : 0))
+                let word = UInt32(bitPattern: side.conversation) << 1 | (side.direction == .transmitted ? 1 : 0)
+                withUnsafeBytes(of: word.littleEndian) { bytes += $0 }
             }
         }
-        return w.bytes
     }
 
     /// Calls `side` with each conversation id and direction in `bytes`; returns the reason (and whether the

@@ -69,23 +69,57 @@ public enum PcapngWriter {
     /// An enhanced packet block on interface `interface`. `direction`: 1 inbound, 2 outbound, 0 unknown.
     public static func packet(interface: UInt32, time: Timestamp, bytes: [UInt8], wireLength: Int, direction: UInt32,
                               comment: String?, custom: CustomOptions? = nil) -> [UInt8] {
-        var body: [UInt8] = []
-        append32(interface, to: &body)
-        appendTicks(time, to: &body)
-        append32(UInt32(bytes.count), to: &body)
-        append32(UInt32(clamping: wireLength), to: &body)
-        body += bytes
-        body += [UInt8](repeating: 0, count: -bytes.count & 3)
-        var list: [(UInt16, [UInt8])] = []
-        if let comment { list.append((1, Array(comment.utf8))) }
-        if direction != 0 {
-            var flags: [UInt8] = []
-            append32(direction, to: &flags)
-            list.append((2, flags))
+        var out: [UInt8] = []
+        appendPacket(to: &out, interface: interface, time: time, bytes: bytes, wireLength: wireLength,
+                     direction: direction, comment: comment.map { Array($0.utf8) } ?? [], custom: custom)
+        return out
+    }
+
+    /// Appends an enhanced packet block to `out` directly, without intermediate buffers (once per packet of
+    /// an annotated capture). An empty `comment` is left out.
+    public static func appendPacket(to out: inout [UInt8], interface: UInt32, time: Timestamp, bytes: [UInt8],
+                                    wireLength: Int, direction: UInt32, comment: [UInt8], custom: CustomOptions?) {
+        func padded(_ count: Int) -> Int { count + (-count & 3) }
+        let comment = comment.prefix(Int(UInt16.max))
+        var optionsLength = comment.isEmpty ? 0 : 4 + padded(comment.count)
+        if direction != 0 { optionsLength += 8 }
+        for value in custom?.values ?? [] { optionsLength += 4 + padded(4 + value.count) }
+        if optionsLength > 0 { optionsLength += 4 }
+        let length = UInt32(12 + 20 + padded(bytes.count) + optionsLength)
+        append32(6, to: &out)
+        append32(length, to: &out)
+        append32(interface, to: &out)
+        appendTicks(time, to: &out)
+        append32(UInt32(bytes.count), to: &out)
+        append32(UInt32(clamping: wireLength), to: &out)
+        out += bytes
+        appendPadding(bytes.count, to: &out)
+        if !comment.isEmpty {
+            append16(1, to: &out)
+            append16(UInt16(comment.count), to: &out)
+            out += comment
+            appendPadding(comment.count, to: &out)
         }
-        list += custom?.list ?? []
-        if !list.isEmpty { body += options(list) }
-        return block(6, body)
+        if direction != 0 {
+            append16(2, to: &out)
+            append16(4, to: &out)
+            append32(direction, to: &out)
+        }
+        if let custom {
+            for value in custom.values {
+                append16(custom.code, to: &out)
+                append16(UInt16(4 + value.count), to: &out)
+                append32(custom.enterprise, to: &out)
+                out += value
+                appendPadding(4 + value.count, to: &out)
+            }
+        }
+        if optionsLength > 0 { append32(0, to: &out) } // opt_endofopt
+        append32(length, to: &out)
+    }
+
+    static func appendPadding(_ count: Int, to out: inout [UInt8]) {
+        for _ in 0..<(-count & 3) { out.append(0) }
     }
 
     static func options(_ list: [(UInt16, [UInt8])]) -> [UInt8] {

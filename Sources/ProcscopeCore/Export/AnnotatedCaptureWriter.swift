@@ -9,8 +9,13 @@ public final class AnnotatedCaptureWriter {
     private var hold = PacketHold()
     /// Owner ids whose process record is in the current file.
     private var writtenProcesses = Set<UInt32>()
-    /// Conversations whose record is in the current file, with what it said.
-    private var writtenConversations: [Int32: ConversationRecord] = [:]
+    /// Conversations whose record is in the current file, with the attribution it said (compact: one entry
+    /// per conversation of a long capture).
+    private var writtenConversations: [Int32: CaptureSession.AttributionStamp] = [:]
+    /// Owner labels by owner index (>= 0), -1 for pending, -2 - reason index for unknown.
+    private var labels: [Int64: [UInt8]] = [:]
+    /// Buffers reused from packet to packet.
+    private var block: [UInt8] = [], comment: [UInt8] = [], annotation: [UInt8] = []
 
     public init() {}
 
@@ -27,23 +32,52 @@ public final class AnnotatedCaptureWriter {
     /// Writes every packet that can be written now (all of them with `force`), with the records of its
     /// conversations and their owners when the current file lacks them.
     public func drain(_ session: CaptureSession, now: Timestamp, force: Bool = false, to output: AnnotatedCaptureOutput) {
-        hold.release(session, now: now, force: force) { record, owners in
+        hold.release(session, now: now, force: force) { record in
             guard let bytes = record.bytes else { return }
             if output.startsNewFileIfFull() {
                 writtenProcesses.removeAll()
                 writtenConversations.removeAll()
             }
-            var values: [[UInt8]] = []
+            var custom = Self.options([])
             for side in record.sides where writtenConversations[side.conversation] == nil {
-                values += records(ofConversation: side.conversation, session)
+                custom.values += records(ofConversation: side.conversation, session)
             }
-            values.append(PacketAnnotation.encode(record))
-            let direction: UInt32 = owners.count == 1 ? (owners[0].0.direction == .transmitted ? 2 : 1) : 0
-            output.write(PcapngWriter.packet(
-                interface: 0, time: record.time, bytes: bytes, wireLength: record.wireLength, direction: direction,
-                comment: "procscope: " + record.ownersLabel(owners), custom: Self.options(values)))
+            PacketAnnotation.encode(record, into: &annotation)
+            custom.values.append(annotation)
+            comment.removeAll(keepingCapacity: true)
+            comment += "procscope: ".utf8
+            appendOwners(of: record, session, to: &comment)
+            let sides = record.sides
+            let direction: UInt32 = sides.count == 1 ? (sides.first?.direction == .transmitted ? 2 : 1) : 0
+            block.removeAll(keepingCapacity: true)
+            PcapngWriter.appendPacket(to: &block, interface: 0, time: record.time, bytes: bytes,
+                                      wireLength: record.wireLength, direction: direction, comment: comment,
+                                      custom: custom)
+            output.write(block)
         }
         output.flush()
+    }
+
+    /// The comment's owners (`ConversationOwner.label`, `sender > receiver`), each label made once per owner
+    /// or reason and then reused: building it per packet would cost more than the rest of the block.
+    private func appendOwners(of record: PacketRecord, _ session: CaptureSession, to out: inout [UInt8]) {
+        guard record.sides.count > 0 else {
+            out += record.ownersLabel([]).utf8
+            return
+        }
+        for (position, side) in record.sides.enumerated() {
+            if position > 0 { out += " > ".utf8 }
+            let conversation = session.conversations[Int(side.conversation)]
+            let cacheKey = conversation.owner >= 0 ? Int64(conversation.owner)
+                : conversation.owner == Conversation.unknown ? -2 - Int64(conversation.methodOrReason) : -1
+            if let label = labels[cacheKey] {
+                out += label
+            } else {
+                let label = Array(session.owner(ofConversation: side.conversation).label.utf8)
+                labels[cacheKey] = label
+                out += label
+            }
+        }
     }
 
     /// At the end: the packets left, then an interface statistics block with the capture's facts and the
@@ -54,7 +88,7 @@ public final class AnnotatedCaptureWriter {
         drain(session, now: now, force: true, to: output)
         var values: [[UInt8]] = []
         for (conversation, written) in writtenConversations.sorted(by: { $0.key < $1.key })
-        where session.record(ofConversation: conversation) != written {
+        where session.attributionStamp(ofConversation: conversation) != written {
             values += records(ofConversation: conversation, session)
         }
         values.append(AnnotationRecord.capture(capture).encoded)
@@ -73,7 +107,7 @@ public final class AnnotatedCaptureWriter {
             values.append(AnnotationRecord.process(id: owner, session.process(ofRecordID: owner)).encoded)
         }
         values.append(AnnotationRecord.conversation(id: UInt32(conversation), record).encoded)
-        writtenConversations[conversation] = record
+        writtenConversations[conversation] = session.attributionStamp(ofConversation: conversation)
         return values
     }
 

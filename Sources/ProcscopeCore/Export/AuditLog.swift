@@ -26,7 +26,8 @@ public final class AuditLog {
     /// The listing of every frame that can be printed now (all of them with `force`), as UTF-8.
     public func drain(_ session: CaptureSession, now: Timestamp, force: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
-        hold.release(session, now: now, force: force) { record, owners in
+        hold.release(session, now: now, force: force) { record in
+            let owners = record.sides.map { ($0, session.owner(ofConversation: $0.conversation)) }
             guard keeps(owners.map(\.1)) else { return }
             if json { writeJSON(record, owners, to: &out) } else { out += Array(line(record, owners).utf8) }
             out.append(UInt8(ascii: "\n"))

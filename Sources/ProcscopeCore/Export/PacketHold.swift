@@ -14,17 +14,16 @@ public struct PacketHold {
         queue.append(record)
     }
 
-    /// Calls `body` with each releasable packet and its sides' owners (sending side first), in order.
+    /// Calls `body` with each releasable packet, its sides sending one first, in order.
     public mutating func release(_ session: CaptureSession, now: Timestamp, force: Bool = false,
-                                 _ body: (PacketRecord, [(PacketRecord.Side, ConversationOwner)]) -> Void) {
+                                 _ body: (PacketRecord) -> Void) {
         while head < queue.count {
-            let record = queue[head]
-            let owners = record.sides.sorted { $0.direction == .transmitted && $1.direction != .transmitted }
-                .map { ($0, session.owner(ofConversation: $0.conversation)) }
-            let waiting = owners.contains { if case .pending = $0.1 { return true } else { return false } }
-            if waiting && !force && now.microseconds(since: record.time) < holdMicros { break }
+            let waiting = queue[head].sides.contains { session.conversations[Int($0.conversation)].isPending }
+            if waiting && !force && now.microseconds(since: queue[head].time) < holdMicros { break }
+            var record = queue[head]
+            record.sides = record.sides.senderFirst
             head += 1
-            body(record, owners)
+            body(record)
         }
         if head > 4096 && head * 2 > queue.count {
             queue.removeFirst(head)

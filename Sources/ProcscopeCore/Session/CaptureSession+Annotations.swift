@@ -16,6 +16,19 @@ extension CaptureSession {
         return record
     }
 
+    /// A conversation's attribution in 10 bytes: what a writer remembers to notice a later change.
+    public struct AttributionStamp: Equatable, Sendable {
+        var owner: Int32
+        var methodOrReason: UInt16
+        var detail: Int32
+    }
+
+    public func attributionStamp(ofConversation index: Int32) -> AttributionStamp {
+        let conversation = conversations[Int(index)]
+        return AttributionStamp(owner: conversation.owner, methodOrReason: conversation.methodOrReason,
+                                detail: conversation.detail)
+    }
+
     /// The owner a conversation record's `owner` id names.
     public func process(ofRecordID id: UInt32) -> ProcessIdentity {
         owners[Int(id)]

@@ -31,7 +31,7 @@ public struct PacketRecord: Sendable {
         public var direction: Direction
     }
 
-    /// At most two sides, stored inline (no allocation per frame).
+    /// At most two sides, stored inline (no allocation per frame, to store or to walk).
     public struct Sides: Sendable, Sequence {
         var first: Side?
         var second: Side?
@@ -40,8 +40,25 @@ public struct PacketRecord: Sendable {
             if first == nil { first = side } else { second = side }
         }
 
-        public func makeIterator() -> IndexingIterator<[Side]> {
-            [first, second].compactMap { $0 }.makeIterator()
+        public var count: Int { (first == nil ? 0 : 1) + (second == nil ? 0 : 1) }
+
+        /// The same sides, the sending one first (`sender > receiver` in listings).
+        public var senderFirst: Sides {
+            guard let first, let second, first.direction != .transmitted, second.direction == .transmitted else { return self }
+            return Sides(first: second, second: first)
+        }
+
+        public func makeIterator() -> Iterator { Iterator(sides: self) }
+
+        /// Walks `first` then `second` (`append` fills `first` first, so a nil `first` means none).
+        public struct Iterator: IteratorProtocol {
+            var sides: Sides
+            var position = 0
+
+            public mutating func next() -> Side? {
+                position += 1
+                return position == 1 ? sides.first : position == 2 ? sides.second : nil
+            }
         }
     }
 }
