@@ -39,6 +39,24 @@ int ps_inet_diag_request(void *buf, size_t buflen, uint32_t seq, uint8_t family,
     return (int)len;
 }
 
+_Static_assert(sizeof(struct packet_diag_msg) == 16, "packet_diag_msg layout changed");
+_Static_assert(sizeof(struct packet_diag_info) == 24, "packet_diag_info layout changed");
+
+int ps_packet_diag_request(void *buf, size_t buflen, uint32_t seq) {
+    size_t len = NLMSG_LENGTH(sizeof(struct packet_diag_req));
+    if (buflen < len) return -1;
+    memset(buf, 0, len);
+    struct nlmsghdr *nlh = buf;
+    nlh->nlmsg_len = (uint32_t)len;
+    nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    nlh->nlmsg_seq = seq;
+    struct packet_diag_req *req = NLMSG_DATA(nlh);
+    req->sdiag_family = AF_PACKET;
+    req->pdiag_show = PACKET_SHOW_INFO | PACKET_SHOW_RING_CFG;
+    return (int)len;
+}
+
 int ps_proc_connector_listen_request(void *buf, size_t buflen, int listen) {
     size_t len = NLMSG_LENGTH(sizeof(struct cn_msg) + sizeof(uint32_t));
     if (buflen < len) return -1;

@@ -9,6 +9,10 @@ import Glibc
 //   ping ADDR COUNT LINGER_MS [raw]     COUNT echo requests from a ping socket (or a raw ICMP socket), linger, exit
 //   tcp-client-setuid ADDR PORT BYTES LINGER_MS UID   as tcp-client, but drops to UID after creating the socket
 //   raw ADDR PROTO COUNT LINGER_MS      COUNT 100-byte packets of IP protocol PROTO from a raw socket, linger, exit
+//   inject IFACE SRC DST SPORT DPORT COUNT LINGER_MS   COUNT Ethernet frames (zero MACs) carrying a UDP
+//                                       datagram SRC:SPORT > DST:DPORT, written to IFACE through an AF_PACKET
+//                                       socket (the port printed is SPORT), linger, exit
+//   mptcp-server, mptcp-client          as tcp-server and tcp-client, over IPPROTO_MPTCP
 // LINGER_MS 0 means exit right after sending: the hardest case for attribution.
 
 func complain(_ text: String) {
@@ -109,7 +113,7 @@ func now() -> Double {
 
 func server(udp: Bool, host: String, port: UInt16, seconds: Double) -> Never {
     var (address, length, family) = socketAddress(host, port)
-    let fd = socket(family, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), 0)
+    let fd = socket(family, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), udp ? 0 : streamProtocol())
     guard fd >= 0 else { fail("socket") }
     var one: Int32 = 1
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -143,7 +147,7 @@ func server(udp: Bool, host: String, port: UInt16, seconds: Double) -> Never {
 func client(udp: Bool, host: String, port: UInt16, bytes: Int, lingerMs: Int, extra: Int,
             dropTo uid: uid_t? = nil) -> Never {
     var (address, length, family) = socketAddress(host, port)
-    let fd = socket(family, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), 0)
+    let fd = socket(family, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), udp ? 0 : streamProtocol())
     guard fd >= 0 else { fail("socket") }
     // The socket keeps the uid it was created with (root); the process runs on as `uid`.
     if let uid { guard setgid(gid_t(uid)) == 0, setuid(uid) == 0 else { fail("setuid") } }
@@ -189,7 +193,55 @@ func rawSender(host: String, proto: Int32, count: Int, lingerMs: Int) -> Never {
     exit(0)
 }
 
+/// IPPROTO_MPTCP for the mptcp- modes, else 0 (TCP).
+func streamProtocol() -> Int32 {
+    CommandLine.arguments.count > 1 && CommandLine.arguments[1].hasPrefix("mptcp-") ? 262 : 0
+}
+
+/// Frames written straight to an interface through an AF_PACKET socket: no inet socket is involved, as with
+/// scapy's sendp or a traffic generator.
+func inject(interface: String, source: String, destination: String, sourcePort: UInt16, destinationPort: UInt16,
+            count: Int, lingerMs: Int) -> Never {
+    let fd = socket(AF_PACKET, Int32(SOCK_RAW.rawValue), 0) // protocol 0: sends only, receives nothing
+    guard fd >= 0 else { fail("socket(AF_PACKET)") }
+    // struct sockaddr_ll (linux/if_packet.h, not in the Glibc module): family, protocol, ifindex, hatype,
+    // pkttype, halen, addr[8]: 20 bytes.
+    let index = if_nametoindex(interface)
+    guard index > 0 else { fail("no interface \(interface)") }
+    var link = [UInt8](repeating: 0, count: 20)
+    withUnsafeBytes(of: UInt16(AF_PACKET)) { link.replaceSubrange(0..<2, with: $0) }
+    withUnsafeBytes(of: Int32(index)) { link.replaceSubrange(4..<8, with: $0) }
+    link[11] = 6
+    var from = in_addr(), to = in_addr()
+    guard inet_pton(AF_INET, source, &from) == 1, inet_pton(AF_INET, destination, &to) == 1 else { fail("bad address") }
+    let payload = [UInt8](repeating: 0x69, count: 64)
+    func be16(_ value: UInt16) -> [UInt8] { [UInt8(value >> 8), UInt8(value & 0xFF)] }
+    let addresses = withUnsafeBytes(of: from.s_addr) { Array($0) } + withUnsafeBytes(of: to.s_addr) { Array($0) }
+    var ip: [UInt8] = [0x45, 0] + be16(UInt16(20 + 8 + payload.count)) + [0x12, 0x34, 0x40, 0, 64, 17, 0, 0] + addresses
+    let sum = internetChecksum(ip)
+    ip[10] = UInt8(sum >> 8)
+    ip[11] = UInt8(sum & 0xFF)
+    let udp = be16(sourcePort) + be16(destinationPort) + be16(UInt16(8 + payload.count)) + [0, 0] // no checksum
+    let frame = [UInt8](repeating: 0, count: 12) + [0x08, 0x00] + ip + udp + payload
+    for index in 0..<count {
+        let sent = link.withUnsafeBytes {
+            sendto(fd, frame, frame.count, 0, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count))
+        }
+        guard sent == frame.count else { fail("sendto(AF_PACKET)") }
+        if index == 0 { ready(port: sourcePort) }
+        if index + 1 < count { milliseconds(10) }
+    }
+    milliseconds(lingerMs)
+    close(fd)
+    exit(0)
+}
+
 let arguments = CommandLine.arguments
+if arguments.count >= 9 && arguments[1] == "inject" {
+    inject(interface: arguments[2], source: arguments[3], destination: arguments[4],
+           sourcePort: UInt16(arguments[5]) ?? 1, destinationPort: UInt16(arguments[6]) ?? 9,
+           count: Int(arguments[7]) ?? 1, lingerMs: Int(arguments[8]) ?? 0)
+}
 if arguments.count >= 6 && arguments[1] == "raw" {
     rawSender(host: arguments[2], proto: Int32(arguments[3]) ?? 253, count: Int(arguments[4]) ?? 1,
               lingerMs: Int(arguments[5]) ?? 0)
@@ -203,9 +255,9 @@ guard arguments.count >= 5, let port = UInt16(arguments[3]) else {
     exit(2)
 }
 switch arguments[1] {
-case "tcp-server", "udp-server":
+case "tcp-server", "udp-server", "mptcp-server":
     server(udp: arguments[1] == "udp-server", host: arguments[2], port: port, seconds: Double(arguments[4]) ?? 5)
-case "tcp-client", "udp-client":
+case "tcp-client", "udp-client", "mptcp-client":
     let bytes = Int(arguments[4]) ?? 100
     let linger = arguments.count > 5 ? Int(arguments[5]) ?? 0 : 0
     let extra = arguments.count > 6 ? Int(arguments[6]) ?? 0 : 0

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 /// ICMP, which Network Monitor, nethogs and bandwhich leave unowned: echo over ping sockets and raw sockets,
-/// IPv4 and IPv6, attributed to the PIDs the test started; echo requests answered by the kernel are
-/// kernel-generated, never a process's; an ICMP error goes to the program whose packet it quotes.
+/// IPv4 and IPv6, attributed to the PIDs the test started, also when the pinger is in another namespace of
+/// the host; the kernel's replies belong to the pinger's conversation, never to a process of the answering
+/// side; an ICMP error goes to the program whose packet it quotes.
 extension IntegrationTests {
 @Suite struct ICMPAttributionTests {
     @Test("Echo over ping sockets and raw sockets, IPv4 and IPv6: each pinger's echoes go to its PID",
@@ -34,8 +35,8 @@ extension IntegrationTests {
         #expect(!methods.isEmpty && methods.allSatisfy { $0 == method }, "\(methods)")
     }
 
-    @Test("Echo requests from another namespace are answered by the kernel: kernel-generated, no process credited")
-    func echoAnsweredByTheKernelIsKernelGenerated() throws {
+    @Test("Echo requests from another namespace, answered by this one's kernel: the requests and the kernel's replies are the pinger's, in its namespace")
+    func echoAnsweredByTheKernelIsThePingers() throws {
         let here = try TestNamespace("ka"), there = try TestNamespace("kb")
         defer { here.tearDown(); there.tearDown() }
         try here.connect(to: there)
@@ -43,9 +44,11 @@ extension IntegrationTests {
         let pinger = try Peer.start(in: there, ["ping", "198.18.0.1", "3", "20", "raw"])
         pinger.wait()
         let report = try capture.stop()
-        #expect(report.processes.allSatisfy { $0.conversations.allSatisfy { $0.proto != "icmp" } })
-        let answered = report.unknown.filter { $0.proto == "icmp" && $0.localPort == Int(pinger.port) }
-        #expect(!answered.isEmpty && answered.allSatisfy { $0.reason == "kernel-generated" }, "\(answered.map(\.reason))")
+        #expect(report.wronglyCreditedBytes(owners: [(pinger.pid, "icmp", pinger.port)]) == 0)
+        let echoes = report.processes.filter { $0.pid == pinger.pid }.flatMap(\.conversations)
+        #expect(echoes.count == 1 && echoes[0].txPackets == 3 && echoes[0].rxPackets == 3 && echoes[0].method == "raw-socket",
+                "\(echoes)")
+        #expect(report.unknown.allSatisfy { $0.proto != "icmp" }, "nothing of the echo is left unknown")
     }
 
     @Test("A UDP sender to a closed port: the kernel's port-unreachable error is credited to the sender's PID")
@@ -78,6 +81,26 @@ extension IntegrationTests {
         #expect(!credited.isEmpty && credited.allSatisfy { $0.0 == sender.pid }, "\(credited.map(\.0))")
         #expect(credited.reduce(0) { $0 + $1.1.txBytes } >= 5 * 100)
         #expect(credited.allSatisfy { $0.1.method == "raw-socket" })
+    }
+
+    @Test("Seen from the far namespace: a pinger and a UDP sender behind a veth get their echoes and their port unreachable")
+    func icmpOfAnotherNamespaceIsAttributed() throws {
+        let here = try TestNamespace("ia"), there = try TestNamespace("ib")
+        defer { here.tearDown(); there.tearDown() }
+        try here.connect(to: there)
+        try here.exec(["sysctl", "-qw", "net.ipv4.ping_group_range=0 2147483647"])
+        let capture = try ProcscopeRun(in: there, arguments: ["-i", "any", "icmp", "or", "udp"])
+        let pinger = try Peer.start(in: here, ["ping", "198.18.0.2", "3", "50"])
+        pinger.wait()
+        let sender = try Peer.start(in: here, ["udp-client", "198.18.0.2", "5391", "50", "50"])
+        sender.wait()
+        let report = try capture.stop()
+        #expect(report.wronglyCreditedBytes(owners: [(pinger.pid, "icmp", pinger.port), (sender.pid, "udp", sender.port)]) == 0)
+        #expect(report.bytes(pid: pinger.pid, proto: "icmp", port: pinger.port) == 6 * 84, "3 requests and 3 replies")
+        let datagram = report.processes.filter { $0.pid == sender.pid }.flatMap(\.conversations)
+        #expect(datagram.count == 1 && datagram[0].txPackets == 1 && datagram[0].rxPackets == 1,
+                "the datagram out and its port unreachable back: \(datagram)")
+        #expect(report.processes.first { $0.pid == pinger.pid }?.netns != report.processes.first { $0.pid != pinger.pid && $0.pid != sender.pid }?.netns)
     }
 }
 }

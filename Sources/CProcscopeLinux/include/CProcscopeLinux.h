@@ -10,6 +10,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <linux/inet_diag.h>
+#include <linux/packet_diag.h>
 #include <linux/connector.h>
 #include <linux/cn_proc.h>
 #include <poll.h>
@@ -28,6 +29,10 @@
 int ps_inet_diag_request(void *buf, size_t buflen, uint32_t seq, uint8_t family, uint8_t protocol,
                          uint32_t states, int dump,
                          const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport);
+
+/// Writes a SOCK_DIAG_BY_FAMILY dump request for every AF_PACKET socket (struct packet_diag_req) asking for
+/// their info (interface, uid) and ring configuration. Returns the message length, or -1.
+int ps_packet_diag_request(void *buf, size_t buflen, uint32_t seq);
 
 /// Writes the NETLINK_CONNECTOR message that subscribes to (or unsubscribes from) process events
 /// (linux/cn_proc.h, PROC_CN_MCAST_LISTEN / PROC_CN_MCAST_IGNORE). Returns its length, or -1.

@@ -20,6 +20,10 @@ public struct AttributionMethod: RawRepresentable, Hashable, Sendable, CustomStr
     /// An ICMP echo (or a raw protocol's packet) matched to the only raw socket of its protocol: raw sockets
     /// see every packet of their protocol, so this is named only when there is exactly one candidate.
     public static let rawSocket = AttributionMethod(rawValue: "raw-socket")
+    /// An outgoing frame no inet, ping or raw socket sent, credited to the only process holding an AF_PACKET
+    /// socket that can inject (not a capture ring, not procscope's own): the kernel does not say which packet
+    /// socket sent a frame, so this is the one candidate, not an observed send. Several candidates: unknown.
+    public static let packetSocket = AttributionMethod(rawValue: "packet-socket")
     /// Read from a procscope-annotated capture file.
     public static let annotation = AttributionMethod(rawValue: "annotation")
 

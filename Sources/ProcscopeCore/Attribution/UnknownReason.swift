@@ -38,6 +38,9 @@ public struct UnknownReason: RawRepresentable, Hashable, Comparable, Sendable, C
     /// The lookup itself failed (netlink error other than "not found").
     public static let lookupFailed = UnknownReason(rawValue: "lookup-failed")
 
+    /// Several processes could have sent it (e.g. each holds a packet socket) and nothing tells which did.
+    public static let ambiguousOwner = UnknownReason(rawValue: "ambiguous-owner")
+
     public static func < (lhs: UnknownReason, rhs: UnknownReason) -> Bool { lhs.rawValue < rhs.rawValue }
     public var description: String { rawValue }
 }

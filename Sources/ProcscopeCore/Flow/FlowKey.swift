@@ -20,6 +20,13 @@ public struct FlowKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The same flow seen from the other end.
+    /// The same key in namespace `namespace`.
+    @inlinable public func `in`(_ namespace: UInt16) -> FlowKey {
+        var key = self
+        key.namespace = namespace
+        return key
+    }
+
     @inlinable public var reversed: FlowKey {
         FlowKey(proto: proto, local: remote, remote: local, hasPorts: hasPorts, namespace: namespace)
     }

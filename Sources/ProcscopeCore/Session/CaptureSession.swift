@@ -106,32 +106,22 @@ public final class CaptureSession {
         let source = Endpoint(address: frame.source, port: frame.sourcePort)
         let destination = Endpoint(address: frame.destination, port: frame.destinationPort)
         let outgoingKey = FlowKey(proto: frame.proto, local: source, remote: destination, hasPorts: frame.hasPorts)
-        guard let local = configuration.localAddresses else {
+        guard configuration.localAddresses != nil else {
             accountOffline(frame, key: outgoingKey, at: time)
             return
         }
-        let sourceIsLocal = local.contains(frame.source)
-        let destinationIsLocal = local.contains(frame.destination)
         // An endpoint that is not local here may be local to another namespace of this host (a container
         // behind a veth): then that namespace's socket sent or receives the frame, and is looked up there.
-        // Not when both are: that is traffic this namespace only forwards or bridges between two others.
-        var sourceNamespace = sourceIsLocal ? nil : namespaces?.namespace(of: frame.source)
-        var destinationNamespace = destinationIsLocal ? nil : namespaces?.namespace(of: frame.destination)
-        if sourceNamespace != nil && destinationNamespace != nil {
-            sourceNamespace = nil
-            destinationNamespace = nil
+        var (sender, receiver) = placement(of: frame.source, and: frame.destination)
+        // Sent by this stack from no address yet (::, DAD and MLD) or from a link-local address it gained
+        // after the address list was read: the capture saw it leave, so it is this namespace's.
+        if sender == nil && receiver == nil && frame.link.packetType == .outgoing
+            && (frame.source.isUnspecified || frame.source.isLinkLocal) {
+            sender = 0
         }
-        if sourceIsLocal || sourceNamespace != nil {
-            var sent = outgoingKey
-            sent.namespace = sourceNamespace ?? 0
-            count(sent, .transmitted, frame, at: time)
-        }
-        if destinationIsLocal || destinationNamespace != nil {
-            var received = outgoingKey.reversed
-            received.namespace = destinationNamespace ?? 0
-            count(received, .received, frame, at: time)
-        }
-        if !sourceIsLocal && !destinationIsLocal && sourceNamespace == nil && destinationNamespace == nil {
+        if let sender { count(outgoingKey.in(sender), .transmitted, frame, at: time) }
+        if let receiver { count(outgoingKey.reversed.in(receiver), .received, frame, at: time) }
+        if sender == nil && receiver == nil {
             if index.find(outgoingKey.reversed, in: conversations) != nil {
                 count(outgoingKey.reversed, .received, frame, at: time, notLocal: true)
             } else {
@@ -143,42 +133,57 @@ public final class CaptureSession {
     /// An ICMP error belongs to the flow it quotes, so a UDP program's "port unreachable" lands under that
     /// program: the quoted packet's sender receives the error (rx of its conversation), and the side the
     /// quoted packet was for, when it is this host, sent it (tx: the kernel's answer for a closed port).
-    /// On loopback both sides are local and each counts the error once, like any loopback frame.
+    /// On loopback both sides are local and each counts the error once, like any loopback frame. Either side
+    /// may be in another namespace of this host (a container behind a veth), as for any frame.
     func accountICMPError(_ error: DecodedFrame, quoting quoted: DecodedFrame, at time: Timestamp) {
         let key = FlowKey(proto: quoted.proto, local: Endpoint(address: quoted.source, port: quoted.sourcePort),
                           remote: Endpoint(address: quoted.destination, port: quoted.destinationPort), hasPorts: true)
-        guard let local = configuration.localAddresses else {
+        guard configuration.localAddresses != nil else {
             count(key, .received, error, at: time)
             return
         }
-        let senderIsLocal = local.contains(quoted.source), receiverIsLocal = local.contains(quoted.destination)
-        if senderIsLocal { count(key, .received, error, at: time) }
-        if receiverIsLocal { count(key.reversed, .transmitted, error, at: time) }
-        if !senderIsLocal && !receiverIsLocal { count(key, .received, error, at: time, notLocal: true) }
+        let (sender, receiver) = placement(of: quoted.source, and: quoted.destination)
+        if let sender { count(key.in(sender), .received, error, at: time) }
+        if let receiver { count(key.reversed.in(receiver), .transmitted, error, at: time) }
+        if sender == nil && receiver == nil { count(key, .received, error, at: time, notLocal: true) }
     }
 
     /// ICMP echo: the identifier is the same in both directions, so the key is oriented by the message, not
     /// the addresses: the side that sends requests (a ping socket or a raw socket) is local, its requests are
     /// tx and the replies rx, whatever the addresses are (on loopback both are local, and the reply comes from
     /// the kernel, not from a second socket). When only the answering side is local, the conversation is
-    /// keyed from there (requests rx, replies tx) and its lookup finds the kernel answering.
+    /// keyed from there (requests rx, replies tx) and its lookup finds the kernel answering. "Local" includes
+    /// the other namespaces of this host, as for any frame.
     func accountEcho(_ frame: DecodedFrame, at time: Timestamp) {
         let source = Endpoint(address: frame.source, port: frame.sourcePort)
         let destination = Endpoint(address: frame.destination, port: frame.destinationPort)
         let isRequest = frame.icmpType == 8 || frame.icmpType == 128
         let requester = isRequest ? source : destination, responder = isRequest ? destination : source
         let key = FlowKey(proto: frame.proto, local: requester, remote: responder, hasPorts: true)
-        guard let local = configuration.localAddresses else {
+        guard configuration.localAddresses != nil else {
             count(key, isRequest ? .transmitted : .received, frame, at: time)
             return
         }
-        if local.contains(requester.address) {
-            count(key, isRequest ? .transmitted : .received, frame, at: time)
-        } else if local.contains(responder.address) {
-            count(key.reversed, isRequest ? .received : .transmitted, frame, at: time)
+        let (requesting, responding) = placement(of: requester.address, and: responder.address)
+        if let requesting {
+            count(key.in(requesting), isRequest ? .transmitted : .received, frame, at: time)
+        } else if let responding {
+            count(key.reversed.in(responding), isRequest ? .received : .transmitted, frame, at: time)
         } else {
             count(key, isRequest ? .transmitted : .received, frame, at: time, notLocal: true)
         }
+    }
+
+    /// Where each of two endpoints lives: 0 for this namespace, another namespace's index, or nil when it is
+    /// not on this host. Both in other namespaces (and neither here) is traffic this namespace only forwards
+    /// between two others: then neither counts.
+    func placement(of first: IPAddress, and second: IPAddress) -> (UInt16?, UInt16?) {
+        guard let local = configuration.localAddresses else { return (0, 0) }
+        let firstIsLocal = local.contains(first), secondIsLocal = local.contains(second)
+        let firstNamespace = firstIsLocal ? 0 : namespaces?.namespace(of: first)
+        let secondNamespace = secondIsLocal ? 0 : namespaces?.namespace(of: second)
+        if !firstIsLocal && !secondIsLocal && firstNamespace != nil && secondNamespace != nil { return (nil, nil) }
+        return (firstNamespace, secondNamespace)
     }
 
     /// Without local addresses: a cooked header's packet type says the direction; otherwise the endpoint

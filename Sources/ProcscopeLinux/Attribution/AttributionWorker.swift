@@ -66,8 +66,9 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             return AttributionResult(conversation: request.conversation, key: request.key,
                                      attribution: .unknown(.kernelGenerated, detail: kernel), resolvedAt: request.firstSeen)
         }
-        // SCTP has ports but no socket table procscope reads; other protocols without ports go to raw sockets.
-        guard proto == .tcp || proto == .udp || proto == .udpLite || echo || (!request.key.hasPorts && proto != .sctp) else {
+        // Protocols with ports other than these have no socket table procscope reads; the rest (no ports) go
+        // to raw sockets, SCTP to its own resolution.
+        guard proto == .tcp || proto == .udp || proto == .udpLite || proto == .sctp || echo || !request.key.hasPorts else {
             return AttributionResult(conversation: request.conversation, key: request.key,
                                      attribution: .unknown(.protocolNotTracked, detail: "procscope does not read \(proto) socket tables yet"),
                                      resolvedAt: request.firstSeen)

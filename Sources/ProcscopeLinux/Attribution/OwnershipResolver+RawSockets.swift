@@ -1,3 +1,4 @@
+import Glibc
 import ProcscopeCore
 
 /// Protocols sock_diag does not cover, found in the /proc/net tables of ping and raw sockets.
@@ -15,11 +16,11 @@ extension OwnershipResolver {
                 && (socket.local.address.isUnspecified || socket.local.address == key.local.address)
                 && (socket.remote.address.isUnspecified || socket.remote.address == key.remote.address)
         }
-        let pings = ProcNetSocketTable.parse(proc.readText("\(proc.root)/net/\(ipv6 ? "icmp6" : "icmp")") ?? "")
+        let pings = ProcNetSocketTable.parse(netTable(ipv6 ? "icmp6" : "icmp", namespace: key.namespace) ?? "")
         if let socket = pings.first(where: { matches($0, port: key.local.port) }) {
             return owner(of: socket, method: .pingSocket, outgoing: request.firstFrameOutgoing)
         }
-        let raws = (ProcNetSocketTable.parse(proc.readText("\(proc.root)/net/\(ipv6 ? "raw6" : "raw")") ?? ""))
+        let raws = ProcNetSocketTable.parse(netTable(ipv6 ? "raw6" : "raw", namespace: key.namespace) ?? "")
             .filter { matches($0, port: UInt16(key.proto.rawValue)) }
         if raws.count == 1 {
             let attribution = owner(of: raws[0], method: .rawSocket, outgoing: request.firstFrameOutgoing)
@@ -36,8 +37,10 @@ extension OwnershipResolver {
         if !request.firstFrameOutgoing {
             return .unknown(.kernelGenerated, detail: "echo request answered by the kernel (no socket has echo id \(key.local.port))")
         }
+        if let injected = injectedThroughPacketSocket(request) { return injected }
         return .unknown(.socketClosedBeforeLookup,
-                        detail: "no ping or raw socket with echo id \(key.local.port) when procscope looked: it closed first")
+                        detail: "no ping or raw socket with echo id \(key.local.port) when procscope looked: it closed first"
+                            + lostOwnerNote(request))
     }
 
     /// Any other IP protocol (253, VRRP, OSPF, ...): the raw socket of that protocol (/proc/net/raw, raw6: the
@@ -47,7 +50,7 @@ extension OwnershipResolver {
     func resolveRaw(_ request: AttributionRequest) -> Attribution {
         let key = request.key
         let table = key.local.address.isIPv4 ? "raw" : "raw6"
-        let raws = ProcNetSocketTable.parse(proc.readText("\(proc.root)/net/\(table)") ?? "").filter { socket in
+        let raws = ProcNetSocketTable.parse(netTable(table, namespace: key.namespace) ?? "").filter { socket in
             socket.local.port == UInt16(key.proto.rawValue)
                 && (socket.local.address.isUnspecified || socket.local.address == key.local.address)
                 && (socket.remote.address.isUnspecified || socket.remote.address == key.remote.address)
@@ -56,12 +59,34 @@ extension OwnershipResolver {
         case 1:
             return owner(of: raws[0], method: .rawSocket, outgoing: request.firstFrameOutgoing)
         case 0:
+            if let injected = injectedThroughPacketSocket(request) { return injected }
             return .unknown(request.firstFrameOutgoing ? .socketClosedBeforeLookup : .noSocket,
                             detail: "no raw \(key.proto) socket when procscope looked"
-                                + (request.firstFrameOutgoing ? ": its sender closed it first" : ""))
+                                + (request.firstFrameOutgoing ? ": its sender closed it first" + lostOwnerNote(request) : ""))
         default:
             return .unknown(.noSocket, detail: "\(raws.count) raw \(key.proto) sockets could have sent or received it: not guessed")
         }
+    }
+
+    /// SCTP: with kernel SCTP (the sctp module, /proc/net/sctp), its sockets are not read yet, which the reason
+    /// says. Without it, no kernel socket can send or receive SCTP: a userland stack's raw socket of protocol
+    /// 132, or an injector's packet socket, did; or nothing on this host receives it.
+    func resolveSCTP(_ request: AttributionRequest) -> Attribution {
+        if access("\(proc.root)/net/sctp", F_OK) == 0 {
+            return .unknown(.protocolNotTracked, detail: "kernel SCTP sockets (sctp_diag, /proc/net/sctp) are not read yet")
+        }
+        let attribution = resolveRaw(request)
+        guard case .unknown(let reason, let detail) = attribution, reason != .ambiguousOwner else { return attribution }
+        return .unknown(request.firstFrameOutgoing ? reason : .noSocket,
+                        detail: "this kernel has no SCTP (no /proc/net/sctp), so no SCTP socket exists; " + detail)
+    }
+
+    /// A /proc/net table of the flow's namespace: procscope's own, or read from inside another one (a
+    /// thread's /proc/thread-self/net is its current namespace's).
+    func netTable(_ name: String, namespace: UInt16) -> String? {
+        if namespace == 0 { return proc.readText("\(proc.root)/net/\(name)") }
+        guard let member = namespaces?.member(namespace) else { return nil }
+        return try? NetworkNamespace(path: member.path).run { proc.readText("/proc/thread-self/net/\(name)") }
     }
 
     /// The process holding a socket found in a /proc/net table.

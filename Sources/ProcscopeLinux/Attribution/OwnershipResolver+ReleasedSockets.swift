@@ -26,7 +26,32 @@ extension OwnershipResolver {
             return .answer(released)
         }
         if recorder != nil && closeEvents != nil && attempt < 3 { return .awaitClose }
-        return .answer(Self.noSocket(request))
+        let reason = Self.noSocket(request)
+        if case .unknown(.kernelGenerated, _) = reason { return .answer(reason) }
+        // No inet socket closed on this tuple since its first frame: an outgoing one may have been injected.
+        if closedCookie(request) == nil, let injected = injectedThroughPacketSocket(request) { return .answer(injected) }
+        if case .unknown(.socketClosedBeforeLookup, let detail) = reason {
+            return .answer(.unknown(.socketClosedBeforeLookup, detail: detail + lostOwnerNote(request)))
+        }
+        return .answer(reason)
+    }
+
+    /// What is known of an owner that was gone before it could be found, without naming a guess: whether a
+    /// close of the tuple was seen (with its cookie), and which processes exited since the flow's first frame.
+    func lostOwnerNote(_ request: AttributionRequest) -> String {
+        var note = ""
+        if let cookie = closedCookie(request) { note += "; its socket (cookie \(cookie)) closed after the first frame" }
+        let exits = processes.exits(since: request.firstSeen)
+        if exits.isEmpty {
+            note += "; no process exit seen since its first frame"
+        } else {
+            let named = exits.prefix(3).map { exit in
+                exit.identity.map { "\(exit.pid)/\(TerminalSafe.text($0.name)) (uid \($0.uid))" } ?? "\(exit.pid)"
+            }
+            note += "; exits seen since its first frame (not necessarily its owner): " + named.joined(separator: ", ")
+                + (exits.count > 3 ? " and \(exits.count - 3) more" : "")
+        }
+        return note
     }
 
     /// Readable when destroy events are waiting (nil without the recorder).

@@ -58,6 +58,7 @@ final class OwnershipResolver {
     private func resolveOnce(_ request: AttributionRequest, attempt: Int) -> Outcome {
         let key = request.key
         if (key.proto == .icmp || key.proto == .icmpv6) && key.hasPorts { return .answer(resolveEcho(request)) }
+        if key.proto == .sctp { return .answer(resolveSCTP(request)) }
         if !key.hasPorts {
             if request.firstFrameOutgoing && request.firstICMPIsError {
                 return .answer(.unknown(.kernelGenerated, detail: "\(key.proto) error sent by the kernel"))

@@ -83,6 +83,18 @@ public final class SockDiagClient {
         return sockets
     }
 
+    /// Every AF_PACKET socket of the namespace (packet_diag dump), with its interface, uid and rings.
+    public func packetSockets() throws -> [PacketDiagMessage] {
+        let seq = nextSequence()
+        let length = buffer.withUnsafeMutableBytes { ps_packet_diag_request($0.baseAddress, $0.count, seq) }
+        try send(length: Int(length))
+        var sockets: [PacketDiagMessage] = []
+        try receive(sequence: seq) { message in
+            if let parsed = PacketDiagMessage(payload: message.payload) { sockets.append(parsed) }
+        }
+        return sockets
+    }
+
     /// Close events waiting on a destroy-group socket (non-blocking; empty when none). Each comes with its
     /// protocol from INET_DIAG_PROTOCOL.
     public func pendingDestroyEvents() throws -> [(InetDiagMessage, IPProtocol)] {

@@ -40,6 +40,12 @@ final class ProcessTable {
         }
     }
 
+    /// Processes whose exit the proc connector reported at or after `time` (oldest first), with their
+    /// identity when it was snapshotted: what a lost owner's reason can tell without guessing.
+    func exits(since time: Timestamp) -> [(pid: Int32, identity: ProcessIdentity?)] {
+        exited.filter { $0.at >= time }.map { ($0.pid, identities[$0.pid]) }
+    }
+
     /// Snapshots the identities of processes that exec'd since the last call (~100 us each: the worker
     /// does this after answering waiting lookups, never before).
     func takeSnapshots() {
