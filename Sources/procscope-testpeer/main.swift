@@ -13,6 +13,7 @@ import Glibc
 //                                       datagram SRC:SPORT > DST:DPORT, written to IFACE through an AF_PACKET
 //                                       socket (the port printed is SPORT), linger, exit
 //   mptcp-server, mptcp-client          as tcp-server and tcp-client, over IPPROTO_MPTCP
+//   tcp-probe ADDR PORT BIND_PORT LINGER_MS   a SYN from BIND_PORT to a port nobody listens on (refused), linger, exit
 // LINGER_MS 0 means exit right after sending: the hardest case for attribution.
 
 func complain(_ text: String) {
@@ -236,7 +237,26 @@ func inject(interface: String, source: String, destination: String, sourcePort: 
     exit(0)
 }
 
+/// A connection attempt to a closed port, from a fixed port (a refused socket loses an ephemeral one).
+func probe(host: String, port: UInt16, from bindPort: UInt16, lingerMs: Int) -> Never {
+    var (address, length, family) = socketAddress(host, port)
+    let fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { fail("socket") }
+    var (local, localLength, _) = socketAddress(family == AF_INET6 ? "::" : "0.0.0.0", bindPort)
+    guard withSockaddr(&local, { bind(fd, $0, localLength) }) == 0 else { fail("bind") }
+    let refused = withSockaddr(&address, { connect(fd, $0, length) }) != 0 && errno == ECONNREFUSED
+    guard refused else { fail("connect was not refused") }
+    ready(port: bindPort)
+    milliseconds(lingerMs)
+    close(fd)
+    exit(0)
+}
+
 let arguments = CommandLine.arguments
+if arguments.count >= 6 && arguments[1] == "tcp-probe" {
+    probe(host: arguments[2], port: UInt16(arguments[3]) ?? 9, from: UInt16(arguments[4]) ?? 40000,
+          lingerMs: Int(arguments[5]) ?? 0)
+}
 if arguments.count >= 9 && arguments[1] == "inject" {
     inject(interface: arguments[2], source: arguments[3], destination: arguments[4],
            sourcePort: UInt16(arguments[5]) ?? 1, destinationPort: UInt16(arguments[6]) ?? 9,

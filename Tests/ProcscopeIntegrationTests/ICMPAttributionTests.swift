@@ -102,5 +102,21 @@ extension IntegrationTests {
                 "the datagram out and its port unreachable back: \(datagram)")
         #expect(report.processes.first { $0.pid == pinger.pid }?.netns != report.processes.first { $0.pid != pinger.pid && $0.pid != sender.pid }?.netns)
     }
+
+    @Test("A SYN to a closed port: the RST that refuses it is the kernel's, credited to no process")
+    func resetForAClosedPortIsKernelTraffic() throws {
+        let namespace = try TestNamespace("rst")
+        defer { namespace.tearDown() }
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "tcp", "port", "5396"])
+        let prober = try Peer.start(in: namespace, ["tcp-probe", "127.0.0.1", "5396", "5397", "100"])
+        prober.wait()
+        let report = try capture.stop()
+        #expect(report.wronglyCreditedBytes(owners: [(prober.pid, "tcp", 5397)]) == 0)
+        // The prober's own side is not asserted: a refused socket leaves the kernel's tables at once, so its
+        // SYN is attributed only when a scan or close record catches it (or stays socket-closed-before-lookup).
+        let refusal = report.unknown.filter { $0.localPort == 5396 }
+        #expect(!refusal.isEmpty && refusal.allSatisfy { $0.txPackets > 0 && $0.reason == "no-socket" }, "\(refusal)")
+        #expect(report.processes.allSatisfy { $0.pid == prober.pid })
+    }
 }
 }

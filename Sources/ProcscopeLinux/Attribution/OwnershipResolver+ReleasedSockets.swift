@@ -43,7 +43,7 @@ extension OwnershipResolver {
         if let cookie = closedCookie(request) { note += "; its socket (cookie \(cookie)) closed after the first frame" }
         let exits = processes.exits(since: request.firstSeen)
         if exits.isEmpty {
-            note += "; no process exit seen since its first frame"
+            note += "; no process exit reported yet"
         } else {
             let named = exits.prefix(3).map { exit in
                 exit.identity.map { "\(exit.pid)/\(TerminalSafe.text($0.name)) (uid \($0.uid))" } ?? "\(exit.pid)"

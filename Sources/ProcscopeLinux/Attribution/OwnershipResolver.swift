@@ -173,7 +173,8 @@ final class OwnershipResolver {
         let key = request.key
         if !request.firstFrameOutgoing {
             if key.proto != .tcp || request.firstTCPFlags.isConnectionOpen {
-                return .unknown(.noSocket, detail: "nothing listens on \(key.proto) \(key.local)")
+                let answer = key.proto == .tcp ? "the RST refusing it" : "any ICMP error answering it"
+                return .unknown(.noSocket, detail: "nothing listens on \(key.proto) \(key.local); \(answer) is the kernel's")
             }
         } else if key.proto == .tcp && request.firstTCPFlags.contains(.rst) {
             return .unknown(.kernelGenerated, detail: "RST sent by the kernel for a tuple with no socket")
