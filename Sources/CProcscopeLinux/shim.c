@@ -13,18 +13,25 @@ _Static_assert(offsetof(struct inet_diag_msg, id) == 4, "inet_diag_msg.id moved"
 _Static_assert(sizeof(struct inet_diag_sockid) == 48, "inet_diag_sockid layout changed");
 _Static_assert(sizeof(struct cn_msg) == 20, "cn_msg layout changed");
 
-int ps_inet_diag_request(void *buf, size_t buflen, uint32_t seq, uint8_t family, uint8_t protocol,
-                         uint32_t states, int dump,
-                         const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport) {
-    size_t len = NLMSG_LENGTH(sizeof(struct inet_diag_req_v2));
-    if (buflen < len) return -1;
+/// Zeroes `len` bytes of `buf` and writes a SOCK_DIAG_BY_FAMILY request header (a dump when `dump`);
+/// returns where the request body goes, or NULL when `buflen` is too small.
+static void *ps_sock_diag_header(void *buf, size_t buflen, size_t len, uint32_t seq, int dump) {
+    if (buflen < len) return NULL;
     memset(buf, 0, len);
     struct nlmsghdr *nlh = buf;
     nlh->nlmsg_len = (uint32_t)len;
     nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
     nlh->nlmsg_flags = NLM_F_REQUEST | (dump ? NLM_F_DUMP : 0);
     nlh->nlmsg_seq = seq;
-    struct inet_diag_req_v2 *req = NLMSG_DATA(nlh);
+    return NLMSG_DATA(nlh);
+}
+
+int ps_inet_diag_request(void *buf, size_t buflen, uint32_t seq, uint8_t family, uint8_t protocol,
+                         uint32_t states, int dump,
+                         const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport) {
+    size_t len = NLMSG_LENGTH(sizeof(struct inet_diag_req_v2));
+    struct inet_diag_req_v2 *req = ps_sock_diag_header(buf, buflen, len, seq, dump);
+    if (!req) return -1;
     req->sdiag_family = family;
     req->sdiag_protocol = protocol;
     req->idiag_states = states;
@@ -44,14 +51,8 @@ _Static_assert(sizeof(struct packet_diag_info) == 24, "packet_diag_info layout c
 
 int ps_packet_diag_request(void *buf, size_t buflen, uint32_t seq) {
     size_t len = NLMSG_LENGTH(sizeof(struct packet_diag_req));
-    if (buflen < len) return -1;
-    memset(buf, 0, len);
-    struct nlmsghdr *nlh = buf;
-    nlh->nlmsg_len = (uint32_t)len;
-    nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    nlh->nlmsg_seq = seq;
-    struct packet_diag_req *req = NLMSG_DATA(nlh);
+    struct packet_diag_req *req = ps_sock_diag_header(buf, buflen, len, seq, 1);
+    if (!req) return -1;
     req->sdiag_family = AF_PACKET;
     req->pdiag_show = PACKET_SHOW_INFO | PACKET_SHOW_RING_CFG;
     return (int)len;
