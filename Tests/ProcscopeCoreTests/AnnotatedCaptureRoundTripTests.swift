@@ -48,6 +48,10 @@ import Testing
         fragment[6] = 0x00
         fragment[7] = 0x64 // a later fragment whose first was never seen: no ports, no conversation
         session.ingest(fragment, at: 2_800)
+        // A loopback port unreachable for a datagram never seen: it opens both sides' conversations at once,
+        // the quoted sender's (rx) first.
+        let unseen = FrameBuilder.ipv4(0x7F00_0001, 0x7F00_0001, proto: 17, sourcePort: 6000, destinationPort: 6001, payload: 4)
+        session.ingest(FrameBuilder.icmpError(0x7F00_0001, 0x7F00_0001, type: 3, code: 3, quoting: unseen), at: 2_900)
         // Everything so far is written; the datagram's lookup has not answered yet (forced, as after 1 s).
         writer.drain(session, now: Timestamp(microseconds: 3_000), force: true, to: output)
         answer(2, .process(identity(30, "dig"), .boundSocket, SocketEvidence(inode: 99, cookie: 8, uid: 0)), at: 3_500)
@@ -98,7 +102,7 @@ import Testing
         output.limit = output.header.count + 1 // every packet starts a new file
         let (session, info) = liveSession(writer: writer, output: output)
         writer.finish(session, capture: info, now: Timestamp(microseconds: 6_000), to: output)
-        #expect(output.files.count == 7, "one file per packet")
+        #expect(output.files.count == 8, "one file per packet")
         // The second file holds the server's SYN-ACK alone: both owners are named, from its own records.
         let second = try replay(output.files[1])
         #expect(second.processes.map(\.identity.pid) == [10, 20])

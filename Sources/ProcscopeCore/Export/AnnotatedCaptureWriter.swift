@@ -47,8 +47,7 @@ public final class AnnotatedCaptureWriter {
             comment.removeAll(keepingCapacity: true)
             comment += "procscope: ".utf8
             appendOwners(of: record, session, to: &comment)
-            let sides = record.sides
-            let direction: UInt32 = sides.count == 1 ? (sides.first?.direction == .transmitted ? 2 : 1) : 0
+            let direction: UInt32 = record.sides.count == 1 ? (record.sides.first?.direction == .transmitted ? 2 : 1) : 0
             block.removeAll(keepingCapacity: true)
             PcapngWriter.appendPacket(to: &block, interface: 0, time: record.time, bytes: bytes,
                                       wireLength: record.wireLength, direction: direction, comment: comment,
@@ -65,7 +64,7 @@ public final class AnnotatedCaptureWriter {
             out += record.ownersLabel([]).utf8
             return
         }
-        for (position, side) in record.sides.enumerated() {
+        for (position, side) in record.sides.senderFirst.enumerated() {
             if position > 0 { out += " > ".utf8 }
             let conversation = session.conversations[Int(side.conversation)]
             let cacheKey = conversation.owner >= 0 ? Int64(conversation.owner)

@@ -27,7 +27,7 @@ public final class AuditLog {
     public func drain(_ session: CaptureSession, now: Timestamp, force: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
         hold.release(session, now: now, force: force) { record in
-            let owners = record.sides.map { ($0, session.owner(ofConversation: $0.conversation)) }
+            let owners = record.sides.senderFirst.map { ($0, session.owner(ofConversation: $0.conversation)) }
             guard keeps(owners.map(\.1)) else { return }
             if json { writeJSON(record, owners, to: &out) } else { out += Array(line(record, owners).utf8) }
             out.append(UInt8(ascii: "\n"))

@@ -14,16 +14,15 @@ public struct PacketHold {
         queue.append(record)
     }
 
-    /// Calls `body` with each releasable packet, its sides sending one first, in order.
+    /// Calls `body` with each releasable packet, in order (its sides as counted; listings show
+    /// `sides.senderFirst`).
     public mutating func release(_ session: CaptureSession, now: Timestamp, force: Bool = false,
                                  _ body: (PacketRecord) -> Void) {
         while head < queue.count {
             let waiting = queue[head].sides.contains { session.conversations[Int($0.conversation)].isPending }
             if waiting && !force && now.microseconds(since: queue[head].time) < holdMicros { break }
-            var record = queue[head]
-            record.sides = record.sides.senderFirst
             head += 1
-            body(record)
+            body(queue[head - 1])
         }
         if head > 4096 && head * 2 > queue.count {
             queue.removeFirst(head)
