@@ -8,12 +8,6 @@ public enum PacketAnnotation {
     static let sidesKind = ProcscopeBlock.Tag.packetSides.rawValue
     static let unkeyedKind = ProcscopeBlock.Tag.packetUnkeyed.rawValue
 
-    public static func encode(_ record: PacketRecord) -> [UInt8] {
-        var bytes: [UInt8] = []
-        encode(record, into: &bytes)
-        return bytes
-    }
-
     /// Replaces `bytes` with the record's annotation (a buffer reused from packet to packet).
     public static func encode(_ record: PacketRecord, into bytes: inout [UInt8]) {
         bytes.removeAll(keepingCapacity: true)

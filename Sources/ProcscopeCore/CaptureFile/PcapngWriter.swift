@@ -66,17 +66,9 @@ public enum PcapngWriter {
         return block(5, body)
     }
 
-    /// An enhanced packet block on interface `interface`. `direction`: 1 inbound, 2 outbound, 0 unknown.
-    public static func packet(interface: UInt32, time: Timestamp, bytes: [UInt8], wireLength: Int, direction: UInt32,
-                              comment: String?, custom: CustomOptions? = nil) -> [UInt8] {
-        var out: [UInt8] = []
-        appendPacket(to: &out, interface: interface, time: time, bytes: bytes, wireLength: wireLength,
-                     direction: direction, comment: comment.map { Array($0.utf8) } ?? [], custom: custom)
-        return out
-    }
-
-    /// Appends an enhanced packet block to `out` directly, without intermediate buffers (once per packet of
-    /// an annotated capture). An empty `comment` is left out.
+    /// Appends an enhanced packet block on interface `interface` to `out` directly, without intermediate
+    /// buffers (once per packet of an annotated capture). `direction`: 1 inbound, 2 outbound, 0 unknown.
+    /// An empty `comment` is left out.
     public static func appendPacket(to out: inout [UInt8], interface: UInt32, time: Timestamp, bytes: [UInt8],
                                     wireLength: Int, direction: UInt32, comment: [UInt8], custom: CustomOptions?) {
         func padded(_ count: Int) -> Int { count + (-count & 3) }

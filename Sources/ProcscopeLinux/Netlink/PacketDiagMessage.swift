@@ -33,12 +33,7 @@ public struct PacketDiagMessage: Equatable, Sendable {
         interfaceIndex = 0
         hasReceiveRing = false
         hasTransmitRing = false
-        var offset = Self.messageSize
-        while payload.count - offset >= 4 {
-            let length = Int(UInt16(payload[offset]) | UInt16(payload[offset + 1]) << 8)
-            let kind = (UInt16(payload[offset + 2]) | UInt16(payload[offset + 3]) << 8) & 0x3FFF
-            guard length >= 4, offset + length <= payload.count else { break }
-            let value = payload[(offset + 4)..<(offset + length)]
+        NetlinkAttributes.forEach(in: payload, from: Self.messageSize) { kind, value in
             switch kind {
             case Attribute.info where value.count >= 4: interfaceIndex = u32(value)
             case Attribute.uid where value.count >= 4: uid = u32(value)
@@ -46,7 +41,6 @@ public struct PacketDiagMessage: Equatable, Sendable {
             case Attribute.transmitRing: hasTransmitRing = true
             default: break
             }
-            offset += (length + 3) & ~3 // NLA_ALIGN
         }
     }
 }
