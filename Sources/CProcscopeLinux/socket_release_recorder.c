@@ -10,36 +10,13 @@
 // Hand-assembled (no clang/libbpf at build time): every instruction is listed below with its meaning.
 #define _GNU_SOURCE
 #include "CProcscopeLinux.h"
-#include <linux/bpf.h>
+#include "bpf_assembly.h"
 #include <stddef.h>
-#include <string.h>
-#include <unistd.h>
-#include <sys/syscall.h>
 #include <sys/socket.h>
 
 _Static_assert(sizeof(struct ps_release_value) == 32, "ps_release_value layout");
 _Static_assert(sizeof(struct ps_creator_value) == 8, "ps_creator_value layout");
 
-static long ps_bpf(int command, union bpf_attr *attr) {
-    return syscall(SYS_bpf, command, attr, sizeof(*attr));
-}
-
-#define INSN(c, d, s, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
-#define MOV64_REG(d, s)      INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
-#define MOV64_IMM(d, i)      INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
-#define ADD64_IMM(d, i)      INSN(BPF_ALU64 | BPF_ADD | BPF_K, d, 0, 0, i)
-#define RSH64_IMM(d, i)      INSN(BPF_ALU64 | BPF_RSH | BPF_K, d, 0, 0, i)
-#define STX_W(d, s, o)       INSN(BPF_STX | BPF_MEM | BPF_W, d, s, o, 0)
-#define STX_DW(d, s, o)      INSN(BPF_STX | BPF_MEM | BPF_DW, d, s, o, 0)
-#define CALL(f)              INSN(BPF_JMP | BPF_CALL, 0, 0, 0, f)
-#define EXIT()               INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
-
-#define R0 0
-#define R1 1
-#define R2 2
-#define R3 3
-#define R4 4
-#define FP 10
 // Stack layout: key (the cookie) at fp-8, value at fp-40 (32 bytes).
 #define KEY (-8)
 #define VALUE (-40)
@@ -63,22 +40,6 @@ int ps_creator_map_create(uint32_t entries) {
     return ps_cookie_map_create(sizeof(struct ps_creator_value), entries, "procscope_cre");
 }
 
-static int ps_program_load(struct bpf_insn *program, uint32_t count, enum bpf_attach_type attach_type,
-                           const char *name, char *log, uint32_t log_size) {
-    union bpf_attr attr;
-    memset(&attr, 0, sizeof(attr));
-    attr.prog_type = BPF_PROG_TYPE_CGROUP_SOCK;
-    attr.expected_attach_type = attach_type;
-    attr.insns = (uint64_t)(uintptr_t)program;
-    attr.insn_cnt = count;
-    attr.license = (uint64_t)(uintptr_t)"Dual MIT/GPL";
-    attr.log_buf = (uint64_t)(uintptr_t)log;
-    attr.log_size = log ? log_size : 0;
-    attr.log_level = log ? 1 : 0;
-    strncpy(attr.prog_name, name, sizeof(attr.prog_name) - 1);
-    return (int)ps_bpf(BPF_PROG_LOAD, &attr);
-}
-
 int ps_release_program_load(int map_fd, char *log, uint32_t log_size) {
     struct bpf_insn program[] = {
         CALL(BPF_FUNC_get_socket_cookie), STX_DW(FP, R0, KEY),                            // key = cookie(ctx)
@@ -86,14 +47,14 @@ int ps_release_program_load(int map_fd, char *log, uint32_t log_size) {
         CALL(BPF_FUNC_get_current_uid_gid), STX_W(FP, R0, VALUE + 4),                     // value.uid
         CALL(BPF_FUNC_ktime_get_ns), STX_DW(FP, R0, VALUE + 8),                           // value.released_ns
         MOV64_REG(R1, FP), ADD64_IMM(R1, VALUE + 16), MOV64_IMM(R2, 16), CALL(BPF_FUNC_get_current_comm),
-        INSN(BPF_LD | BPF_DW | BPF_IMM, R1, BPF_PSEUDO_MAP_FD, 0, map_fd), INSN(0, 0, 0, 0, 0),   // r1 = map
+        LD_MAP_FD(R1, map_fd),                                                            // r1 = map
         MOV64_REG(R2, FP), ADD64_IMM(R2, KEY),
         MOV64_REG(R3, FP), ADD64_IMM(R3, VALUE),
         MOV64_IMM(R4, BPF_ANY), CALL(BPF_FUNC_map_update_elem),
         MOV64_IMM(R0, 1), EXIT(),                            // 1: never refuse the release
     };
-    return ps_program_load(program, sizeof(program) / sizeof(program[0]), BPF_CGROUP_INET_SOCK_RELEASE,
-                           "procscope_rel", log, log_size);
+    return ps_cgroup_program_load(program, sizeof(program) / sizeof(program[0]), BPF_PROG_TYPE_CGROUP_SOCK,
+                                  BPF_CGROUP_INET_SOCK_RELEASE, "procscope_rel", log, log_size);
 }
 
 int ps_creator_program_load(int map_fd, char *log, uint32_t log_size) {
@@ -101,14 +62,14 @@ int ps_creator_program_load(int map_fd, char *log, uint32_t log_size) {
         CALL(BPF_FUNC_get_socket_cookie), STX_DW(FP, R0, KEY),                            // key = cookie(ctx)
         CALL(BPF_FUNC_get_current_pid_tgid), RSH64_IMM(R0, 32), STX_W(FP, R0, VALUE + 0),   // value.tgid
         CALL(BPF_FUNC_get_current_uid_gid), STX_W(FP, R0, VALUE + 4),                     // value.uid
-        INSN(BPF_LD | BPF_DW | BPF_IMM, R1, BPF_PSEUDO_MAP_FD, 0, map_fd), INSN(0, 0, 0, 0, 0),   // r1 = map
+        LD_MAP_FD(R1, map_fd),                                                            // r1 = map
         MOV64_REG(R2, FP), ADD64_IMM(R2, KEY),
         MOV64_REG(R3, FP), ADD64_IMM(R3, VALUE),
         MOV64_IMM(R4, BPF_ANY), CALL(BPF_FUNC_map_update_elem),
         MOV64_IMM(R0, 1), EXIT(),                            // 1: never refuse the creation
     };
-    return ps_program_load(program, sizeof(program) / sizeof(program[0]), BPF_CGROUP_INET_SOCK_CREATE,
-                           "procscope_cre", log, log_size);
+    return ps_cgroup_program_load(program, sizeof(program) / sizeof(program[0]), BPF_PROG_TYPE_CGROUP_SOCK,
+                                  BPF_CGROUP_INET_SOCK_CREATE, "procscope_cre", log, log_size);
 }
 
 int ps_cgroup_program_attach(int program_fd, int cgroup_fd, int creation) {

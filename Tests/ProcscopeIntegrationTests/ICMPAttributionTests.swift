@@ -103,20 +103,50 @@ extension IntegrationTests {
         #expect(report.processes.first { $0.pid == pinger.pid }?.netns != report.processes.first { $0.pid != pinger.pid && $0.pid != sender.pid }?.netns)
     }
 
-    @Test("A SYN to a closed port: the RST that refuses it is the kernel's, credited to no process")
-    func resetForAClosedPortIsKernelTraffic() throws {
+    /// The refused socket leaves the kernel's tables with the RST, before any lookup; the first-send record
+    /// of its SYN (method recorded-send) names the prober, whether it keeps the socket a while or exits.
+    @Test("A SYN to a closed port: the prober's SYN is the prober's; the RST that refuses it is the kernel's",
+          arguments: [100, 0])
+    func resetForAClosedPortIsKernelTraffic(lingerMilliseconds: Int) throws {
         let namespace = try TestNamespace("rst")
         defer { namespace.tearDown() }
         let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "tcp", "port", "5396"])
-        let prober = try Peer.start(in: namespace, ["tcp-probe", "127.0.0.1", "5396", "5397", "100"])
+        let prober = try Peer.start(in: namespace, ["tcp-probe", "127.0.0.1", "5396", "5397", String(lingerMilliseconds)])
         prober.wait()
         let report = try capture.stop()
         #expect(report.wronglyCreditedBytes(owners: [(prober.pid, "tcp", 5397)]) == 0)
-        // The prober's own side is not asserted: a refused socket leaves the kernel's tables at once, so its
-        // SYN is attributed only when a scan or close record catches it (or stays socket-closed-before-lookup).
         let refusal = report.unknown.filter { $0.localPort == 5396 }
         #expect(!refusal.isEmpty && refusal.allSatisfy { $0.txPackets > 0 && $0.reason == "no-socket" }, "\(refusal)")
+        let probe = report.processes.filter { $0.pid == prober.pid }.flatMap(\.conversations)
+        #expect(probe.count == 1 && probe[0].txPackets == 1 && probe[0].method == "recorded-send",
+                "the SYN is the prober's: \(probe); unknown: \(report.unknown.filter { $0.localPort == 5397 })")
         #expect(report.processes.allSatisfy { $0.pid == prober.pid })
+    }
+
+    /// A pinger that sends one request and exits takes its socket with it before any lookup; the first-send
+    /// record of the request names it (method recorded-send; raw-socket when the raw socket is still there).
+    @Test("Pingers that exit right after their request, over ping and raw sockets: at least 95% credited, never wrongly",
+          arguments: [false, true])
+    func pingersExitingAtOnceAreAttributed(raw: Bool) throws {
+        let namespace = try TestNamespace(raw ? "rawexit" : "pingexit")
+        defer { namespace.tearDown() }
+        try namespace.exec(["sysctl", "-qw", "net.ipv4.ping_group_range=0 2147483647"])
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "icmp"])
+        var pingers: [Peer] = []
+        for _ in 0..<20 {
+            let pinger = try Peer.start(in: namespace, ["ping", "127.0.0.1", "1", "0"] + (raw ? ["raw"] : []))
+            pinger.wait()
+            pingers.append(pinger)
+            usleep(5_000)
+        }
+        let report = try capture.stop()
+        #expect(report.wronglyCreditedBytes(owners: pingers.map { ($0.pid, "icmp", $0.port) }) == 0)
+        let credited = pingers.filter { report.bytes(pid: $0.pid, proto: "icmp", port: $0.port) >= 84 }
+        let methods = report.processes.filter { p in pingers.contains { $0.pid == p.pid } }.flatMap(\.conversations)
+            .map { $0.method ?? "?" }
+        let missed = report.unknown.filter { $0.proto == "icmp" }.map { "\($0.reason ?? "?"): \($0.detail ?? "")" }
+        print("pingers exiting at once (\(raw ? "raw" : "ping") sockets): \(credited.count)/\(pingers.count) credited, methods \(Set(methods).sorted())")
+        #expect(credited.count * 100 >= pingers.count * 95, "unknown: \(missed)")
     }
 }
 }

@@ -81,4 +81,40 @@ int ps_cgroup_program_attach(int program_fd, int cgroup_fd, int creation);
 /// -1 otherwise (errno ENOENT when absent).
 int ps_cookie_map_lookup(int map_fd, uint64_t cookie, void *value);
 
+/// The key of a first-send record: the sender's network namespace cookie (0 where the kernel cannot give
+/// it to cgroup_skb programs), IP version, protocol, and the packet's source and destination as sent (ports
+/// and addresses in network byte order; an echo's identifier as the local port; IPv4 in the first 4 bytes).
+struct ps_first_send_key {
+    uint64_t netns_cookie;
+    uint8_t version;
+    uint8_t proto;
+    uint16_t local_port;
+    uint16_t remote_port;
+    uint16_t pad;
+    uint8_t local[16];
+    uint8_t remote[16];
+};
+
+/// The socket that sent a flow's first packet, when (CLOCK_MONOTONIC) and from which task (tgid; 0 where the
+/// kernel does not give cgroup_skb programs the current task).
+struct ps_first_send_value {
+    uint64_t cookie;
+    uint64_t sent_ns;
+    uint32_t tgid;
+    uint32_t pad;
+};
+
+/// BPF_MAP_CREATE of the first-send LRU hash; the map fd or -1 (errno).
+int ps_first_send_map_create(uint32_t entries);
+/// BPF_PROG_LOAD of the cgroup_skb/egress first-send recorder writing into `map_fd`, with the namespace
+/// cookie and the sending tgid in its records when asked (kernels refuse those helpers to cgroup_skb before
+/// 6.x): the program fd or -1; the verifier's log goes to `log` (may be NULL).
+int ps_first_send_program_load(int map_fd, int with_netns, int with_tgid, char *log, uint32_t log_size);
+/// BPF_LINK_CREATE at cgroup_skb egress on a cgroup v2 directory: the link fd or -1.
+int ps_egress_program_attach(int program_fd, int cgroup_fd);
+/// BPF_MAP_LOOKUP_ELEM of a first-send record: 0 when found, -1 otherwise.
+int ps_first_send_lookup(int map_fd, const struct ps_first_send_key *key, struct ps_first_send_value *value);
+/// The network namespace cookie of a socket's namespace (SO_NETNS_COOKIE), or 0 where the kernel has none.
+uint64_t ps_netns_cookie(int socket_fd);
+
 #endif

@@ -15,6 +15,10 @@ public struct AttributionMethod: RawRepresentable, Hashable, Sendable, CustomStr
     /// The process that held the socket when it was released (closed, or its holder exited), recorded by the
     /// kernel at that moment (procscope's cgroup/sock_release hook): for owners gone before any scan.
     public static let releasedSocket = AttributionMethod(rawValue: "released-socket")
+    /// The socket that sent the flow's first packet (a TCP SYN, an echo request) was recorded by the kernel as
+    /// it left (procscope's cgroup_skb/egress hook), and its creator was the task sending it: for sockets gone
+    /// from the kernel's tables before any lookup (a refused connect, a pinger that exited at once).
+    public static let recordedSend = AttributionMethod(rawValue: "recorded-send")
     /// An ICMP echo matched to the ping socket (SOCK_DGRAM, IPPROTO_ICMP/ICMPV6) bound to its identifier.
     public static let pingSocket = AttributionMethod(rawValue: "ping-socket")
     /// An ICMP echo (or a raw protocol's packet) matched to the only raw socket of its protocol: raw sockets

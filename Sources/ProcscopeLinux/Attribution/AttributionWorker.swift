@@ -28,12 +28,13 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
     /// `connector` is optional: without it (no CAP_NET_ADMIN for the connector) the scan order falls back to
     /// descending PIDs.
     public init(diag: SockDiagClient, proc: ProcFileSystem = ProcFileSystem(), connector: ProcConnector?,
-                recorder: SocketReleaseRecorder? = nil, namespaces: NetworkNamespaces? = nil) throws {
+                recorder: SocketReleaseRecorder? = nil, firstSends: FirstSendRecorder? = nil,
+                namespaces: NetworkNamespaces? = nil) throws {
         wakeDescriptor = try retryingSystemCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
         resultsDescriptor = try retryingSystemCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
         let processes = ProcessTable(reader: ProcessIdentityReader(proc: proc))
         resolver = OwnershipResolver(diag: diag, proc: proc, processes: processes, recorder: recorder,
-                                     namespaces: namespaces)
+                                     firstSends: firstSends, namespaces: namespaces)
         self.connector = connector
     }
 

@@ -18,12 +18,12 @@ extension OwnershipResolver {
         }
         let pings = ProcNetSocketTable.parse(netTable(ipv6 ? "icmp6" : "icmp", namespace: key.namespace) ?? "")
         if let socket = pings.first(where: { matches($0, port: key.local.port) }) {
-            return owner(of: socket, method: .pingSocket, outgoing: request.firstFrameOutgoing)
+            return owner(of: socket, method: .pingSocket, request)
         }
         let raws = ProcNetSocketTable.parse(netTable(ipv6 ? "raw6" : "raw", namespace: key.namespace) ?? "")
             .filter { matches($0, port: UInt16(key.proto.rawValue)) }
         if raws.count == 1 {
-            let attribution = owner(of: raws[0], method: .rawSocket, outgoing: request.firstFrameOutgoing)
+            let attribution = owner(of: raws[0], method: .rawSocket, request)
             if case .process(let identity, _, _) = attribution, UInt16(truncatingIfNeeded: identity.pid) != key.local.port {
                 return .unknown(.noSocket, detail: "no ping socket has echo id \(key.local.port); the only raw \(key.proto) "
                                     + "socket is pid \(identity.pid)'s, whose PID is not the id: not guessed")
@@ -37,6 +37,7 @@ extension OwnershipResolver {
         if !request.firstFrameOutgoing {
             return .unknown(.kernelGenerated, detail: "echo request answered by the kernel (no socket has echo id \(key.local.port))")
         }
+        if let recorded = recordedSender(request) { return recorded }
         if let injected = injectedThroughPacketSocket(request) { return injected }
         return .unknown(.socketClosedBeforeLookup,
                         detail: "no ping or raw socket with echo id \(key.local.port) when procscope looked: it closed first"
@@ -57,7 +58,7 @@ extension OwnershipResolver {
         }
         switch raws.count {
         case 1:
-            return owner(of: raws[0], method: .rawSocket, outgoing: request.firstFrameOutgoing)
+            return owner(of: raws[0], method: .rawSocket, request)
         case 0:
             if let injected = injectedThroughPacketSocket(request) { return injected }
             return .unknown(request.firstFrameOutgoing ? .socketClosedBeforeLookup : .noSocket,
@@ -89,16 +90,18 @@ extension OwnershipResolver {
         return try? NetworkNamespace(path: member.path).run { proc.readText("/proc/thread-self/net/\(name)") }
     }
 
-    /// The process holding a socket found in a /proc/net table.
-    private func owner(of socket: ProcNetSocket, method: AttributionMethod, outgoing: Bool) -> Attribution {
+    /// The process holding a socket found in a /proc/net table; when none holds it any more (its owner is
+    /// exiting), the first-send record of the flow's opening packet.
+    private func owner(of socket: ProcNetSocket, method: AttributionMethod, _ request: AttributionRequest) -> Attribution {
         let evidence = SocketEvidence(inode: socket.inode, cookie: 0, uid: socket.uid)
-        switch owner(ofInode: socket.inode, uid: socket.uid, outgoing: outgoing) {
+        switch owner(ofInode: socket.inode, uid: socket.uid, outgoing: request.firstFrameOutgoing) {
         case .found(let pid, _):
             guard let identity = processes.identity(of: pid) else {
                 return .unknown(.ownerExited, detail: "pid \(pid) held socket inode \(socket.inode) but exited before its identity could be read")
             }
             return .process(identity, method, evidence)
         case .notFound, .closedDuringSearch:
+            if let recorded = recordedSender(request) { return recorded }
             return .unknown(.ownerExited, detail: "socket inode \(socket.inode) (uid \(socket.uid)) has no holder left: its owner exited")
         }
     }

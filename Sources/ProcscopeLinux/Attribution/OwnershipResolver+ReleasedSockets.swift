@@ -22,6 +22,7 @@ extension OwnershipResolver {
     /// destroy event, or why there is no socket.
     func gone(_ request: AttributionRequest, attempt: Int) -> Outcome {
         drainCloseEvents()
+        if let recorded = recordedSender(request) { return .answer(recorded) }
         if let released = releasedOwner(request, cookie: closedCookie(request), releasedAfterFirstFrame: true) {
             return .answer(released)
         }

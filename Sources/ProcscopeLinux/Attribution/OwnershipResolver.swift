@@ -20,6 +20,8 @@ final class OwnershipResolver {
     let processes: ProcessTable
     /// The kernel's record of who released each socket, when procscope could attach it.
     let recorder: SocketReleaseRecorder?
+    /// The kernel's record of which socket sent each flow's first SYN or echo request, when attached.
+    let firstSends: FirstSendRecorder?
     /// The host's other network namespaces, and a sock_diag socket made inside each one asked about.
     let namespaces: NetworkNamespaces?
     private var namespaceClients: [UInt16: SockDiagClient] = [:]
@@ -40,11 +42,12 @@ final class OwnershipResolver {
     let maxAttempts = 50
 
     init(diag: SockDiagClient, proc: ProcFileSystem, processes: ProcessTable, recorder: SocketReleaseRecorder? = nil,
-         namespaces: NetworkNamespaces? = nil) {
+         firstSends: FirstSendRecorder? = nil, namespaces: NetworkNamespaces? = nil) {
         self.diag = diag
         self.proc = proc
         self.processes = processes
         self.recorder = recorder
+        self.firstSends = firstSends
         self.namespaces = namespaces
         closeEvents = recorder == nil ? nil : try? SockDiagClient(groups: SockDiagClient.destroyGroups)
     }

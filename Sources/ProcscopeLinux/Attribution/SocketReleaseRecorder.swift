@@ -25,41 +25,18 @@ struct ReleasedSocket: Equatable {
 /// The resolver asks, with the cookie sock_diag or a destroy event reported for the flow's socket, when the
 /// scan finds no holder. The last reference can be a passing one (a process reading /proc/PID/fd,
 /// procscope's own scan, lsof) when the owner exits, so the resolver trusts a release only from the process
-/// that created the socket, or, for an accepted connection, from a holder of its listener. Optional: without CAP_BPF/CAP_SYS_ADMIN, cgroup v2 or a 5.9+ kernel procscope falls back
-/// to scanning alone.
+/// that created the socket, or, for an accepted connection, from a holder of its listener. Optional:
+/// without CAP_BPF/CAP_SYS_ADMIN, cgroup v2 or a 5.9+ kernel procscope falls back to scanning alone.
 public final class SocketReleaseRecorder {
     private let releases: Int32
     private let creations: Int32
     /// Programs and links, closed in `deinit` (closing a link detaches its program).
     private var descriptors: [Int32] = []
 
-    enum SetupError: Error, CustomStringConvertible {
-        case noCgroupV2
-        case kernel(step: String, errno: Int32, log: String)
-
-        var description: String {
-            switch self {
-            case .noCgroupV2:
-                return "no cgroup v2 hierarchy is mounted (mount -t cgroup2 none /sys/fs/cgroup/unified)"
-            case .kernel(let step, let errno, let log):
-                let reason = String(cString: strerror(errno))
-                let hint = errno == EPERM ? " (needs cap_bpf and cap_net_admin, or root)" : ""
-                return "\(step) failed: \(reason)\(hint)" + (log.isEmpty ? "" : "; verifier: \(log.suffix(300))")
-            }
-        }
-    }
-
-    /// Loads and attaches the recorder at the cgroup v2 root: the one procscope's mount namespace shows, else
-    /// the host's, reached through kthreadd's root (`ip netns exec` remounts /sys without the cgroup mounts).
+    /// Loads and attaches the recorder at the cgroup v2 root that sees every process (`CgroupHierarchy.hookRoot`).
     public convenience init() throws {
-        let proc = ProcFileSystem()
-        for (mountInfo, prefix) in [("/proc/self/mountinfo", ""), ("/proc/2/mountinfo", "/proc/2/root")] {
-            if let text = proc.readText(mountInfo), let root = CgroupHierarchy.v2MountPoint(mountInfo: text) {
-                try self.init(cgroupRoot: prefix + root)
-                return
-            }
-        }
-        throw SetupError.noCgroupV2
+        guard let root = CgroupHierarchy.hookRoot() else { throw KernelHookError.noCgroupV2 }
+        try self.init(cgroupRoot: root)
     }
 
     init(cgroupRoot root: String) throws {
@@ -67,10 +44,10 @@ public final class SocketReleaseRecorder {
         creations = ps_creator_map_create(1 << 16)
         descriptors = [releases, creations].filter { $0 >= 0 }
         guard releases >= 0, creations >= 0 else {
-            throw SetupError.kernel(step: "bpf(BPF_MAP_CREATE)", errno: errno, log: "")
+            throw KernelHookError.kernel(step: "bpf(BPF_MAP_CREATE)", errno: errno, log: "")
         }
         let cgroup = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard cgroup >= 0 else { throw SetupError.kernel(step: "open(\(root))", errno: errno, log: "") }
+        guard cgroup >= 0 else { throw KernelHookError.kernel(step: "open(\(root))", errno: errno, log: "") }
         defer { close(cgroup) }
         // Creation first: a socket released later must find its creator recorded.
         try attach(cgroup: cgroup, root: root, hook: "cgroup/sock_create", creation: true) {
@@ -83,15 +60,12 @@ public final class SocketReleaseRecorder {
 
     private func attach(cgroup: Int32, root: String, hook: String, creation: Bool,
                         load: (UnsafeMutablePointer<CChar>, UInt32) -> Int32) throws {
-        var log = [CChar](repeating: 0, count: 16 * 1024)
-        let program = log.withUnsafeMutableBufferPointer { load($0.baseAddress!, UInt32($0.count)) }
-        guard program >= 0 else {
-            throw SetupError.kernel(step: "bpf(BPF_PROG_LOAD, \(hook))", errno: errno,
-                                    log: log.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
-        }
+        let program = try KernelHookError.loadProgram(hook: hook, load)
         descriptors.append(program)
         let link = ps_cgroup_program_attach(program, cgroup, creation ? 1 : 0)
-        guard link >= 0 else { throw SetupError.kernel(step: "bpf(BPF_LINK_CREATE, \(hook)) on \(root)", errno: errno, log: "") }
+        guard link >= 0 else {
+            throw KernelHookError.kernel(step: "bpf(BPF_LINK_CREATE, \(hook)) on \(root)", errno: errno, log: "")
+        }
         descriptors.append(link)
     }
 
@@ -99,22 +73,22 @@ public final class SocketReleaseRecorder {
         for descriptor in descriptors.reversed() { close(descriptor) }
     }
 
+    /// The process that created the socket with this cookie, when its creation was recorded.
+    func creator(cookie: UInt64) -> Int32? {
+        var creation = ps_creator_value()
+        guard cookie != 0, ps_cookie_map_lookup(creations, cookie, &creation) == 0 else { return nil }
+        return Int32(bitPattern: creation.tgid)
+    }
+
     /// Who held the socket with this cookie when it was released, if it has been, and who created it.
     func lastHolder(cookie: UInt64) -> ReleasedSocket? {
         var value = ps_release_value()
-        var creation = ps_creator_value()
         guard cookie != 0, ps_cookie_map_lookup(releases, cookie, &value) == 0 else { return nil }
-        let creator = ps_cookie_map_lookup(creations, cookie, &creation) == 0 ? Int32(bitPattern: creation.tgid) : nil
         let name = withUnsafeBytes(of: value.comm) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
-        // The map stamps CLOCK_MONOTONIC; frames carry the wall clock. Convert through "now" on both clocks.
-        var monotonic = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &monotonic)
-        let nowNs = Int64(monotonic.tv_sec) * 1_000_000_000 + Int64(monotonic.tv_nsec)
-        let agoMicros = (nowNs - Int64(bitPattern: value.released_ns)) / 1000
-        let releasedAt = Timestamp(microseconds: wallClockNow().microseconds - agoMicros)
+        let releasedAt = Timestamp(monotonicNanoseconds: value.released_ns)
         return ReleasedSocket(pid: Int32(bitPattern: value.tgid), uid: value.uid, cookie: cookie,
-                              releasedAt: releasedAt, creator: creator, name: name)
+                              releasedAt: releasedAt, creator: creator(cookie: cookie), name: name)
     }
 }

@@ -57,8 +57,18 @@ public final class LiveCapture {
             warnings.append("no socket-release recorder (\(error)); owners that exit before their socket is "
                             + "looked up stay unknown")
         }
+        var firstSends: FirstSendRecorder?
+        if recorder != nil {
+            do {
+                firstSends = try FirstSendRecorder()
+            } catch {
+                warnings.append("no first-send recorder (\(error)); a refused connect or an exited pinger whose "
+                                + "socket is gone before lookup stays unknown")
+            }
+        }
         namespaces.refresh(now: wallClockNow())
-        worker = try AttributionWorker(diag: diag, connector: connector, recorder: recorder, namespaces: namespaces)
+        worker = try AttributionWorker(diag: diag, connector: connector, recorder: recorder, firstSends: firstSends,
+                                       namespaces: namespaces)
         let configuration = SessionConfiguration(localAddresses: try LocalAddresses.current(),
                                                  deduplicateAcrossInterfaces: interface == "any")
         session = CaptureSession(linkType: source.linkType, configuration: configuration, attributor: worker)

@@ -11,4 +11,13 @@ enum CgroupHierarchy {
         }
         return nil
     }
+
+    /// The cgroup v2 root procscope's kernel hooks attach to: the one procscope's mount namespace shows, else
+    /// the host's, reached through kthreadd's root (`ip netns exec` remounts /sys without the cgroup mounts).
+    static func hookRoot(proc: ProcFileSystem = ProcFileSystem()) -> String? {
+        for (mountInfo, prefix) in [("/proc/self/mountinfo", ""), ("/proc/2/mountinfo", "/proc/2/root")] {
+            if let text = proc.readText(mountInfo), let root = v2MountPoint(mountInfo: text) { return prefix + root }
+        }
+        return nil
+    }
 }

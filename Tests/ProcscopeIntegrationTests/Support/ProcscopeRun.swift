@@ -72,6 +72,7 @@ struct CaptureJSON {
         let remotePort: Int?
         let txBytes: Int, rxBytes: Int, txPackets: Int, rxPackets: Int
         let reason: String?
+        let detail: String?
         let method: String?
         let latencyMicros: Int?
         var bytes: Int { txBytes + rxBytes }
@@ -104,7 +105,7 @@ struct CaptureJSON {
                                     localPort: local["port"] as? Int, remotePort: remote["port"] as? Int,
                                     txBytes: tx["bytes"] as? Int ?? 0, rxBytes: rx["bytes"] as? Int ?? 0,
                                     txPackets: tx["packets"] as? Int ?? 0, rxPackets: rx["packets"] as? Int ?? 0,
-                                    reason: c["reason"] as? String, method: attribution["method"] as? String,
+                                    reason: c["reason"] as? String, detail: c["detail"] as? String, method: attribution["method"] as? String,
                                     latencyMicros: attribution["latency_us"] as? Int)
             }
         }
