@@ -186,6 +186,24 @@ def proc_net_tables(base):
                   "ffff8f0a81c8a000 3      3    0003   2     1 0      0      77705\n"
                   "ffff8f0a81c8b000 3      2    0000   0     0 0      1000   77706\n",
     }
+    # Kernel SCTP (net/sctp/proc.c): a TCP-style (STY 2) server listening on the wildcard port 5400; a
+    # client (uid 1000) associated from 198.18.0.1:40001 to the server, multi-homed peer (198.18.0.2 primary,
+    # 198.18.1.2); the server's accepted association; an IPv6 one-to-many (STY 0) association.
+    A6_FULL = "fdbe:00ac:0000:0000:0000:0000:0000:0001"
+    B6_FULL = "fdbe:00ac:0000:0000:0000:0000:0000:0002"
+    def assoc(sk, state, uid, inode, lport, rport, laddrs, raddrs, style=2):
+        return "%8s %8s %-3d %-3d %-2d %-4d %4d %8d %8d %7u %5lu %-5d %5d  %s<-> %s\t%8lu %5d %5d %4d %4d %4d %8d %8u %8u %8u %8u %8u %8u\n" % (
+            "ffff8f0a8b000000", sk, style, 1, state, 0, 1, 0, 0, uid, inode, lport, rport,
+            "".join(a + " " for a in laddrs), "".join(a + " " for a in raddrs),
+            30000, 10, 10, 10, 0, 0, 0, 1, 0, 0, 0, 212992, 212992)
+    tables["sctp/eps"] = (" ENDPT     SOCK   STY SST HBKT LPORT   UID INODE LADDRS\n"
+        "ffff8f0a8a1c9000 ffff8f0a8a1c8000 2   10  29   5400      0 88801 0.0.0.0 \n"
+        "ffff8f0a8a1ca000 ffff8f0a8a1c7000 2   1   40   40001  1000 88802 198.18.0.1 \n")
+    tables["sctp/assocs"] = (" ASSOC     SOCK   STY SST ST HBKT ASSOC-ID TX_QUEUE RX_QUEUE UID INODE LPORT RPORT LADDRS <-> RADDRS HBINT INS OUTS MAXRT T1X T2X RTXC wmema wmemq sndbuf rcvbuf\n"
+        + assoc("ffff8f0a8a1c7000", 3, 1000, 88802, 40001, 5400, ["*198.18.0.1"], ["*198.18.0.2", "198.18.1.2"])
+        + assoc("ffff8f0a8a1c6000", 3, 0, 88803, 5400, 40001, ["*198.18.0.2"], ["*198.18.0.1"])
+        + assoc("ffff8f0a8a1c5000", 1, 0, 88804, 5401, 5402, ["*" + A6_FULL], ["*" + B6_FULL], style=0))
+    os.makedirs(os.path.join(base, "net", "sctp"), exist_ok=True)
     for name, text in tables.items():
         with open(os.path.join(base, "net", name), "w") as f: f.write(text)
 
@@ -209,6 +227,7 @@ def proc_tree():
     put("4242/cgroup", "0::/user.slice/user-1000.slice/session-1.scope\n")
     link("4242/exe", "/usr/bin/curl")
     link("4242/ns/net", "net:[4026531840]")
+    link("4242/net", "../net")  # /proc/PID/net is the process's namespace's tables
     link("4242/fd/0", "/dev/null")
     link("4242/fd/3", "socket:[55501]")
     link("4242/fd/4", "socket:[55502]")

@@ -7,7 +7,7 @@ import ProcscopeLinux
 struct SocketsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sockets",
-        abstract: "List every socket (TCP, UDP, UDP-Lite, raw, ping, packet) in every network namespace, with its owners.",
+        abstract: "List every socket (TCP, UDP, UDP-Lite, SCTP, raw, ping, packet) in every network namespace, with its owners.",
         discussion: """
         OWNERS is pid/program, several for a socket shared across fork.
 
@@ -24,6 +24,7 @@ struct SocketsCommand: ParsableCommand {
         var inventory = SocketInventory()
         let listing = SocketListing(inventory.collect())
         for warning in inventory.warnings { StandardError.line("procscope: warning: \(warning)") }
+        for note in inventory.notes { StandardError.line("procscope: note: \(note)") }
         if json {
             FileHandle.standardOutput.write(Data(listing.json))
         } else {

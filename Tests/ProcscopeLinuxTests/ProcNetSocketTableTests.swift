@@ -44,4 +44,44 @@ import Testing
     func garbageIsSkipped() {
         #expect(ProcNetSocketTable.parse("header\nnot a socket line\n  1: zz:zz\n").isEmpty)
     }
+
+    static func sctp(_ name: String) -> String {
+        ProcFileSystem(root: Fixture.path("proc")).readText(Fixture.path("proc/net/sctp/" + name)) ?? ""
+    }
+
+    @Test("SCTP endpoints: port, socket state, uid, inode and bound addresses (the wildcard binds every address)")
+    func sctpEndpoints() {
+        let endpoints = ProcNetSCTPTable.parseEndpoints(Self.sctp("eps"))
+        #expect(endpoints.map(\.localPort) == [5400, 40001])
+        #expect(endpoints.map(\.inode) == [88801, 88802] && endpoints.map(\.uid) == [0, 1000])
+        #expect(endpoints[0].stateName == "LISTEN" && endpoints[0].isBound(to: IPAddress(ipv4: 0xC612_0002)))
+        #expect(endpoints[1].isBound(to: IPAddress(ipv4: 0xC612_0001)) && !endpoints[1].isBound(to: IPAddress(ipv4: 0xC612_0002)))
+        #expect(endpoints.allSatisfy { $0.remotePort == 0 && $0.associationState == nil })
+    }
+
+    @Test("SCTP associations: both ports, every address of a multi-homed peer without the primary's star, IPv6 uncompressed")
+    func sctpAssociations() throws {
+        let associations = ProcNetSCTPTable.parseAssociations(Self.sctp("assocs"))
+        try #require(associations.count == 3)
+        let client = associations[0]
+        #expect(client.localPort == 40001 && client.remotePort == 5400 && client.uid == 1000 && client.inode == 88802)
+        #expect(client.localAddresses.map(\.description) == ["198.18.0.1"])
+        #expect(client.remoteAddresses.map(\.description) == ["198.18.0.2", "198.18.1.2"])
+        #expect(client.stateName == "ESTABLISHED")
+        #expect(associations[1].localPort == 5400 && associations[1].inode == 88803)
+        let ipv6 = associations[2]
+        #expect(ipv6.localAddresses.map(\.description) == ["fdbe:ac::1"] && ipv6.remoteAddresses.map(\.description) == ["fdbe:ac::2"])
+        #expect(ipv6.stateName == "COOKIE_WAIT")
+    }
+
+    @Test("procscope sockets lists every SCTP association and the listening endpoint, not a one-to-one socket's own endpoint twice")
+    func sctpInventory() {
+        let inventory = SocketInventory(proc: ProcFileSystem(root: Fixture.path("proc")))
+        let records = inventory.sctpSockets(namespace: 7, via: 4242)
+        #expect(records.map(\.inode) == [88801, 88802, 88803, 88804])
+        #expect(records.allSatisfy { $0.kind == "sctp" && $0.namespace == 7 })
+        #expect(records[0].state == "LISTEN" && records[0].remote == nil && records[0].local?.port == 5400)
+        #expect(records[1].remote == Endpoint(address: IPAddress(ipv4: 0xC612_0002), port: 5400))
+        #expect(records[1].detail == "also 198.18.1.2", "the peer's other address")
+    }
 }

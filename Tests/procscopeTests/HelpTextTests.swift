@@ -148,8 +148,8 @@ import Testing
     @Test("sockets --help has its examples")
     func socketsHelpIsPinned() {
         #expect(Procscope.helpMessage(for: SocketsCommand.self, columns: 100) == """
-        OVERVIEW: List every socket (TCP, UDP, UDP-Lite, raw, ping, packet) in every network namespace,
-        with its owners.
+        OVERVIEW: List every socket (TCP, UDP, UDP-Lite, SCTP, raw, ping, packet) in every network
+        namespace, with its owners.
 
         OWNERS is pid/program, several for a socket shared across fork.
 

@@ -1,7 +1,8 @@
 import Glibc
 import ProcscopeCore
 
-/// Protocols sock_diag does not cover, found in the /proc/net tables of ping and raw sockets.
+/// Protocols sock_diag does not cover, found in the /proc/net tables of ping and raw sockets; the helpers
+/// every /proc/net table lookup shares.
 extension OwnershipResolver {
     /// ICMP and ICMPv6 echo, which sock_diag does not cover: the ping socket bound to the echo identifier
     /// (/proc/net/icmp, icmp6: the identifier is the socket's "port"); else the raw socket of the protocol
@@ -69,19 +70,6 @@ extension OwnershipResolver {
         }
     }
 
-    /// SCTP: with kernel SCTP (the sctp module, /proc/net/sctp), its sockets are not read yet, which the reason
-    /// says. Without it, no kernel socket can send or receive SCTP: a userland stack's raw socket of protocol
-    /// 132, or an injector's packet socket, did; or nothing on this host receives it.
-    func resolveSCTP(_ request: AttributionRequest) -> Attribution {
-        if access("\(proc.root)/net/sctp", F_OK) == 0 {
-            return .unknown(.protocolNotTracked, detail: "kernel SCTP sockets (sctp_diag, /proc/net/sctp) are not read yet")
-        }
-        let attribution = resolveRaw(request)
-        guard case .unknown(let reason, let detail) = attribution, reason != .ambiguousOwner else { return attribution }
-        return .unknown(request.firstFrameOutgoing ? reason : .noSocket,
-                        detail: "this kernel has no SCTP (no /proc/net/sctp), so no SCTP socket exists; " + detail)
-    }
-
     /// A /proc/net table of the flow's namespace: procscope's own, or read from inside another one (a
     /// thread's /proc/thread-self/net is its current namespace's).
     func netTable(_ name: String, namespace: UInt16) -> String? {
@@ -93,16 +81,22 @@ extension OwnershipResolver {
     /// The process holding a socket found in a /proc/net table; when none holds it any more (its owner is
     /// exiting), the first-send record of the flow's opening packet.
     private func owner(of socket: ProcNetSocket, method: AttributionMethod, _ request: AttributionRequest) -> Attribution {
-        let evidence = SocketEvidence(inode: socket.inode, cookie: 0, uid: socket.uid)
-        switch owner(ofInode: socket.inode, uid: socket.uid, outgoing: request.firstFrameOutgoing) {
+        tableOwner(inode: socket.inode, uid: socket.uid, method: method, request)
+    }
+
+    /// The process holding a socket inode read from a /proc/net table (no cookie there); when none holds it
+    /// any more (its owner is exiting), the first-send record of the flow's opening packet.
+    func tableOwner(inode: UInt32, uid: UInt32, method: AttributionMethod, _ request: AttributionRequest) -> Attribution {
+        let evidence = SocketEvidence(inode: inode, cookie: 0, uid: uid)
+        switch owner(ofInode: inode, uid: uid, outgoing: request.firstFrameOutgoing) {
         case .found(let pid, _):
             guard let identity = processes.identity(of: pid) else {
-                return .unknown(.ownerExited, detail: "pid \(pid) held socket inode \(socket.inode) but exited before its identity could be read")
+                return .unknown(.ownerExited, detail: "pid \(pid) held socket inode \(inode) but exited before its identity could be read")
             }
             return .process(identity, method, evidence)
         case .notFound, .closedDuringSearch:
             if let recorded = recordedSender(request) { return recorded }
-            return .unknown(.ownerExited, detail: "socket inode \(socket.inode) (uid \(socket.uid)) has no holder left: its owner exited")
+            return .unknown(.ownerExited, detail: "socket inode \(inode) (uid \(uid)) has no holder left: its owner exited")
         }
     }
 }

@@ -9,6 +9,8 @@ public struct SocketInventory {
     public let proc: ProcFileSystem
     /// Namespaces that could not be read, with why, for the user.
     public private(set) var warnings: [String] = []
+    /// What the listing cannot hold on this machine, and why (not a failure).
+    public private(set) var notes: [String] = []
 
     public init(proc: ProcFileSystem = ProcFileSystem()) {
         self.proc = proc
@@ -37,6 +39,10 @@ public struct SocketInventory {
         for (namespace, pid) in namespaces {
             records += inetSockets(namespace: namespace, via: pid, own: namespace == own)
             records += tableSockets(namespace: namespace, via: pid)
+            records += sctpSockets(namespace: namespace, via: pid)
+        }
+        if access("\(proc.root)/net/sctp", F_OK) != 0 {
+            notes.append("no SCTP sockets are listed: this kernel has no SCTP (no /proc/net/sctp; modprobe sctp)")
         }
         for index in records.indices {
             records[index].owners = (holders[records[index].inode] ?? []).sorted { $0.pid < $1.pid }
@@ -85,6 +91,28 @@ public struct SocketInventory {
                                         detail: "\(type) 0x\(String(socket.etherType, radix: 16)) if\(socket.interfaceIndex)"))
         }
         return records
+    }
+}
+
+extension SocketInventory {
+    /// Kernel SCTP endpoints and associations from /proc/PID/net/sctp (absent without the sctp module): every
+    /// association, and the endpoints that are listening or have none (a one-to-one socket's own endpoint
+    /// would repeat its association).
+    func sctpSockets(namespace: UInt64, via pid: Int32) -> [SocketRecord] {
+        let base = "\(proc.root)/\(pid)/net/sctp"
+        let associations = ProcNetSCTPTable.parseAssociations(proc.readText("\(base)/assocs") ?? "")
+        let associated = Set(associations.map(\.inode))
+        let endpoints = ProcNetSCTPTable.parseEndpoints(proc.readText("\(base)/eps") ?? "")
+            .filter { $0.socketState == 10 || !associated.contains($0.inode) }
+        return (endpoints + associations).map { socket in
+            let local = socket.localAddresses.first ?? .ipv4Any
+            let remote = socket.remoteAddresses.first
+            let others = socket.localAddresses.dropFirst().map(\.description) + socket.remoteAddresses.dropFirst().map(\.description)
+            return SocketRecord(kind: "sctp", namespace: namespace, local: Endpoint(address: local, port: socket.localPort),
+                                remote: remote.map { Endpoint(address: $0, port: socket.remotePort) },
+                                state: socket.stateName, uid: socket.uid, inode: socket.inode,
+                                detail: others.isEmpty ? nil : "also " + others.joined(separator: " "))
+        }
     }
 }
 
