@@ -2,10 +2,10 @@ import Foundation
 import Testing
 
 /// `procscope sockets` run from the host sees the sockets of processes inside a namespace the test made,
-/// with their PIDs: a TCP listener, a ping socket and a raw socket.
+/// with their PIDs: a TCP listener, a ping socket and an injector's packet socket.
 extension IntegrationTests {
 @Suite struct SocketsCommandTests {
-    @Test("The table lists a namespaced TCP listener and a pinger's ping socket with their PIDs and namespace")
+    @Test("The table lists a namespaced TCP listener, a pinger's ping socket and an injector's packet socket with their PIDs and namespace")
     func namespacedSocketsAreListedWithOwners() throws {
         let namespace = try TestNamespace("socks")
         defer { namespace.tearDown() }
@@ -14,6 +14,8 @@ extension IntegrationTests {
         defer { server.stop() }
         let pinger = try Peer.start(in: namespace, ["ping", "127.0.0.1", "1", "3000"])
         defer { pinger.stop() }
+        let injector = try Peer.start(in: namespace, ["inject", "lo", "127.0.0.1", "127.0.0.1", "5330", "5331", "1", "3000"])
+        defer { injector.stop() }
         // Shell.run merges stderr (warnings) into the output: the JSON is its one line that opens an object.
         let output = try Shell.run([Shell.binaryDirectory + "/procscope", "sockets", "--json"])
         let json = output.split(separator: "\n").first { $0.hasPrefix("{") } ?? ""
@@ -30,6 +32,9 @@ extension IntegrationTests {
         #expect(listener.map { !hostNamespace.contains(String($0["netns"] as? Int ?? 0)) } == true)
         let ping = sockets.first { $0["kind"] as? String == "ping" && port($0) == Int(pinger.port) }
         #expect(ping.map(owners) == [Int(pinger.pid)])
+        let packet = sockets.first { $0["kind"] as? String == "packet" && owners($0) == [Int(injector.pid)] }
+        let detail = packet?["detail"] as? String ?? ""
+        #expect(detail.hasPrefix("raw ") && !detail.contains("rx-ring"), "an injector maps no capture ring: \(detail)")
     }
 }
 }

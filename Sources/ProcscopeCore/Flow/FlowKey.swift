@@ -19,7 +19,6 @@ public struct FlowKey: Hashable, Sendable, CustomStringConvertible {
         self.namespace = namespace
     }
 
-    /// The same flow seen from the other end.
     /// The same key in namespace `namespace`.
     @inlinable public func `in`(_ namespace: UInt16) -> FlowKey {
         var key = self
@@ -27,6 +26,7 @@ public struct FlowKey: Hashable, Sendable, CustomStringConvertible {
         return key
     }
 
+    /// The same flow seen from the other end.
     @inlinable public var reversed: FlowKey {
         FlowKey(proto: proto, local: remote, remote: local, hasPorts: hasPorts, namespace: namespace)
     }

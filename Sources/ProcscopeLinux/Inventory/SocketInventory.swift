@@ -37,8 +37,11 @@ public struct SocketInventory {
         }
         var records: [SocketRecord] = []
         for (namespace, pid) in namespaces {
-            records += inetSockets(namespace: namespace, via: pid, own: namespace == own)
-            records += tableSockets(namespace: namespace, via: pid)
+            let client = diagClient(namespace: namespace, via: pid, own: namespace == own)
+            records += client.map { inetSockets(namespace: namespace, client: $0) } ?? []
+            let rings = Dictionary((try? client?.packetSockets()).flatMap { $0 }?.map { ($0.inode, $0) } ?? [],
+                                   uniquingKeysWith: { first, _ in first })
+            records += tableSockets(namespace: namespace, via: pid, rings: rings)
             records += sctpSockets(namespace: namespace, via: pid)
         }
         if access("\(proc.root)/net/sctp", F_OK) != 0 {
@@ -50,16 +53,19 @@ public struct SocketInventory {
         return records
     }
 
-    /// TCP, UDP and UDP-Lite, IPv4 and IPv6, from sock_diag dumps made inside the namespace.
-    private mutating func inetSockets(namespace: UInt64, via pid: Int32, own: Bool) -> [SocketRecord] {
-        let client: SockDiagClient
+    /// A sock_diag socket made inside the namespace (a socket keeps the namespace it was created in).
+    private mutating func diagClient(namespace: UInt64, via pid: Int32, own: Bool) -> SockDiagClient? {
         do {
-            client = own ? try SockDiagClient()
+            return own ? try SockDiagClient()
                 : try NetworkNamespace(path: "\(proc.root)/\(pid)/ns/net").run { try SockDiagClient() }
         } catch {
             warnings.append("network namespace \(namespace) (of pid \(pid)) is unreachable: \(error)")
-            return []
+            return nil
         }
+    }
+
+    /// TCP, UDP and UDP-Lite, IPv4 and IPv6, from sock_diag dumps made inside the namespace.
+    private func inetSockets(namespace: UInt64, client: SockDiagClient) -> [SocketRecord] {
         var records: [SocketRecord] = []
         for (proto, kind) in [(IPProtocol.tcp, "tcp"), (.udp, "udp"), (.udpLite, "udplite")] {
             for ipv6 in [false, true] {
@@ -73,8 +79,10 @@ public struct SocketInventory {
         return records
     }
 
-    /// Raw, ping and packet sockets from /proc/PID/net, which shows PID's namespace.
-    private func tableSockets(namespace: UInt64, via pid: Int32) -> [SocketRecord] {
+    /// Raw, ping and packet sockets from /proc/PID/net, which shows PID's namespace; a packet socket's
+    /// mapped rings from packet_diag (`rings`, by inode): an RX ring alone is a capture tool's (libpcap), a TX
+    /// ring a fast injector's.
+    private func tableSockets(namespace: UInt64, via pid: Int32, rings: [UInt32: PacketDiagMessage]) -> [SocketRecord] {
         let base = "\(proc.root)/\(pid)/net"
         var records: [SocketRecord] = []
         for (file, kind) in [("raw", "raw"), ("raw6", "raw"), ("icmp", "ping"), ("icmp6", "ping")] {
@@ -86,9 +94,12 @@ public struct SocketInventory {
         }
         for socket in ProcNetPacketTable.parse(proc.readText("\(base)/packet") ?? "") {
             let type = socket.type == 3 ? "raw" : socket.type == 2 ? "dgram" : "type \(socket.type)"
+            let diag = rings[socket.inode]
+            let ringNames = [diag?.hasReceiveRing == true ? " rx-ring" : "", diag?.hasTransmitRing == true ? " tx-ring" : ""]
             records.append(SocketRecord(kind: "packet", namespace: namespace, local: nil, remote: nil, state: "-",
                                         uid: socket.uid, inode: socket.inode,
-                                        detail: "\(type) 0x\(String(socket.etherType, radix: 16)) if\(socket.interfaceIndex)"))
+                                        detail: "\(type) 0x\(String(socket.etherType, radix: 16)) if\(socket.interfaceIndex)"
+                                            + ringNames.joined()))
         }
         return records
     }
