@@ -81,6 +81,23 @@ extension IntegrationTests {
         #expect(report.bytes(pid: server.pid, proto: "tcp", port: 5304) > 4000)
     }
 
+    @Test("An address added during the capture is local from its first frame: its client and server are credited")
+    func addressAddedDuringCaptureIsLocal() throws {
+        let namespace = try TestNamespace("newaddr")
+        defer { namespace.tearDown() }
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "udp", "port", "5340"])
+        try namespace.exec(["ip", "addr", "add", "198.18.5.1/32", "dev", "lo"])
+        let server = try Peer.start(in: namespace, ["udp-server", "198.18.5.1", "5340", "2"])
+        let client = try Peer.start(in: namespace, ["udp-client", "198.18.5.1", "5340", "300", "50"])
+        client.wait()
+        let report = try capture.stop()
+        server.stop()
+        #expect(report.wronglyCreditedBytes(owners: [(server.pid, "udp", server.port), (client.pid, "udp", client.port)]) == 0)
+        #expect(report.bytes(pid: client.pid, proto: "udp", port: client.port) == 328, "the client's datagram")
+        #expect(report.bytes(pid: server.pid, proto: "udp", port: 5340) == 328, "the server's datagram")
+        #expect(report.unknown.allSatisfy { $0.reason != "not-local" }, "\(report.unknown.map { $0.reason ?? "?" })")
+    }
+
     @Test("A UDP port reused by a second process right after the first exits: each datagram to its own sender")
     func reusedUDPPortIsNeverCreditedToTheOtherProcess() throws {
         let namespace = try TestNamespace("reuse")

@@ -7,7 +7,7 @@
 /// twice or lost.
 public final class CaptureSession {
     public let decoder: FrameDecoder
-    public let configuration: SessionConfiguration
+    public private(set) var configuration: SessionConfiguration
     let attributor: Attributor
     /// Other network namespaces of this host, for frames that are not local here (nil: such frames are
     /// `not-local`).
@@ -263,6 +263,13 @@ public final class CaptureSession {
         var entry = unkeyed[reason] ?? (TrafficCounter(), TrafficCounter())
         if outgoing { entry.tx.add(bytes: bytes) } else { entry.rx.add(bytes: bytes) }
         unkeyed[reason] = entry
+    }
+
+    /// The namespace's interface addresses changed during a live capture: frames are placed with the new
+    /// set from now on (conversations already placed keep their side). Ignored when reading a file.
+    public func localAddressesChanged(_ addresses: LocalAddressSet) {
+        guard configuration.localAddresses != nil else { return }
+        configuration.localAddresses = addresses
     }
 
     /// Ends a live conversation: later frames of its key start a new one (and a new lookup). `lastSeen`

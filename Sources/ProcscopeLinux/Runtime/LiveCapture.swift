@@ -9,6 +9,8 @@ public final class LiveCapture {
     public let filter: String?
     private let worker: AttributionWorker
     private let closeEvents: SockDiagClient?
+    /// Address changes in this namespace, so a new address is local from its first frame.
+    private let addressChanges: AddressChangeWatcher?
     /// The host's other network namespaces, for container traffic seen on this side of a veth.
     private let namespaces = NetworkNamespaces()
     private let signals: SignalWatcher
@@ -69,6 +71,13 @@ public final class LiveCapture {
         namespaces.refresh(now: wallClockNow())
         worker = try AttributionWorker(diag: diag, connector: connector, recorder: recorder, firstSends: firstSends,
                                        namespaces: namespaces)
+        // Subscribed before the first read of the addresses, so no change falls between the two.
+        do {
+            addressChanges = try AddressChangeWatcher()
+        } catch {
+            addressChanges = nil
+            warnings.append("no address-change events (\(error)); an address added during the capture counts as not local")
+        }
         let configuration = SessionConfiguration(localAddresses: try LocalAddresses.current(),
                                                  deduplicateAcrossInterfaces: interface == "any")
         session = CaptureSession(linkType: source.linkType, configuration: configuration, attributor: worker)
@@ -89,12 +98,17 @@ public final class LiveCapture {
                    pollfd(fd: worker.resultsDescriptor, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0)]
         if let closeEvents { fds.append(pollfd(fd: closeEvents.descriptor, events: Int16(POLLIN), revents: 0)) }
+        if let addressChanges { fds.append(pollfd(fd: addressChanges.descriptor, events: Int16(POLLIN), revents: 0)) }
         let session = self.session
         var lastHousekeeping = started
         var reason: StopReason?
         while reason == nil {
             // Close events first: a frame of a new socket on a reused tuple must not join the old conversation.
             drainCloseEvents()
+            // Address changes too: the first frame from a new address must find it local.
+            if addressChanges?.drain() == true, let addresses = try? LocalAddresses.current() {
+                session.localAddressesChanged(addresses)
+            }
             for result in worker.takeResults() { session.apply(result) }
             var budget = 64 // batches per turn, so signals and answers are still seen under full load
             while budget > 0 {
@@ -116,7 +130,7 @@ public final class LiveCapture {
             if signals.check() { reason = .signal(signals.received ?? SIGINT) }
             if now.microseconds(since: lastHousekeeping) > 100_000 {
                 session.expire(now: now)
-                namespaces.refresh(now: now) // containers come and go// every 2 s: containers come and go
+                namespaces.refresh(now: now) // every 2 s: containers come and go
                 lastHousekeeping = now
             }
             onTurn?()
