@@ -123,6 +123,31 @@ extension IntegrationTests {
         #expect(report.processes.allSatisfy { $0.pid == prober.pid })
     }
 
+    /// Raw ICMP sockets all see every echo, so two alive at once cannot be told apart by the tables; the
+    /// first-send record of each request's socket can.
+    @Test("Pingers on raw sockets while another raw ICMP socket is open: each one's echoes go to it (recorded-send)")
+    func concurrentRawPingersAreToldApart() throws {
+        let namespace = try TestNamespace("rawtwo")
+        defer { namespace.tearDown() }
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "icmp"])
+        // Holds a raw ICMP socket throughout, so every later lookup finds two or more.
+        let holder = try Peer.start(in: namespace, ["ping", "127.0.0.1", "1", "1500", "raw"])
+        usleep(100_000)
+        var pingers: [Peer] = []
+        for _ in 0..<2 {
+            let pinger = try Peer.start(in: namespace, ["ping", "127.0.0.1", "3", "100", "raw"])
+            pinger.wait()
+            pingers.append(pinger)
+        }
+        holder.wait()
+        let report = try capture.stop()
+        #expect(report.wronglyCreditedBytes(owners: ([holder] + pingers).map { ($0.pid, "icmp", $0.port) }) == 0)
+        for pinger in pingers {
+            let echoes = report.processes.filter { $0.pid == pinger.pid }.flatMap(\.conversations)
+            #expect(echoes.count == 1 && echoes[0].txPackets == 3 && echoes[0].method == "recorded-send", "\(echoes)")
+        }
+    }
+
     /// A pinger that sends one request and exits takes its socket with it before any lookup; the first-send
     /// record of the request names it (method recorded-send; raw-socket when the raw socket is still there).
     @Test("Pingers that exit right after their request, over ping and raw sockets: at least 95% credited, never wrongly",

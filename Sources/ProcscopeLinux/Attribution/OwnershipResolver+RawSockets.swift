@@ -8,7 +8,9 @@ extension OwnershipResolver {
     /// (/proc/net/icmp, icmp6: the identifier is the socket's "port"); else the raw socket of the protocol
     /// when it is the only one and its holder's PID is the identifier (what ping does on a raw socket: raw
     /// sockets see every echo, and a daemon's long-lived raw ICMPv6 socket must not collect the echoes of a
-    /// ping that already exited); else the kernel answering an echo request for which no socket exists.
+    /// ping that already exited); else, for requests sent from here, the first-send record of the request's
+    /// socket (which also tells several raw sockets apart); else the kernel answering an echo request for
+    /// which no socket exists.
     func resolveEcho(_ request: AttributionRequest) -> Attribution {
         let key = request.key
         let ipv6 = key.proto == .icmpv6
@@ -26,12 +28,15 @@ extension OwnershipResolver {
         if raws.count == 1 {
             let attribution = owner(of: raws[0], method: .rawSocket, request)
             if case .process(let identity, _, _) = attribution, UInt16(truncatingIfNeeded: identity.pid) != key.local.port {
+                if let recorded = recordedSender(request) { return recorded }
                 return .unknown(.noSocket, detail: "no ping socket has echo id \(key.local.port); the only raw \(key.proto) "
                                     + "socket is pid \(identity.pid)'s, whose PID is not the id: not guessed")
             }
             return attribution
         }
         if raws.count > 1 {
+            // The kernel's record of the request's sending socket tells them apart.
+            if let recorded = recordedSender(request) { return recorded }
             return .unknown(.noSocket, detail: "no ping socket has echo id \(key.local.port), and \(raws.count) raw "
                                 + "\(key.proto) sockets could have sent it: not guessed")
         }
