@@ -3,7 +3,8 @@
 // time and the sending task's tgid into an LRU hash keyed by the packet's namespace and tuple. A socket that
 // leaves the kernel's tables at once (a refused connect, a pinger that exits) is still named: the cookie
 // leads to the creation and release records of the socket-release recorder.
-// Only these packets are looked at (every other one returns at the first compare), and a packet of a socket
+// Only these packets are looked at (every other socket's packets return after a few instructions, before
+// the packet is read), and a packet of a socket
 // already recorded for the tuple (a retransmitted SYN, the next echo) writes nothing: a retransmission can
 // be sent from a timer, in whatever task it interrupts, so only a socket's first send records a tgid, and
 // that one is sent by the task in connect() or sendmsg().
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 _Static_assert(sizeof(struct ps_first_send_key) == 48, "ps_first_send_key layout");
 _Static_assert(sizeof(struct ps_first_send_value) == 24, "ps_first_send_value layout");
@@ -38,7 +40,7 @@ int ps_first_send_map_create(uint32_t entries) {
 #define KEY_OFF(field) (KEY + (int)offsetof(struct ps_first_send_key, field))
 #define VALUE_OFF(field) (VALUE + (int)offsetof(struct ps_first_send_value, field))
 
-enum { OUT, V4, V6, TRANSPORT, ICMP, ECHO, TCP, RECORD, FRESH };
+enum { OUT, V4, V6, TRANSPORT, ICMP, ECHO, TCP, RECORD, FRESH, SYN_SENT, PACKET };
 
 /// r1 = skb, r2 = `offset` register or immediate, r3 = fp + `to`, r4 = `length`; bpf_skb_load_bytes; out on error.
 static void load_bytes(struct ps_asm *a, int offset_register, int32_t offset, int16_t to, int32_t length) {
@@ -59,6 +61,24 @@ int ps_first_send_program_load(int map_fd, int with_netns, int with_tgid, char *
     for (int offset = KEY; offset < 0; offset += 8) ps_asm_emit(a, ST_DW(FP, offset, 0));   // key = 0
     ps_asm_emit(a, ST_W(FP, VALUE_OFF(pad), 0));
     ps_asm_emit(a, ST_DW(FP, VALUE_OFF(tgid), 0));                            // tgid and pad = 0
+    // The sending socket first, without touching the packet: only TCP sockets in SYN_SENT (their SYN), ICMP
+    // and ICMPv6 sockets (ping, raw) and IPPROTO_RAW sockets can send what is recorded. A UDP flood or an
+    // established connection's data leaves here after a handful of instructions.
+    ps_asm_emit(a, LDX_DW(R2, R6, (int16_t)offsetof(struct __sk_buff, sk)));
+    ps_asm_jump(a, BPF_JEQ, R2, 0, OUT);
+    ps_asm_emit(a, MOV64_REG(R1, R2));
+    ps_asm_emit(a, CALL(BPF_FUNC_sk_fullsock));
+    ps_asm_jump(a, BPF_JEQ, R0, 0, OUT);
+    ps_asm_emit(a, LDX_W(R2, R0, (int16_t)offsetof(struct bpf_sock, protocol)));
+    ps_asm_jump(a, BPF_JEQ, R2, IPPROTO_TCP, SYN_SENT);
+    ps_asm_jump(a, BPF_JEQ, R2, IPPROTO_ICMP, PACKET);
+    ps_asm_jump(a, BPF_JEQ, R2, IPPROTO_ICMPV6, PACKET);
+    ps_asm_jump(a, BPF_JEQ, R2, IPPROTO_RAW, PACKET);
+    ps_asm_jump(a, BPF_JA, 0, 0, OUT);
+    ps_asm_label(a, SYN_SENT);
+    ps_asm_emit(a, LDX_W(R2, R0, (int16_t)offsetof(struct bpf_sock, state)));
+    ps_asm_jump(a, BPF_JNE, R2, BPF_TCP_SYN_SENT, OUT);
+    ps_asm_label(a, PACKET);
     // The IP version: skb data starts at the network header in cgroup_skb programs.
     load_bytes(a, -1, 0, IP, 1);
     ps_asm_emit(a, LDX_B(R7, FP, IP));

@@ -14,6 +14,10 @@ import Glibc
 //                                       socket (the port printed is SPORT), linger, exit
 //   mptcp-server, mptcp-client          as tcp-server and tcp-client, over IPPROTO_MPTCP
 //   tcp-probe ADDR PORT BIND_PORT LINGER_MS   a SYN from BIND_PORT to a port nobody listens on (refused), linger, exit
+//   udp-flood ADDR PORT SECONDS SIZE    SIZE-byte datagrams as fast as one core sends them, for SECONDS
+//   tcp-bulk ADDR PORT BYTES            connect and send BYTES as fast as possible
+//   udp-sink ADDR PORT SECONDS          a bound UDP socket that never reads (no ICMP errors, no reader's cost)
+//                                       (both end with a line `sent packets=N bytes=B seconds=T`; for benchmarks)
 // LINGER_MS 0 means exit right after sending: the hardest case for attribution.
 
 func complain(_ text: String) {
@@ -252,7 +256,47 @@ func probe(host: String, port: UInt16, from bindPort: UInt16, lingerMs: Int) -> 
     exit(0)
 }
 
+/// A benchmark load: datagrams (`udp`) or a byte stream, as fast as this one thread can send, then a line
+/// saying how much went out in how long.
+func flood(udp: Bool, host: String, port: UInt16, seconds: Double, size: Int, bytes total: Int) -> Never {
+    var (address, length, family) = socketAddress(host, port)
+    let fd = socket(family, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { fail("socket") }
+    guard withSockaddr(&address, { connect(fd, $0, length) }) == 0 else { fail("connect") }
+    ready(fd)
+    let payload = [UInt8](repeating: 0x62, count: udp ? size : 65536)
+    let start = now()
+    var packets = 0, sent = 0
+    payload.withUnsafeBytes { buffer in
+        while true {
+            let count = send(fd, buffer.baseAddress, udp ? buffer.count : min(buffer.count, total - sent), 0)
+            if count > 0 { packets += 1; sent += count } else if errno != ENOBUFS && errno != ECONNREFUSED { break }
+            if udp ? (packets & 1023 == 0 && now() - start >= seconds) : sent >= total { break }
+        }
+    }
+    let line = "sent packets=\(packets) bytes=\(sent) seconds=\(now() - start)\n"
+    _ = line.withCString { write(1, $0, strlen($0)) }
+    close(fd)
+    exit(0)
+}
+
 let arguments = CommandLine.arguments
+if arguments.count >= 6 && arguments[1] == "udp-flood" {
+    flood(udp: true, host: arguments[2], port: UInt16(arguments[3]) ?? 9, seconds: Double(arguments[4]) ?? 5,
+          size: Int(arguments[5]) ?? 18, bytes: 0)
+}
+if arguments.count >= 5 && arguments[1] == "udp-sink" {
+    var (address, length, family) = socketAddress(arguments[2], UInt16(arguments[3]) ?? 9)
+    let fd = socket(family, Int32(SOCK_DGRAM.rawValue), 0)
+    guard fd >= 0, withSockaddr(&address, { bind(fd, $0, length) }) == 0 else { fail("udp-sink") }
+    ready(fd)
+    milliseconds(Int((Double(arguments[4]) ?? 10) * 1000))
+    exit(0)
+}
+if arguments.count >= 5 && arguments[1] == "tcp-bulk" {
+    flood(udp: false, host: arguments[2], port: UInt16(arguments[3]) ?? 9, seconds: 0, size: 0,
+          bytes: Int(arguments[4]) ?? 1 << 30)
+}
 if arguments.count >= 6 && arguments[1] == "tcp-probe" {
     probe(host: arguments[2], port: UInt16(arguments[3]) ?? 9, from: UInt16(arguments[4]) ?? 40000,
           lingerMs: Int(arguments[5]) ?? 0)

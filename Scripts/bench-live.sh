@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Benchmark: live capture under load, procscope beside tcpdump in the same run. Not a test: it asserts
+# nothing, it prints figures. Two loads, each in network namespaces this script creates and deletes:
+#   1. small UDP datagrams on loopback, as fast as one core sends them (procscope-testpeer udp-flood);
+#   2. one bulk TCP connection across a veth pair (procscope-testpeer tcp-bulk).
+# Each load runs with no capture, with tcpdump -w /dev/null (buffered, as tcpdump runs by default, and in
+# --immediate-mode, as procscope runs: each frame is handed over at once, which is what lets procscope look
+# up a flow's owner on its first frame), and with procscope capture --json; for each the sender's rate and
+# the capture's packets and kernel drops are printed.
+# Usage: sudo Scripts/bench-live.sh [SECONDS] [TCP_BYTES]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+Scripts/install-deps.sh
+seconds=${1:-5}; tcp_bytes=${2:-4294967296}
+swift build -c release --product procscope >/dev/null
+swift build -c release --product procscope-testpeer >/dev/null
+bin="$(swift build -c release --show-bin-path)"
+work=$(mktemp -d)
+a="psbench$$a"; b="psbench$$b"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    ip netns del "$a" 2>/dev/null || true
+    ip netns del "$b" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+ip netns add "$a"; ip netns add "$b"
+ip -n "$a" link set lo up; ip -n "$b" link set lo up
+ip link add "v$$a" netns "$a" type veth peer name "v$$b" netns "$b"
+ip -n "$a" addr add 198.18.0.1/24 dev "v$$a"; ip -n "$b" addr add 198.18.0.2/24 dev "v$$b"
+ip -n "$a" link set "v$$a" up; ip -n "$b" link set "v$$b" up
+
+# start_capture NAME NAMESPACE INTERFACE FILTER: starts a capture in the background (none, tcpdump, procscope).
+start_capture() {
+    case "$1" in
+        none) capture_pid="" ;;
+        tcpdump) ip netns exec "$2" tcpdump -Z root -n -s 256 -B 65536 -i "$3" -w /dev/null "$4" 2>"$work/tcpdump.err" &
+                 capture_pid=$!; pids+=("$capture_pid") ;;
+        tcpdump-immediate)
+                 ip netns exec "$2" tcpdump --immediate-mode -Z root -n -s 256 -B 65536 -i "$3" -w /dev/null "$4" \
+                     2>"$work/tcpdump.err" &
+                 capture_pid=$!; pids+=("$capture_pid") ;;
+        procscope) ip netns exec "$2" "$bin/procscope" capture -i "$3" --quiet --json "$work/procscope.json" "$4" \
+                       2>"$work/procscope.err" &
+                   capture_pid=$!; pids+=("$capture_pid") ;;
+    esac
+    sleep 1.5 # the capture is open before the load starts
+}
+
+# stop_capture NAME: stops it as a user would (SIGINT) and prints what it counted and dropped.
+stop_capture() {
+    [ -n "$capture_pid" ] || { echo "-"; return; }
+    sleep 0.5
+    kill -INT "$capture_pid"; wait "$capture_pid" 2>/dev/null || true
+    case "$1" in
+        tcpdump*) python3 - "$work/tcpdump.err" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def n(what):
+    m = re.search(r"(\d+) packets? " + what, text)
+    return int(m.group(1)) if m else -1
+print(f"captured {n('captured')}, dropped by kernel {n('dropped by kernel')}")
+PY
+        ;;
+        procscope) python3 - "$work/procscope.json" <<'PY'
+import json, sys
+capture = json.load(open(sys.argv[1]))["capture"]
+print(f"counted {capture['packets']}, dropped by kernel {capture['dropped']['kernel']}")
+PY
+        ;;
+    esac
+}
+
+rate() { # the sender's "sent packets=N bytes=B seconds=T" line as a rate
+    python3 -c "
+import sys
+f = dict(kv.split('=') for kv in sys.argv[1].split()[1:])
+p, b, t = int(f['packets']), int(f['bytes']), float(f['seconds'])
+print(f'{p / t / 1e6:.3f} Mpps sent' if sys.argv[2] == 'udp' else f'{b * 8 / t / 1e9:.2f} Gbit/s sent')" "$1" "$2"
+}
+
+# stop_server PID: ends a server this script started, quietly.
+stop_server() { kill -KILL "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+echo "UDP flood on loopback, 18-byte datagrams to a socket that never reads, ${seconds} s per run:"
+for capture in none tcpdump tcpdump-immediate procscope; do
+    ip netns exec "$a" "$bin/procscope-testpeer" udp-sink 127.0.0.1 5400 120 >/dev/null &
+    sink=$!; pids+=("$sink")
+    start_capture "$capture" "$a" lo "udp port 5400"
+    line=$(ip netns exec "$a" "$bin/procscope-testpeer" udp-flood 127.0.0.1 5400 "$seconds" 18 | tail -1)
+    printf "  %-18s %s; %s\n" "$capture" "$(rate "$line" udp)" "$(stop_capture "$capture")"
+    stop_server "$sink"
+done
+
+echo "Bulk TCP across a veth pair, $((tcp_bytes / 1048576)) MiB, capture on the receiver's side (snaplen 256):"
+for capture in none tcpdump tcpdump-immediate procscope; do
+    ip netns exec "$a" "$bin/procscope-testpeer" tcp-server 198.18.0.1 5401 120 >/dev/null &
+    server=$!; pids+=("$server")
+    start_capture "$capture" "$a" "v$$a" "tcp port 5401"
+    line=$(ip netns exec "$b" "$bin/procscope-testpeer" tcp-bulk 198.18.0.1 5401 "$tcp_bytes" | tail -1)
+    printf "  %-18s %s; %s\n" "$capture" "$(rate "$line" tcp)" "$(stop_capture "$capture")"
+    stop_server "$server"
+done
