@@ -188,15 +188,6 @@ int ps_first_send_program_load(int map_fd, int with_netns, int with_tgid, char *
                                   "procscope_snd", log, log_size);
 }
 
-int ps_egress_program_attach(int program_fd, int cgroup_fd) {
-    union bpf_attr attr;
-    memset(&attr, 0, sizeof(attr));
-    attr.link_create.prog_fd = program_fd;
-    attr.link_create.target_fd = cgroup_fd;
-    attr.link_create.attach_type = BPF_CGROUP_INET_EGRESS;
-    return (int)ps_bpf(BPF_LINK_CREATE, &attr);
-}
-
 int ps_first_send_lookup(int map_fd, const struct ps_first_send_key *key, struct ps_first_send_value *value) {
     union bpf_attr attr;
     memset(&attr, 0, sizeof(attr));

@@ -72,15 +72,6 @@ int ps_creator_program_load(int map_fd, char *log, uint32_t log_size) {
                                   BPF_CGROUP_INET_SOCK_CREATE, "procscope_cre", log, log_size);
 }
 
-int ps_cgroup_program_attach(int program_fd, int cgroup_fd, int creation) {
-    union bpf_attr attr;
-    memset(&attr, 0, sizeof(attr));
-    attr.link_create.prog_fd = program_fd;
-    attr.link_create.target_fd = cgroup_fd;
-    attr.link_create.attach_type = creation ? BPF_CGROUP_INET_SOCK_CREATE : BPF_CGROUP_INET_SOCK_RELEASE;
-    return (int)ps_bpf(BPF_LINK_CREATE, &attr);
-}
-
 int ps_cookie_map_lookup(int map_fd, uint64_t cookie, void *value) {
     union bpf_attr attr;
     memset(&attr, 0, sizeof(attr));

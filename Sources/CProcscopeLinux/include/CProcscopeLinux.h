@@ -75,9 +75,10 @@ int ps_creator_map_create(uint32_t entries);
 /// program fd or -1. The verifier's log goes to `log` (may be NULL).
 int ps_release_program_load(int map_fd, char *log, uint32_t log_size);
 int ps_creator_program_load(int map_fd, char *log, uint32_t log_size);
-/// BPF_LINK_CREATE on a cgroup v2 directory (at sock_create when `creation`, else sock_release): the link fd
-/// (detached when closed) or -1.
-int ps_cgroup_program_attach(int program_fd, int cgroup_fd, int creation);
+/// The cgroup hooks procscope's eBPF programs attach to.
+enum ps_cgroup_hook { PS_HOOK_SOCK_CREATE, PS_HOOK_SOCK_RELEASE, PS_HOOK_EGRESS };
+/// BPF_LINK_CREATE of a program at `hook` on a cgroup v2 directory: the link fd (detached when closed) or -1.
+int ps_cgroup_program_attach(int program_fd, int cgroup_fd, enum ps_cgroup_hook hook);
 /// BPF_MAP_LOOKUP_ELEM by socket cookie into `value` (a ps_release_value or ps_creator_value): 0 when found,
 /// -1 otherwise (errno ENOENT when absent).
 int ps_cookie_map_lookup(int map_fd, uint64_t cookie, void *value);
@@ -111,8 +112,6 @@ int ps_first_send_map_create(uint32_t entries);
 /// cookie and the sending tgid in its records when asked (kernels refuse those helpers to cgroup_skb before
 /// 6.x): the program fd or -1; the verifier's log goes to `log` (may be NULL).
 int ps_first_send_program_load(int map_fd, int with_netns, int with_tgid, char *log, uint32_t log_size);
-/// BPF_LINK_CREATE at cgroup_skb egress on a cgroup v2 directory: the link fd or -1.
-int ps_egress_program_attach(int program_fd, int cgroup_fd);
 /// BPF_MAP_LOOKUP_ELEM of a first-send record: 0 when found, -1 otherwise.
 int ps_first_send_lookup(int map_fd, const struct ps_first_send_key *key, struct ps_first_send_value *value);
 /// The network namespace cookie of a socket's namespace (SO_NETNS_COOKIE), or 0 where the kernel has none.

@@ -56,26 +56,21 @@ public final class FirstSendRecorder {
             }
         }
         guard let loaded else {
-            for descriptor in descriptors { close(descriptor) }
+            close(map)
             throw firstError ?? KernelHookError.kernel(step: "bpf(BPF_PROG_LOAD)", errno: EINVAL, log: "")
         }
         descriptors.append(loaded.program)
         keyedByNamespace = loaded.netns
         recordsSender = loaded.sender
-        let cgroup = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard cgroup >= 0 else {
-            let error = errno
+        do {
+            descriptors.append(try KernelHookError.attach(loaded.program, to: root, at: PS_HOOK_EGRESS,
+                                                          named: "cgroup_skb/egress"))
+        } catch {
+            // Emptied as well as closed: whether or not deinit runs for an initializer that throws this late.
             for descriptor in descriptors { close(descriptor) }
-            throw KernelHookError.kernel(step: "open(\(root))", errno: error, log: "")
+            descriptors = []
+            throw error
         }
-        defer { close(cgroup) }
-        let link = ps_egress_program_attach(loaded.program, cgroup)
-        guard link >= 0 else {
-            let error = errno
-            for descriptor in descriptors { close(descriptor) }
-            throw KernelHookError.kernel(step: "bpf(BPF_LINK_CREATE, cgroup_skb/egress) on \(root)", errno: error, log: "")
-        }
-        descriptors.append(link)
     }
 
     deinit {

@@ -1,3 +1,4 @@
+import CProcscopeLinux
 import Glibc
 
 /// Why one of procscope's eBPF hooks (socket-release recorder, first-send recorder) could not be set up:
@@ -26,5 +27,17 @@ enum KernelHookError: Error, CustomStringConvertible {
                                          log: log.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
         }
         return program
+    }
+
+    /// Links `program` at `hook` of the cgroup v2 directory `root`: the link's fd (closing it detaches).
+    static func attach(_ program: Int32, to root: String, at hook: ps_cgroup_hook, named name: String) throws -> Int32 {
+        let cgroup = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard cgroup >= 0 else { throw KernelHookError.kernel(step: "open(\(root))", errno: errno, log: "") }
+        defer { close(cgroup) }
+        let link = ps_cgroup_program_attach(program, cgroup, hook)
+        guard link >= 0 else {
+            throw KernelHookError.kernel(step: "bpf(BPF_LINK_CREATE, \(name)) on \(root)", errno: errno, log: "")
+        }
+        return link
     }
 }

@@ -46,27 +46,20 @@ public final class SocketReleaseRecorder {
         guard releases >= 0, creations >= 0 else {
             throw KernelHookError.kernel(step: "bpf(BPF_MAP_CREATE)", errno: errno, log: "")
         }
-        let cgroup = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard cgroup >= 0 else { throw KernelHookError.kernel(step: "open(\(root))", errno: errno, log: "") }
-        defer { close(cgroup) }
         // Creation first: a socket released later must find its creator recorded.
-        try attach(cgroup: cgroup, root: root, hook: "cgroup/sock_create", creation: true) {
+        try attach(root: root, hook: "cgroup/sock_create", at: PS_HOOK_SOCK_CREATE) {
             ps_creator_program_load(creations, $0, $1)
         }
-        try attach(cgroup: cgroup, root: root, hook: "cgroup/sock_release", creation: false) {
+        try attach(root: root, hook: "cgroup/sock_release", at: PS_HOOK_SOCK_RELEASE) {
             ps_release_program_load(releases, $0, $1)
         }
     }
 
-    private func attach(cgroup: Int32, root: String, hook: String, creation: Bool,
+    private func attach(root: String, hook: String, at point: ps_cgroup_hook,
                         load: (UnsafeMutablePointer<CChar>, UInt32) -> Int32) throws {
         let program = try KernelHookError.loadProgram(hook: hook, load)
         descriptors.append(program)
-        let link = ps_cgroup_program_attach(program, cgroup, creation ? 1 : 0)
-        guard link >= 0 else {
-            throw KernelHookError.kernel(step: "bpf(BPF_LINK_CREATE, \(hook)) on \(root)", errno: errno, log: "")
-        }
-        descriptors.append(link)
+        descriptors.append(try KernelHookError.attach(program, to: root, at: point, named: hook))
     }
 
     deinit {
