@@ -39,8 +39,8 @@ public struct SocketInventory {
         for (namespace, pid) in namespaces {
             let client = diagClient(namespace: namespace, via: pid, own: namespace == own)
             records += client.map { inetSockets(namespace: namespace, client: $0) } ?? []
-            let rings = Dictionary((try? client?.packetSockets()).flatMap { $0 }?.map { ($0.inode, $0) } ?? [],
-                                   uniquingKeysWith: { first, _ in first })
+            let packetSockets = (try? client?.packetSockets()) ?? []
+            let rings = Dictionary(packetSockets.map { ($0.inode, $0) }, uniquingKeysWith: { first, _ in first })
             records += tableSockets(namespace: namespace, via: pid, rings: rings)
             records += sctpSockets(namespace: namespace, via: pid)
         }
