@@ -1,6 +1,6 @@
 // Hand assembly of eBPF programs (procscope has no clang/libbpf at build time): the bpf() syscall, one
-// macro per instruction form used, and a tiny assembler with labels so jump offsets are computed, not
-// counted by hand. Private to the C edge (not in include/).
+// macro per instruction form used, a tiny assembler with labels so jump offsets are computed, not counted
+// by hand, and the map and program loaders the recorders share. Private to the C edge (not in include/).
 #ifndef PS_BPF_ASSEMBLY_H
 #define PS_BPF_ASSEMBLY_H
 
@@ -100,6 +100,18 @@ static inline int ps_asm_end(struct ps_asm *a) {
         a->insns[a->fixups[i].at].off = (int16_t)(target - (int32_t)a->fixups[i].at - 1);
     }
     return 0;
+}
+
+/// BPF_MAP_CREATE of an LRU hash (the kernel evicts the oldest records when full): the map fd or -1 (errno).
+static inline int ps_lru_map_create(uint32_t key_size, uint32_t value_size, uint32_t entries, const char *name) {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.map_type = BPF_MAP_TYPE_LRU_HASH;
+    attr.key_size = key_size;
+    attr.value_size = value_size;
+    attr.max_entries = entries;
+    strncpy(attr.map_name, name, sizeof(attr.map_name) - 1);
+    return (int)ps_bpf(BPF_MAP_CREATE, &attr);
 }
 
 /// BPF_PROG_LOAD of a cgroup program; the program fd, or -1 (errno) with the verifier's log in `log`.

@@ -21,14 +21,8 @@ _Static_assert(sizeof(struct ps_first_send_key) == 48, "ps_first_send_key layout
 _Static_assert(sizeof(struct ps_first_send_value) == 24, "ps_first_send_value layout");
 
 int ps_first_send_map_create(uint32_t entries) {
-    union bpf_attr attr;
-    memset(&attr, 0, sizeof(attr));
-    attr.map_type = BPF_MAP_TYPE_LRU_HASH;
-    attr.key_size = sizeof(struct ps_first_send_key);
-    attr.value_size = sizeof(struct ps_first_send_value);
-    attr.max_entries = entries;
-    strncpy(attr.map_name, "procscope_snd", sizeof(attr.map_name) - 1);
-    return (int)ps_bpf(BPF_MAP_CREATE, &attr);
+    return ps_lru_map_create(sizeof(struct ps_first_send_key), sizeof(struct ps_first_send_value), entries,
+                             "procscope_snd");
 }
 
 // Stack layout (fp-relative): key 48 bytes at -48, value 24 bytes at -72, the IP header (20 or 40 bytes)

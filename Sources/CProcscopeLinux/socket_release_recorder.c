@@ -21,23 +21,12 @@ _Static_assert(sizeof(struct ps_creator_value) == 8, "ps_creator_value layout");
 #define KEY (-8)
 #define VALUE (-40)
 
-static int ps_cookie_map_create(uint32_t value_size, uint32_t entries, const char *name) {
-    union bpf_attr attr;
-    memset(&attr, 0, sizeof(attr));
-    attr.map_type = BPF_MAP_TYPE_LRU_HASH;
-    attr.key_size = sizeof(uint64_t);
-    attr.value_size = value_size;
-    attr.max_entries = entries;
-    strncpy(attr.map_name, name, sizeof(attr.map_name) - 1);
-    return (int)ps_bpf(BPF_MAP_CREATE, &attr);
-}
-
 int ps_release_map_create(uint32_t entries) {
-    return ps_cookie_map_create(sizeof(struct ps_release_value), entries, "procscope_rel");
+    return ps_lru_map_create(sizeof(uint64_t), sizeof(struct ps_release_value), entries, "procscope_rel");
 }
 
 int ps_creator_map_create(uint32_t entries) {
-    return ps_cookie_map_create(sizeof(struct ps_creator_value), entries, "procscope_cre");
+    return ps_lru_map_create(sizeof(uint64_t), sizeof(struct ps_creator_value), entries, "procscope_cre");
 }
 
 int ps_release_program_load(int map_fd, char *log, uint32_t log_size) {
