@@ -5,7 +5,8 @@ import Glibc
 //   tcp-server ADDR PORT SECONDS        accept and read everything until SECONDS pass
 //   udp-server ADDR PORT SECONDS        receive datagrams until SECONDS pass
 //   tcp-client ADDR PORT BYTES LINGER_MS [WAIT_MS]   connect, (wait WAIT_MS), send, close, linger, exit
-//   udp-client ADDR PORT BYTES LINGER_MS [BIND_PORT] send one datagram (from BIND_PORT), linger, exit
+//   udp-client ADDR PORT BYTES LINGER_MS [BIND_PORT [COUNT]]  send one datagram (or COUNT, 0.2 ms apart)
+//                                       (from BIND_PORT), linger, exit
 //   ping ADDR COUNT LINGER_MS [raw]     COUNT echo requests from a ping socket (or a raw ICMP socket), linger, exit
 //   tcp-client-setuid ADDR PORT BYTES LINGER_MS UID   as tcp-client, but drops to UID after creating the socket
 //   raw ADDR PROTO COUNT LINGER_MS      COUNT 100-byte packets of IP protocol PROTO from a raw socket, linger, exit
@@ -18,6 +19,7 @@ import Glibc
 //   tcp-bulk ADDR PORT BYTES            connect and send BYTES as fast as possible
 //   udp-sink ADDR PORT SECONDS          a bound UDP socket that never reads (no ICMP errors, no reader's cost)
 //                                       (both end with a line `sent packets=N bytes=B seconds=T`; for benchmarks)
+//   crowd PROCESSES SOCKETS SECONDS    PROCESSES idle children holding SOCKETS sockets each (a busy host)
 // LINGER_MS 0 means exit right after sending: the hardest case for attribution.
 
 func complain(_ text: String) {
@@ -149,7 +151,7 @@ func server(udp: Bool, host: String, port: UInt16, seconds: Double) -> Never {
     exit(0)
 }
 
-func client(udp: Bool, host: String, port: UInt16, bytes: Int, lingerMs: Int, extra: Int,
+func client(udp: Bool, host: String, port: UInt16, bytes: Int, lingerMs: Int, extra: Int, count: Int = 1,
             dropTo uid: uid_t? = nil) -> Never {
     var (address, length, family) = socketAddress(host, port)
     let fd = socket(family, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), udp ? 0 : streamProtocol())
@@ -166,6 +168,10 @@ func client(udp: Bool, host: String, port: UInt16, bytes: Int, lingerMs: Int, ex
         }
         guard withSockaddr(&address, { sendto(fd, payload, payload.count, 0, $0, length) }) == payload.count else { fail("sendto") }
         ready(fd)
+        for _ in 1..<max(1, count) {
+            usleep(200)
+            guard withSockaddr(&address, { sendto(fd, payload, payload.count, 0, $0, length) }) == payload.count else { fail("sendto") }
+        }
     } else {
         guard withSockaddr(&address, { connect(fd, $0, length) }) == 0 else { fail("connect") }
         ready(fd)
@@ -285,6 +291,9 @@ if arguments.count >= 6 && arguments[1] == "udp-flood" {
     flood(udp: true, host: arguments[2], port: UInt16(arguments[3]) ?? 9, seconds: Double(arguments[4]) ?? 5,
           size: Int(arguments[5]) ?? 18, bytes: 0)
 }
+if arguments.count >= 5 && arguments[1] == "crowd" {
+    crowd(processes: Int(arguments[2]) ?? 1000, sockets: Int(arguments[3]) ?? 50, seconds: Double(arguments[4]) ?? 60)
+}
 if arguments.count >= 5 && arguments[1] == "udp-sink" {
     var (address, length, family) = socketAddress(arguments[2], UInt16(arguments[3]) ?? 9)
     let fd = socket(family, Int32(SOCK_DGRAM.rawValue), 0)
@@ -325,7 +334,9 @@ case "tcp-client", "udp-client", "mptcp-client":
     let bytes = Int(arguments[4]) ?? 100
     let linger = arguments.count > 5 ? Int(arguments[5]) ?? 0 : 0
     let extra = arguments.count > 6 ? Int(arguments[6]) ?? 0 : 0
-    client(udp: arguments[1] == "udp-client", host: arguments[2], port: port, bytes: bytes, lingerMs: linger, extra: extra)
+    let count = arguments.count > 7 ? Int(arguments[7]) ?? 1 : 1
+    client(udp: arguments[1] == "udp-client", host: arguments[2], port: port, bytes: bytes, lingerMs: linger, extra: extra,
+           count: count)
 case "tcp-client-setuid":
     client(udp: false, host: arguments[2], port: port, bytes: Int(arguments[4]) ?? 100,
            lingerMs: arguments.count > 5 ? Int(arguments[5]) ?? 0 : 0, extra: 0,

@@ -23,6 +23,15 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
     private var retries: [(request: AttributionRequest, attempt: Int, due: Timestamp)] = []
     /// Lookups waiting for a destroy event: retried when one arrives, or when due.
     private var closeWaiters: [(request: AttributionRequest, attempt: Int, due: Timestamp)] = []
+    /// Lookups waiting for the host-wide sweep, with the socket inode they need and the sweep generation
+    /// that answers them.
+    private var sweepWaiters: [(request: AttributionRequest, attempt: Int, inode: UInt32, generation: Int)] = []
+    private let sweep = ProcessSweep()
+    /// The warm-up pass: caches the owners of the inet sockets open at the start, a slice per turn.
+    private let warmUp = ProcessSweep()
+    private var warmUpInodes = Set<UInt32>()
+    /// How long one sweep slice may run before the worker looks at new lookups again.
+    private let sweepSliceMicros: Int64 = 2_000
     private var thread: Thread?
 
     /// `connector` is optional: without it (no CAP_NET_ADMIN for the connector) the scan order falls back to
@@ -43,9 +52,11 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
         close(resultsDescriptor)
     }
 
-    /// Warms the inode cache (so flows that existed before the capture resolve at once) and starts the thread.
+    /// Lists the inet sockets open now (their owners are cached by the warm-up pass, so flows that existed
+    /// before the capture resolve at once) and starts the thread.
     public func start() {
-        resolver.warmUp()
+        warmUpInodes = resolver.warmUpInodes()
+        warmUp.begin(resolver.processes.scanOrder(all: resolver.proc.processIDs()))
         let thread = Thread { [self] in run() }
         thread.name = "procscope-attribution"
         thread.start()
@@ -106,6 +117,8 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
                 let micros = max(0, due.microseconds(since: wallClockNow()))
                 timeout = timespec(tv_sec: Int(micros / 1_000_000), tv_nsec: Int(micros % 1_000_000) * 1000)
             }
+            // A sweep or warm-up in progress only looks up, without sleeping, for new work between its slices.
+            if !sweepWaiters.isEmpty || warmUp.isRunning { timeout = timespec(tv_sec: 0, tv_nsec: 0) }
             _ = ps_ppoll(&fds, UInt(fds.count), &timeout)
             var counter: eventfd_t = 0
             eventfd_read(wakeDescriptor, &counter)
@@ -129,17 +142,49 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             let waiting = closeWaiters.filter { closesArrived || $0.due <= cutoff }
             closeWaiters.removeAll { closesArrived || $0.due <= cutoff }
             for waiter in waiting { attempt(waiter.request, waiter.attempt, into: &answers) }
-            if !answers.isEmpty {
-                outgoing.withLock { $0.append(contentsOf: answers) }
-                outstanding.subtract(answers.count, ordering: .relaxed)
-                eventfd_write(resultsDescriptor, 1)
+            // Answers so far go out before the sweep's slice runs.
+            publish(&answers)
+            advanceSweep(into: &answers)
+            publish(&answers)
+            if warmUp.isRunning {
+                let deadline = Timestamp(microseconds: wallClockNow().microseconds + sweepSliceMicros)
+                if warmUp.advance(until: deadline, scan: { resolver.sweep($0, for: warmUpInodes) }) {
+                    warmUpInodes = []
+                }
             }
             resolver.processes.takeSnapshots()
         }
     }
 
-    private func attempt(_ request: AttributionRequest, _ attempt: Int, into answers: inout [AttributionResult]) {
-        switch resolver.resolve(request, attempt: attempt) {
+    private func publish(_ answers: inout [AttributionResult]) {
+        if !answers.isEmpty {
+            outgoing.withLock { $0.append(contentsOf: answers) }
+            outstanding.subtract(answers.count, ordering: .relaxed)
+            eventfd_write(resultsDescriptor, 1)
+            answers.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// One slice of the host-wide sweep while lookups wait for it; then asks again for those whose socket it
+    /// found, or whose generation it finished.
+    private func advanceSweep(into answers: inout [AttributionResult]) {
+        guard !sweepWaiters.isEmpty else { return }
+        if !sweep.isRunning {
+            sweep.begin(resolver.processes.scanOrder(all: resolver.proc.processIDs()))
+        }
+        let inodes = Set(sweepWaiters.map(\.inode))
+        let deadline = Timestamp(microseconds: wallClockNow().microseconds + sweepSliceMicros)
+        sweep.advance(until: deadline) { resolver.sweep($0, for: inodes) }
+        let ready = sweepWaiters.filter { sweep.finished >= $0.generation || resolver.knowsHolder(of: $0.inode) }
+        sweepWaiters.removeAll { sweep.finished >= $0.generation || resolver.knowsHolder(of: $0.inode) }
+        for waiter in ready {
+            attempt(waiter.request, waiter.attempt, sweepFinished: sweep.finished >= waiter.generation, into: &answers)
+        }
+    }
+
+    private func attempt(_ request: AttributionRequest, _ attempt: Int, sweepFinished: Bool = false,
+                         into answers: inout [AttributionResult]) {
+        switch resolver.resolve(request, attempt: attempt, sweepFinished: sweepFinished) {
         case .answer(let attribution):
             answers.append(AttributionResult(conversation: request.conversation, key: request.key,
                                              attribution: attribution, resolvedAt: wallClockNow()))
@@ -150,6 +195,10 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             retries.append((request, attempt + 1, Timestamp(microseconds: wallClockNow().microseconds + delay)))
         case .awaitClose:
             closeWaiters.append((request, attempt + 1, Timestamp(microseconds: wallClockNow().microseconds + 1000)))
+        case .awaitSweep(let inode):
+            // A lookup asked again after a sweep it did not wait for entirely (its socket found elsewhere,
+            // then gone) waits for the next one.
+            sweepWaiters.append((request, attempt + 1, inode, sweep.nextGeneration))
         }
     }
 }

@@ -99,7 +99,7 @@ extension OwnershipResolver {
                 return .unknown(.ownerExited, detail: "pid \(pid) held socket inode \(inode) but exited before its identity could be read")
             }
             return .process(identity, method, evidence)
-        case .notFound, .closedDuringSearch:
+        case .notFound, .closedDuringSearch, .needsSweep:
             if let recorded = recordedSender(request) { return recorded }
             return .unknown(.ownerExited, detail: "socket inode \(inode) (uid \(uid)) has no holder left: its owner exited")
         }

@@ -13,6 +13,9 @@ final class OwnershipResolver {
         /// The socket is gone and its destroy event (queued by the kernel on a workqueue) not read yet: ask
         /// again as soon as a destroy event arrives (`closeEventsDescriptor` readable), or shortly.
         case awaitClose
+        /// No process the kernel's records or the cheap candidates name holds the socket: wait for the
+        /// host-wide sweep (`ProcessSweep`) to pass, and ask again with `sweepFinished`.
+        case awaitSweep(inode: UInt32)
     }
 
     let diag: SockDiagClient
@@ -52,13 +55,14 @@ final class OwnershipResolver {
         closeEvents = recorder == nil ? nil : try? SockDiagClient(groups: SockDiagClient.destroyGroups)
     }
 
-    func resolve(_ request: AttributionRequest, attempt: Int) -> Outcome {
-        let outcome = resolveOnce(request, attempt: attempt)
+    /// `sweepFinished`: a host-wide sweep that began after this lookup started waiting has passed.
+    func resolve(_ request: AttributionRequest, attempt: Int, sweepFinished: Bool = false) -> Outcome {
+        let outcome = resolveOnce(request, attempt: attempt, sweepFinished: sweepFinished)
         if case .answer = outcome { connectionCookies.removeValue(forKey: request.key) }
         return outcome
     }
 
-    private func resolveOnce(_ request: AttributionRequest, attempt: Int) -> Outcome {
+    private func resolveOnce(_ request: AttributionRequest, attempt: Int, sweepFinished: Bool) -> Outcome {
         let key = request.key
         if (key.proto == .icmp || key.proto == .icmpv6) && key.hasPorts { return .answer(resolveEcho(request)) }
         if key.proto == .sctp { return .answer(resolveSCTP(request)) }
@@ -99,10 +103,16 @@ final class OwnershipResolver {
             let handshakeInFlight = socket.state == .newSynReceived || socket.state == .synReceived
                 || (socket.inode == 0 && (socket.state == .established || socket.state == .closeWait))
             if handshakeInFlight && socket.cookie != 0 { connectionCookies[key] = socket.cookie }
-            // Only the listener answers after the connection's own socket was seen: it is gone already,
-            // accepted, used and closed between two looks. The recorder knows who released it.
-            if socket.state == .listen, let released = releasedOwner(request, cookie: connectionCookies[key]) {
-                return .answer(released)
+            // Only the listener answers once the connection's own socket is gone: accepted, used and closed
+            // before the look. The recorder knows who released it, by the cookie seen in flight or the
+            // cookie of the connection's destroy event.
+            if socket.state == .listen {
+                drainCloseEvents()
+                let seen = connectionCookies[key]
+                if let released = releasedOwner(request, cookie: seen ?? closedCookie(request),
+                                                releasedAfterFirstFrame: seen == nil) {
+                    return .answer(released)
+                }
             }
             if socket.state == .listen || handshakeInFlight {
                 if attempt < maxAttempts { return .retryLater }
@@ -112,7 +122,9 @@ final class OwnershipResolver {
                 }
                 // Credit the listener's owner only when exactly one process holds it: with a shared listener
                 // (pre-fork servers) any one of them may have accepted, and a guess is not an attribution.
-                let holders = self.holders(of: listener.inode)
+                guard let holders = listenerHolders(listener) else {
+                    return .answer(.unknown(.socketClosedBeforeLookup, detail: "connection to \(key.local) ended before it was accepted; its listener predates the capture, so its holders are not known without a host-wide search"))
+                }
                 guard holders.count == 1 else {
                     return .answer(.unknown(.socketClosedBeforeLookup, detail: "connection to \(key.local) ended before it was accepted; its listener is shared by \(holders.count) processes"))
                 }
@@ -130,26 +142,32 @@ final class OwnershipResolver {
                                     detail: "socket closed by its owner; the kernel is finishing it in state \(socket.state)"))
         }
         let evidence = SocketEvidence(inode: socket.inode, cookie: socket.cookie, uid: socket.uid)
-        var hint: Int32?
+        // A connection accepted from a listener was created by the kernel, with no creation record: the
+        // listener's holder (cached, or its creator) is the likely acceptor.
+        var hints: [Int32] = []
         if key.proto == .tcp && !request.firstFrameOutgoing && method == .exactSocket,
            let listener = try? listener(for: key) {
-            hint = inodeOwners[listener.inode]?.pid
+            hints = [inodeOwners[listener.inode]?.pid].compactMap { $0 } + kernelCandidates(cookie: listener.cookie)
         }
         let stillOwned = { [diag] () -> Bool in
             // Re-asked before a full scan: a socket its owner closed meanwhile has inode 0 or is gone.
             (try? diag.lookup(proto: key.proto, local: key.local, remote: key.remote))?.inode == socket.inode
         }
-        switch owner(ofInode: socket.inode, uid: socket.uid, outgoing: request.firstFrameOutgoing, hint: hint,
-                     stillOwned: stillOwned) {
+        switch owner(ofInode: socket.inode, uid: socket.uid, cookie: socket.cookie, outgoing: request.firstFrameOutgoing,
+                     hints: hints, stillOwned: stillOwned, fullScan: .deferred(sweepFinished: sweepFinished)) {
         case .found(let pid, let cached):
             guard let identity = processes.identity(of: pid) else {
                 return .answer(.unknown(.ownerExited, detail: "pid \(pid) held socket inode \(socket.inode) but exited before its identity could be read"))
             }
             return .answer(.process(identity, cached ? .cachedSocket : method, evidence))
+        case .needsSweep:
+            if let released = releasedOwner(request, socket: socket) { return .answer(released) }
+            // The release hook runs just after the exiting owner's fd table is gone: look once more before
+            // waiting for the sweep.
+            if recorder != nil && attempt < 2 { return .retryLater }
+            return .awaitSweep(inode: socket.inode)
         case .notFound:
             if let released = releasedOwner(request, socket: socket) { return .answer(released) }
-            // The release hook runs just after the exiting owner's fd table is gone: look once more.
-            if recorder != nil && attempt < 2 { return .retryLater }
             return .answer(.unknown(.ownerExited, detail: "socket inode \(socket.inode) (uid \(socket.uid)) is still open but no process holds it: its owner exited"))
         case .closedDuringSearch:
             if let released = releasedOwner(request, socket: socket) { return .answer(released) }
@@ -197,30 +215,46 @@ final class OwnershipResolver {
         case found(pid: Int32, cached: Bool)
         case notFound
         case closedDuringSearch
+        /// No cheap candidate holds it: the host-wide sweep must run (`ProcessSweep`), the lookup waits.
+        case needsSweep
     }
 
-    /// The process holding `inode`: a verified cache hit; else a scan of processes owned by `uid`, newest
-    /// first; else of every other process (a socket created before setuid() keeps its old uid).
-    func owner(ofInode inode: UInt32, uid: UInt32, outgoing: Bool = true, hint: Int32? = nil,
-               stillOwned: () -> Bool = { true }) -> Search {
+    /// How far `owner(ofInode:)` may go when no cheap candidate holds the socket.
+    enum FullScan {
+        /// Scan every process now (the rare raw and packet socket paths).
+        case inline
+        /// Never here: answer `.needsSweep`, or `.notFound` once a sweep that began after the lookup started
+        /// waiting has finished without finding it.
+        case deferred(sweepFinished: Bool)
+    }
+
+    /// The process holding `inode`: a verified cache hit; else the processes the kernel's records name (the
+    /// socket's creator, then its children: the heirs of a handed-on socket) and the caller's hints; else the
+    /// newest processes owned by `uid`; else every other process, in `fullScan`'s way (a socket created
+    /// before setuid() keeps its old uid).
+    func owner(ofInode inode: UInt32, uid: UInt32, cookie: UInt64 = 0, outgoing: Bool = true, hints: [Int32] = [],
+               stillOwned: () -> Bool = { true }, fullScan: FullScan = .inline) -> Search {
         if let cached = inodeOwners[inode] {
             if proc.holds(pid: cached.pid, fd: cached.fd, inode: inode) { return .found(pid: cached.pid, cached: true) }
             inodeOwners.removeValue(forKey: inode)
         }
-        // Cheap candidates first. A flow that starts outgoing is most likely a new client: the newest
-        // processes (from the proc connector). One that starts incoming is a server's new connection: a new
-        // inode in an old process, the listener's owner. Then processes that recently owned new sockets.
-        // Lazily: the newest process is scanned before any older one is even stat()ed.
-        let newest = processes.recent.reversed().lazy.filter { self.proc.ownerUID(of: $0) == uid }
-        let hinted = [hint].compactMap { $0 } + recentOwners.reversed()
         var tried = Set<Int32>()
         func firstHolder(_ candidates: some Sequence<Int32>) -> Int32? {
             for pid in candidates where tried.insert(pid).inserted && scan(pid, for: inode) { return pid }
             return nil
         }
+        // The kernel's record first: one process's descriptors to read, however large the host.
+        if let holder = firstHolder(kernelCandidates(cookie: cookie) + hints) { return found(holder) }
+        // Cheap candidates next. A flow that starts outgoing is most likely a new client: the newest
+        // processes (from the proc connector). One that starts incoming is a server's new connection: a new
+        // inode in an old process, the listener's owner. Then processes that recently owned new sockets.
+        // Lazily: the newest process is scanned before any older one is even stat()ed.
+        let newest = processes.recent.reversed().lazy.filter { self.proc.ownerUID(of: $0) == uid }
+        let hinted = recentOwners.reversed()
         let holder = outgoing ? (firstHolder(newest) ?? firstHolder(hinted)) : (firstHolder(hinted) ?? firstHolder(newest))
         if let holder { return found(holder) }
         guard stillOwned() else { return .closedDuringSearch }
+        if case .deferred(let sweepFinished) = fullScan { return sweepFinished ? .notFound : .needsSweep }
         let order = processes.scanOrder(all: proc.processIDs())
         var others: [Int32] = []
         for pid in order where !tried.contains(pid) {
@@ -232,6 +266,24 @@ final class OwnershipResolver {
         }
         for pid in others where scan(pid, for: inode) { return found(pid) }
         return .notFound
+    }
+
+    /// The processes the kernel recorded for a socket cookie: its creator (cgroup/sock_create), then the
+    /// creator's children forked since the capture began (a socket handed on across fork + exec).
+    func kernelCandidates(cookie: UInt64) -> [Int32] {
+        guard cookie != 0, let creator = recorder?.creator(cookie: cookie) else { return [] }
+        return [creator] + processes.descendants(of: creator)
+    }
+
+    /// Whether the socket's holder is cached: a sweep slice may have found it.
+    func knowsHolder(of inode: UInt32) -> Bool { inodeOwners[inode] != nil }
+
+    /// One process of the host-wide sweep: caches where the sockets waited for are held (only those: a
+    /// busy host's other 100,000 descriptors stay out of memory).
+    func sweep(_ pid: Int32, for inodes: Set<UInt32>) {
+        for (fd, inode) in proc.sockets(of: pid, deniedCount: &deniedFDs) where inodes.contains(inode) {
+            inodeOwners[inode] = (pid, fd)
+        }
     }
 
     /// Notes `pid` as a recent owner of a new socket (bounded, most recent last).
@@ -252,15 +304,21 @@ final class OwnershipResolver {
         return found
     }
 
-    /// Every process that holds `inode` (a full scan: only for the rare listener fallback).
-    func holders(of inode: UInt32) -> [Int32] {
-        proc.processIDs().filter { scan($0, for: inode) }
+    /// Every process that holds a listener, when that is known without a host-wide search (which would hold up
+    /// every other lookup): a listener created during the capture is held by its creator and the children it
+    /// forked since. Without the kernel's records (no eBPF), every process is scanned, as before them.
+    func listenerHolders(_ listener: InetDiagMessage) -> [Int32]? {
+        guard let recorder else { return proc.processIDs().filter { scan($0, for: listener.inode) } }
+        guard let creator = recorder.creator(cookie: listener.cookie) else { return nil }
+        return ([creator] + processes.descendants(of: creator)).filter { scan($0, for: listener.inode) }
     }
 
-    /// Fills the inode cache with the owners of the inet sockets that exist now, so flows that existed before
-    /// the capture resolve at once: sock_diag dumps (TCP, UDP, UDP-Lite; IPv4 and IPv6) say which inodes are
-    /// inet sockets, one pass over every process's fds says who holds them (unix and other sockets stay out).
-    func warmUp() {
+    /// The inet sockets that exist now (sock_diag dumps: TCP, UDP, UDP-Lite; IPv4 and IPv6), whose owners the
+    /// worker's warm-up pass caches so flows that existed before the capture resolve at once. The pass
+    /// reads every process's fds (~0.3 s on a host of 2,000 x 50 sockets), so the worker does it in slices
+    /// between lookups instead of before the first (`AttributionWorker.run`); unix and other sockets stay
+    /// out of the cache.
+    func warmUpInodes() -> Set<UInt32> {
         var inet = Set<UInt32>()
         for proto in [IPProtocol.tcp, .udp, .udpLite] {
             for ipv6 in [false, true] {
@@ -269,12 +327,8 @@ final class OwnershipResolver {
                 }
             }
         }
-        for pid in proc.processIDs() {
-            for (fd, inode) in proc.sockets(of: pid, deniedCount: &deniedFDs) where inet.isEmpty || inet.contains(inode) {
-                inodeOwners[inode] = (pid, fd)
-            }
-        }
         // The first user-name lookup loads the NSS modules (~1 ms): pay it now, not on a short-lived flow.
         _ = processes.reader.identity(of: getpid())
+        return inet
     }
 }

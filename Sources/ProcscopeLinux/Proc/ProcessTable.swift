@@ -13,6 +13,10 @@ final class ProcessTable {
     private let recentLimit = 256
     /// Processes that exec'd and whose identity is not snapshotted yet: done after waiting lookups.
     private var snapshotQueue: [Int32] = []
+    /// Children forked during the capture, by parent (dropped at the child's exit): where a socket goes when
+    /// its creator forks and hands it on (a launcher, a pre-fork server, a shell's `exec 3<>/dev/tcp`).
+    private var children: [Int32: [Int32]] = [:]
+    private var parents: [Int32: Int32] = [:]
 
     init(reader: ProcessIdentityReader) {
         self.reader = reader
@@ -22,9 +26,13 @@ final class ProcessTable {
     /// identity is snapshotted; an exited one keeps its snapshot for a grace period.
     func handle(_ event: ProcessEvent, now: Timestamp) {
         switch event {
-        case .fork(_, let child):
+        case .fork(let parent, let child):
             noteNew(child)
             identities.removeValue(forKey: child)
+            if parent > 1 {
+                children[parent, default: []].append(child)
+                parents[child] = parent
+            }
         case .exec(let pid):
             noteNew(pid)
             snapshotQueue.append(pid)
@@ -32,12 +40,29 @@ final class ProcessTable {
             exited.append((pid, now))
             // Gone processes hold no sockets: scanning them first would only delay the live ones.
             if let index = recent.lastIndex(of: pid) { recent.remove(at: index) }
+            if let parent = parents.removeValue(forKey: pid) {
+                children[parent]?.removeAll { $0 == pid }
+                if children[parent]?.isEmpty == true { children.removeValue(forKey: parent) }
+            }
         }
         // Snapshots of processes that exited more than 2 s ago can no longer help a pending lookup.
         while let first = exited.first, now.microseconds(since: first.at) > 2_000_000 {
             exited.removeFirst()
             identities.removeValue(forKey: first.pid)
         }
+    }
+
+    /// The live children and grandchildren of `pid` forked since the capture began, nearest first (bounded):
+    /// the heirs of a socket its creator no longer holds.
+    func descendants(of pid: Int32, limit: Int = 64) -> [Int32] {
+        var found: [Int32] = []
+        var frontier = [pid]
+        while !frontier.isEmpty && found.count < limit {
+            let next = frontier.flatMap { children[$0] ?? [] }
+            found.append(contentsOf: next.prefix(limit - found.count))
+            frontier = next
+        }
+        return found
     }
 
     /// Processes whose exit the proc connector reported at or after `time` (oldest first), with their

@@ -68,7 +68,7 @@ public final class LiveCapture {
                                 + "socket is gone before lookup stays unknown")
             }
         }
-        namespaces.refresh(now: wallClockNow())
+        namespaces.readNow()
         worker = try AttributionWorker(diag: diag, connector: connector, recorder: recorder, firstSends: firstSends,
                                        namespaces: namespaces)
         // Subscribed before the first read of the addresses, so no change falls between the two.
@@ -130,7 +130,7 @@ public final class LiveCapture {
             if signals.check() { reason = .signal(signals.received ?? SIGINT) }
             if now.microseconds(since: lastHousekeeping) > 100_000 {
                 session.expire(now: now)
-                namespaces.refresh(now: now) // every 2 s: containers come and go
+                namespaces.refresh(now: now) // off this thread: containers come and go
                 lastHousekeeping = now
             }
             onTurn?()

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import ProcscopeCore
 import Synchronization
@@ -7,8 +8,11 @@ import Synchronization
 /// interfaces (getifaddrs inside each): how traffic captured on the host side of a veth
 /// is tied to a namespace, and from there to the process inside that sent it.
 ///
-/// The capture thread calls `namespace(of:)` (from memory) and `refresh` (at most every few seconds); the
-/// attribution worker calls `member(_:)` to create its sock_diag socket inside a namespace. Loopback and
+/// The capture thread calls `namespace(of:)` (from memory) and `refresh` (at most every few seconds), which
+/// adopts the last reading and starts the next one on a thread of its own: one reading visits every process
+/// (readlink of /proc/PID/ns/net) and enters every namespace, ~0.1-0.4 s on a host of 2,000-3,000 processes,
+/// which the capture thread must never wait for. The attribution worker calls `member(_:)` to create its
+/// sock_diag socket inside a namespace. Loopback and
 /// link-local addresses, and any address two namespaces share, are left out: they cannot say which one.
 public final class NetworkNamespaces: NamespaceDirectory, @unchecked Sendable {
     /// A namespace and a path through which it can be entered.
@@ -21,7 +25,11 @@ public final class NetworkNamespaces: NamespaceDirectory, @unchecked Sendable {
     private let own: UInt64
     // Capture-thread state.
     private var addresses: [IPAddress: UInt16] = [:]
+    /// Namespace indices by inode: touched only by the one reading under way (`reading`).
     private var indices: [UInt64: UInt16] = [:]
+    private let reading = Atomic<Bool>(false)
+    /// A reading finished off the capture thread, waiting to be adopted.
+    private let finished = Mutex<[IPAddress: UInt16]?>(nil)
     private var refreshedAt = Timestamp.zero
     /// Addresses asked about and not found since the last reading: a new namespace is read sooner.
     private var misses = 0
@@ -45,14 +53,35 @@ public final class NetworkNamespaces: NamespaceDirectory, @unchecked Sendable {
         members.withLock { $0[index] }
     }
 
-    /// Re-reads the namespaces and their addresses when the last reading is older than `interval`
-    /// microseconds, or 1 s after frames were seen whose addresses no namespace had (a new container, or
-    /// just the Internet); a few milliseconds of work for dozens of namespaces.
+    /// Reads the namespaces and their addresses now, on the calling thread (before the capture starts).
+    public func readNow() {
+        guard !reading.exchange(true, ordering: .acquiring) else { return }
+        addresses = read()
+        refreshedAt = wallClockNow()
+        reading.store(false, ordering: .releasing)
+    }
+
+    /// Adopts a reading finished in the background, and starts another when the last one is older than
+    /// `interval` microseconds, or 1 s after frames were seen whose addresses no namespace had (a new
+    /// container, or just the Internet).
     public func refresh(now: Timestamp, interval: Int64 = 5_000_000) {
+        if let fresh = finished.withLock({ slot -> [IPAddress: UInt16]? in defer { slot = nil }; return slot }) {
+            addresses = fresh
+        }
         let age = now.microseconds(since: refreshedAt)
         guard age >= interval || (misses > 0 && age >= 1_000_000) else { return }
+        guard !reading.exchange(true, ordering: .acquiring) else { return }
         refreshedAt = now
         misses = 0
+        Thread.detachNewThread { [self] in
+            let fresh = read()
+            finished.withLock { $0 = fresh }
+            reading.store(false, ordering: .releasing)
+        }
+    }
+
+    /// One reading: every namespace some process is in or `ip netns` named, and its addresses.
+    private func read() -> [IPAddress: UInt16] {
         var paths: [UInt64: String] = [:]
         for pid in proc.processIDs() {
             guard let inode = proc.readLink("\(proc.root)/\(pid)/ns/net").flatMap(ProcessIdentityReader.parseNamespaceInode),
@@ -82,8 +111,8 @@ public final class NetworkNamespaces: NamespaceDirectory, @unchecked Sendable {
             }
         }
         for address in shared { owners.removeValue(forKey: address) }
-        addresses = owners
         members.withLock { $0.merge(found) { _, new in new } }
+        return owners
     }
 }
 
