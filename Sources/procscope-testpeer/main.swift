@@ -19,6 +19,8 @@ import Glibc
 //   tcp-bulk ADDR PORT BYTES            connect and send BYTES as fast as possible
 //   udp-sink ADDR PORT SECONDS          a bound UDP socket that never reads (no ICMP errors, no reader's cost)
 //                                       (both end with a line `sent packets=N bytes=B seconds=T`; for benchmarks)
+//   handover ADDR PORT BYTES HEIR_BYTES   connect, send, fork a child that execs `heir` on the socket, exit
+//                                       (prints a second line `heir pid=C`)
 //   crowd PROCESSES SOCKETS SECONDS    PROCESSES idle children holding SOCKETS sockets each (a busy host)
 // LINGER_MS 0 means exit right after sending: the hardest case for attribution.
 
@@ -290,6 +292,13 @@ let arguments = CommandLine.arguments
 if arguments.count >= 6 && arguments[1] == "udp-flood" {
     flood(udp: true, host: arguments[2], port: UInt16(arguments[3]) ?? 9, seconds: Double(arguments[4]) ?? 5,
           size: Int(arguments[5]) ?? 18, bytes: 0)
+}
+if arguments.count >= 6 && arguments[1] == "handover" {
+    handOver(host: arguments[2], port: UInt16(arguments[3]) ?? 9, bytes: Int(arguments[4]) ?? 1,
+             heirBytes: Int(arguments[5]) ?? 1)
+}
+if arguments.count >= 4 && arguments[1] == "heir" {
+    heir(fd: Int32(arguments[2]) ?? -1, bytes: Int(arguments[3]) ?? 1)
 }
 if arguments.count >= 5 && arguments[1] == "crowd" {
     crowd(processes: Int(arguments[2]) ?? 1000, sockets: Int(arguments[3]) ?? 50, seconds: Double(arguments[4]) ?? 60)

@@ -162,6 +162,47 @@ import Testing
         #expect(report.unknown.reasons[.socketClosedBeforeLookup]?.packets == 1)
     }
 
+    @Test("A socket that changes hands: frames up to the change stay with the opener, later ones are the heir's, without a new lookup")
+    func handedOverSocketSplitsAtTheChange() throws {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        let data = FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 6, sourcePort: 40000, destinationPort: 80,
+                                     flags: 0x18, payload: 100)
+        session.ingest(data, at: 100)
+        let request = try #require(attributor.requests.first)
+        let evidence = SocketEvidence(inode: 5, cookie: 55, uid: 0)
+        session.apply(AttributionResult(conversation: request.conversation, key: request.key,
+                                        attribution: .process(identity(1, "opener"), .exactSocket, evidence),
+                                        resolvedAt: Timestamp(microseconds: 150)))
+        session.ingest(data, at: 200)
+        // The change at 300 is applied at 400, after a frame stamped 250 was already captured but not counted.
+        session.ownerChanged(OwnerChange(cookie: 55, key: request.key,
+                                         attribution: .process(identity(2, "heir"), .inheritedSocket, evidence),
+                                         at: Timestamp(microseconds: 300)))
+        session.ingest(data, at: 250)
+        session.ingest(data, at: 500)
+        session.ingest(data, at: 600)
+        #expect(attributor.requests.count == 1)
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        #expect(report.processes.map(\.identity.pid) == [1, 2])
+        #expect(report.processes.map(\.tx.packets) == [3, 2])
+        #expect(report.processes.last?.conversations.first?.method == .inheritedSocket)
+    }
+
+    @Test("A change of hands for a socket procscope did not credit changes nothing")
+    func changeForAnUnknownSocketIsIgnored() throws {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        let data = FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 17, sourcePort: 40000, destinationPort: 53)
+        session.ingest(data, at: 100)
+        let request = try #require(attributor.requests.first)
+        session.ownerChanged(OwnerChange(cookie: 77, key: request.key,
+                                         attribution: .process(identity(2), .inheritedSocket, nil), at: Timestamp(microseconds: 150)))
+        session.ingest(data, at: 200)
+        #expect(attributor.requests.count == 1)
+        #expect(session.conversations.count == 1)
+    }
+
     @Test("A SYN on a tuple whose connection ended starts a new conversation")
     func synAfterFinStartsNewEpoch() {
         let attributor = RecordingAttributor()

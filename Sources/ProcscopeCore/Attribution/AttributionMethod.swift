@@ -28,6 +28,11 @@ public struct AttributionMethod: RawRepresentable, Hashable, Sendable, CustomStr
     /// socket that can inject (not a capture ring, not procscope's own): the kernel does not say which packet
     /// socket sent a frame, so this is the one candidate, not an observed send. Several candidates: unknown.
     public static let packetSocket = AttributionMethod(rawValue: "packet-socket")
+    /// The socket changed hands: the process that held it before exited and this one, a child it forked
+    /// (a launcher, a supervisor, a shell's `exec 3<>/dev/tcp/...`), kept it. The conversation's traffic from
+    /// the holder's exit on is this process's, in a conversation of its own; what came before stays with the
+    /// earlier holder.
+    public static let inheritedSocket = AttributionMethod(rawValue: "inherited-socket")
     /// Read from a procscope-annotated capture file.
     public static let annotation = AttributionMethod(rawValue: "annotation")
 

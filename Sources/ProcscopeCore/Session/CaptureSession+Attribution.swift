@@ -43,6 +43,7 @@ extension CaptureSession {
     /// ones and is looked up afresh. A pending conversation whose tuple matches remembers the cookie, so a
     /// lookup that later finds a different socket is not credited.
     public func socketClosed(_ event: SocketClosed) {
+        if !heirs.isEmpty { heirs = heirs.filter { $0.value.cookie != event.cookie } }
         if let known = byCookie.removeValue(forKey: event.cookie) {
             for conversation in known { close(conversation, at: event.closedAt) }
         }
@@ -53,6 +54,20 @@ extension CaptureSession {
             conversations[i].cookie = event.cookie
             close(conversation, at: event.closedAt)
         }
+    }
+
+    /// A socket changed hands: its live conversations end at the change (frames stamped before it still
+    /// count there, as after a close), and the tuple's next frame opens a conversation credited to the new
+    /// holder, or to the reason none can be named.
+    public func ownerChanged(_ change: OwnerChange) {
+        guard let known = byCookie[change.cookie] else { return }
+        var ended = false
+        for conversation in known where !conversations[Int(conversation)].isClosed
+            && conversations[Int(conversation)].key == change.key {
+            close(conversation, at: change.at)
+            ended = true
+        }
+        if ended { heirs[change.key] = change }
     }
 
     /// Housekeeping once per loop turn (not per packet): gives up lookups older than the age limit and forgets

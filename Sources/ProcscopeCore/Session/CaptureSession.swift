@@ -37,6 +37,8 @@ public final class CaptureSession {
     var observed = PacketRecord(time: .zero, decoded: .failed(LinkInfo(), .truncatedLinkHeader), wireLength: 0)
     /// Conversations ended by a close, by key, with when: frames stamped before the close still belong to them.
     var recentlyClosed: [FlowKey: (conversation: Int32, closedAt: Timestamp)] = [:]
+    /// Owners of a tuple's next conversation, from sockets that changed hands (`ownerChanged`).
+    var heirs: [FlowKey: OwnerChange] = [:]
     /// Conversations of a re-read annotated file, by the file's id (`replay`).
     var replayed: [UInt32: Int32] = [:]
     /// Frames that never got a conversation (non-IP, untracked fragments, table full), per reason.
@@ -243,6 +245,11 @@ public final class CaptureSession {
             return
         }
         pending.insert(new)
+        if !heirs.isEmpty, let heir = heirs.removeValue(forKey: key) {
+            // The socket changed hands: this conversation is its new holder's, known without a lookup.
+            apply(AttributionResult(conversation: new, key: key, attribution: heir.attribution, resolvedAt: time))
+            return
+        }
         let request = AttributionRequest(conversation: new, key: key, firstSeen: time,
                                          firstFrameOutgoing: direction == .transmitted,
                                          firstTCPFlags: frame.tcpFlags, firstICMPType: frame.icmpType)

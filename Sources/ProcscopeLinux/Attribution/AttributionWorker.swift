@@ -12,6 +12,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
     // everything else is confined to the worker thread after `start()`.
     private let incoming = Mutex<[AttributionRequest]>([])
     private let outgoing = Mutex<[AttributionResult]>([])
+    private let changes = Mutex<[OwnerChange]>([])
     private let outstanding = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
     private let wakeDescriptor: Int32
@@ -91,6 +92,15 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
         return nil
     }
 
+    /// Sockets that changed hands since the last call (signalled on `resultsDescriptor` too).
+    public func takeOwnerChanges() -> [OwnerChange] {
+        changes.withLock { pending in
+            let taken = pending
+            pending.removeAll(keepingCapacity: true)
+            return taken
+        }
+    }
+
     /// Answers ready now.
     public func takeResults() -> [AttributionResult] {
         var counter: eventfd_t = 0
@@ -111,8 +121,11 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
         while !stopping.load(ordering: .relaxed) {
             // ppoll, not poll: retries are due within tens of microseconds, below poll's millisecond grain.
             var timeout = timespec(tv_sec: 1, tv_nsec: 0)
-            // Destroy events wake the worker only while a lookup waits for one.
-            if closesIndex < fds.count { fds[closesIndex].events = closeWaiters.isEmpty ? 0 : Int16(POLLIN) }
+            // Destroy events wake the worker while a lookup waits for one, or while sockets are followed for
+            // a change of hands (their closes end the following, and must not pile up unread).
+            if closesIndex < fds.count {
+                fds[closesIndex].events = closeWaiters.isEmpty && resolver.held.count == 0 ? 0 : Int16(POLLIN)
+            }
             if let due = (retries.map(\.due) + closeWaiters.map(\.due)).min() {
                 let micros = max(0, due.microseconds(since: wallClockNow()))
                 timeout = timespec(tv_sec: Int(micros / 1_000_000), tv_nsec: Int(micros % 1_000_000) * 1000)
@@ -123,10 +136,19 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             var counter: eventfd_t = 0
             eventfd_read(wakeDescriptor, &counter)
             let now = wallClockNow()
-            if let connector {
-                for event in connector.pendingEvents() { resolver.processes.handle(event, now: now) }
-            }
+            // Closes first: a socket closed with its exiting owner is not looked for among the owner's children.
             resolver.drainCloseEvents()
+            if let connector {
+                var handedOver: [OwnerChange] = []
+                for event in connector.pendingEvents() {
+                    resolver.processes.handle(event, now: now)
+                    if case .exit(let pid) = event { handedOver += resolver.handOver(from: pid, at: now) }
+                }
+                if !handedOver.isEmpty {
+                    changes.withLock { $0.append(contentsOf: handedOver) }
+                    eventfd_write(resultsDescriptor, 1)
+                }
+            }
             let batch = incoming.withLock { requests in
                 let taken = requests
                 requests.removeAll(keepingCapacity: true)
@@ -186,6 +208,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
                          into answers: inout [AttributionResult]) {
         switch resolver.resolve(request, attempt: attempt, sweepFinished: sweepFinished) {
         case .answer(let attribution):
+            if connector != nil && resolver.closeEvents != nil { resolver.noteHeld(attribution, key: request.key) }
             answers.append(AttributionResult(conversation: request.conversation, key: request.key,
                                              attribution: attribution, resolvedAt: wallClockNow()))
         case .retryLater:

@@ -11,6 +11,7 @@ extension OwnershipResolver {
         guard let closeEvents, let events = try? closeEvents.pendingDestroyEvents(), !events.isEmpty else { return }
         let now = wallClockNow()
         for (socket, proto) in events {
+            forgetHeld(cookie: socket.cookie)
             recentCloses.append(SocketClosed(key: FlowKey(proto: proto, local: socket.local, remote: socket.remote,
                                                           hasPorts: true),
                                              cookie: socket.cookie, closedAt: now))

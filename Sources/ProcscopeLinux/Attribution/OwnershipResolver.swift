@@ -37,6 +37,8 @@ final class OwnershipResolver {
     private var recentOwners: [Int32] = []
     /// Cookies of connections seen before they were accepted, by tuple, until their lookup is answered.
     private var connectionCookies: [FlowKey: UInt64] = [:]
+    /// Sockets credited to processes, followed until they close or change hands.
+    let held = HeldSockets()
     /// Recent socket closes (destroy events), oldest first, bounded.
     var recentCloses: [SocketClosed] = []
     /// fds that could not be read during scans (EACCES), for the report.

@@ -110,6 +110,7 @@ public final class LiveCapture {
                 session.localAddressesChanged(addresses)
             }
             for result in worker.takeResults() { session.apply(result) }
+            for change in worker.takeOwnerChanges() { session.ownerChanged(change) }
             var budget = 64 // batches per turn, so signals and answers are still seen under full load
             while budget > 0 {
                 budget -= 1
@@ -156,9 +157,11 @@ public final class LiveCapture {
             _ = poll(&fd, 1, 20)
             drainCloseEvents()
             for result in worker.takeResults() { session.apply(result) }
+            for change in worker.takeOwnerChanges() { session.ownerChanged(change) }
         }
         drainCloseEvents()
         for result in worker.takeResults() { session.apply(result) }
+        for change in worker.takeOwnerChanges() { session.ownerChanged(change) }
         session.finish()
     }
 

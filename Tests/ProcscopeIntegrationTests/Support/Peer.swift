@@ -61,6 +61,14 @@ struct Peer {
         return Peer(pid: pid, port: port, output: pipeEnds[0])
     }
 
+    /// The next line the peer printed after its ready line (e.g. `heir pid=C`), without the newline.
+    func nextLine() -> String {
+        var line = [UInt8]()
+        var byte: UInt8 = 0
+        while read(output, &byte, 1) == 1 && byte != UInt8(ascii: "\n") { line.append(byte) }
+        return String(decoding: line, as: UTF8.self)
+    }
+
     /// Waits for the peer to exit by itself.
     func wait() {
         var status: Int32 = 0
