@@ -177,14 +177,13 @@ public final class CaptureSession {
     }
 
     /// Where each of two endpoints lives: 0 for this namespace, another namespace's index, or nil when it is
-    /// not on this host. Both in other namespaces (and neither here) is traffic this namespace only forwards
-    /// between two others: then neither counts.
+    /// not on this host. Traffic this namespace routes or bridges between two others of this host (two
+    /// containers) is both ends' (as loopback traffic is): each one's process sent or receives it. Only an
+    /// endpoint on no namespace of this host is nil, and traffic with neither end here is `not-local`.
     func placement(of first: IPAddress, and second: IPAddress) -> (UInt16?, UInt16?) {
         guard let local = configuration.localAddresses else { return (0, 0) }
-        let firstIsLocal = local.contains(first), secondIsLocal = local.contains(second)
-        let firstNamespace = firstIsLocal ? 0 : namespaces?.namespace(of: first)
-        let secondNamespace = secondIsLocal ? 0 : namespaces?.namespace(of: second)
-        if !firstIsLocal && !secondIsLocal && firstNamespace != nil && secondNamespace != nil { return (nil, nil) }
+        let firstNamespace = local.contains(first) ? 0 : namespaces?.namespace(of: first)
+        let secondNamespace = local.contains(second) ? 0 : namespaces?.namespace(of: second)
         return (firstNamespace, secondNamespace)
     }
 
