@@ -46,6 +46,8 @@ struct AuditCommand: ParsableCommand {
             // first one, or written by an older procscope), each packet's comment still names them.
             let file = capture.annotations == nil ? capture.source as? CaptureFileSource : nil
             let recorded = capture.annotations?.capture?.interfaces.first
+            // One line per packet and no document at the end: ended conversations are folded away.
+            if capture.annotations == nil { capture.session.retiresEndedConversations() }
             let log = attach(to: capture.session, names: InterfaceNames(fallback: recorded ?? "-")) {
                 guard let comment = file?.currentComment, comment.hasPrefix("procscope: ") else { return nil }
                 return String(comment.dropFirst("procscope: ".count))
@@ -61,6 +63,7 @@ struct AuditCommand: ParsableCommand {
             outputs.finish(capture.session, capture: capture.report().capture)
         } else {
             let capture = try source.openLive(signals: signals)
+            capture.session.retiresEndedConversations()
             let log = attach(to: capture.session, names: InterfaceNames(fallback: source.liveInterface))
             outputs.attach(to: capture.session, linkType: capture.source.linkType,
                            snapLength: capture.source.snapLength, interface: source.liveInterface, filter: source.filter)

@@ -52,6 +52,8 @@ struct CaptureCommand: ParsableCommand {
         let outputs = try CaptureOutputs(ndjson: ndjson, pcapng: annotatedFile, interval: interval, filter: owners.filter)
         if let path = source.readFile {
             let capture = try source.openFile(path)
+            // Without a JSON document, which lists every conversation, ended ones are folded away.
+            if json == nil && capture.annotations == nil { capture.session.retiresEndedConversations() }
             outputs.attach(to: capture.session, linkType: capture.source.linkType, snapLength: capture.source.snapLength,
                            interface: path, filter: source.filter)
             capture.onBatch = { outputs.turn(capture.session) }
@@ -60,6 +62,7 @@ struct CaptureCommand: ParsableCommand {
             outputs.finish(capture.session, capture: report.capture)
         } else {
             let capture = try source.openLive(signals: signals)
+            if json == nil { capture.session.retiresEndedConversations() }
             outputs.attach(to: capture.session, linkType: capture.source.linkType, snapLength: capture.source.snapLength,
                            interface: source.liveInterface, filter: source.filter)
             capture.onTurn = { outputs.turn(capture.session) }

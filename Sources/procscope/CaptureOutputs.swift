@@ -21,7 +21,9 @@ final class CaptureOutputs {
     /// any observer already attached, such as the audit listing).
     func attach(to session: CaptureSession, linkType: LinkType, snapLength: Int, interface: String, filter: String?) {
         lastStreamed = wallClockNow()
+        stream?.lines.follow(session)
         guard let annotated else { return }
+        annotated.writer.follow(session)
         annotated.output.start(header: AnnotatedCaptureWriter.header(linkType: linkType, snapLength: snapLength,
                                                                      interface: interface, filter: filter))
         session.observedPacketsKeepBytes = true
@@ -36,6 +38,10 @@ final class CaptureOutputs {
     func turn(_ session: CaptureSession) {
         let now = wallClockNow()
         if let annotated { annotated.writer.drain(session, now: now, to: annotated.output) }
+        if let stream {
+            let retired = stream.lines.takeRetiredLines()
+            if !retired.isEmpty { stream.output.write(retired) }
+        }
         if let stream, now.microseconds(since: lastStreamed) >= intervalMicros {
             lastStreamed = now
             stream.output.write(stream.lines.lines(session, now: now))

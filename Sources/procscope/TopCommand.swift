@@ -49,6 +49,8 @@ struct TopCommand: ParsableCommand {
         let capture = try LiveCapture(interface: interface, filter: filter, snapLength: 256, bufferBytes: 64 << 20,
                                       signals: signals)
         for warning in capture.warnings { StandardError.line("procscope: warning: \(warning)") }
+        // The view shows live conversations and per-process totals: ended ones are folded away.
+        capture.session.retiresEndedConversations()
         let outputs = try CaptureOutputs(pcapng: annotatedFile, filter: owners.filter)
         outputs.attach(to: capture.session, linkType: capture.source.linkType, snapLength: capture.source.snapLength,
                        interface: interface, filter: filter)

@@ -8,8 +8,10 @@ public enum PacketAnnotation {
     static let sidesKind = ProcscopeBlock.Tag.packetSides.rawValue
     static let unkeyedKind = ProcscopeBlock.Tag.packetUnkeyed.rawValue
 
-    /// Replaces `bytes` with the record's annotation (a buffer reused from packet to packet).
-    public static func encode(_ record: PacketRecord, into bytes: inout [UInt8]) {
+    /// Replaces `bytes` with the record's annotation (a buffer reused from packet to packet); `id` gives the
+    /// file's id of a session conversation (the identity when omitted).
+    public static func encode(_ record: PacketRecord, into bytes: inout [UInt8],
+                              id: (Int32) -> UInt32 = { UInt32(bitPattern: $0) }) {
         bytes.removeAll(keepingCapacity: true)
         if let reason = record.unkeyed {
             bytes.append(unkeyedKind)
@@ -18,7 +20,7 @@ public enum PacketAnnotation {
         } else {
             bytes.append(sidesKind)
             for side in record.sides {
-                let word = UInt32(bitPattern: side.conversation) << 1 | (side.direction == .transmitted ? 1 : 0)
+                let word = id(side.conversation) << 1 | (side.direction == .transmitted ? 1 : 0)
                 withUnsafeBytes(of: word.littleEndian) { bytes += $0 }
             }
         }

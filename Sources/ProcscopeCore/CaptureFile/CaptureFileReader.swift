@@ -30,6 +30,14 @@ public enum CaptureFileReader {
         }
     }
 
+    /// How far into the file the next frame starts: everything before it has been read.
+    public var offset: Int {
+        switch self {
+        case .pcap(let reader): return reader.offset
+        case .pcapng(let reader): return reader.offset
+        }
+    }
+
     /// Calls `body` with up to `limit` frames; returns how many, or nil when the file had none left.
     /// Frames read before an error have been handed over when it is thrown.
     public mutating func read(limit: Int, _ body: (CapturedFrame) -> Void) throws(CaptureFileError) -> Int? {

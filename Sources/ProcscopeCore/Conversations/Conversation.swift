@@ -24,6 +24,8 @@ public struct Conversation: Sendable {
     public var tcpFlagsSeen = TCPFlags()
     /// Ended by a socket close (or a new SYN on the same tuple); frames after `lastSeen` go to a new one.
     public var isClosed = false
+    /// Folded into its owner's totals and its slot free for a new conversation (`CaptureSession.retireIdle`).
+    public var isRetired = false
 
     public static let pending: Int32 = -1
     public static let unknown: Int32 = -2

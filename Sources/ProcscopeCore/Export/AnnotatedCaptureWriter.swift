@@ -12,6 +12,13 @@ public final class AnnotatedCaptureWriter {
     /// Conversations whose record is in the current file, with the attribution it said (compact: one entry
     /// per conversation of a long capture).
     private var writtenConversations: [Int32: CaptureSession.AttributionStamp] = [:]
+    /// The file's id of each session conversation written: a retired conversation's slot is reused by a new
+    /// one, which must not take over its id (a re-read would join the two).
+    private var fileIDs: [Int32: UInt32] = [:]
+    private var nextFileID: UInt32 = 0
+    /// Records of retired conversations whose attribution changed after their record was written, for the
+    /// closing statistics block.
+    private var lateRecords: [[UInt8]] = []
     /// Owner labels by owner index (>= 0), -1 for pending, -2 - reason index for unknown.
     private var labels: [Int64: [UInt8]] = [:]
     /// Buffers reused from packet to packet.
@@ -29,6 +36,27 @@ public final class AnnotatedCaptureWriter {
         hold.append(record)
     }
 
+    /// Has the writer follow the session's retirements (`CaptureSession.retireIdle`): a retired conversation's
+    /// changed attribution is kept for the end, and its slot's next conversation gets an id of its own.
+    public func follow(_ session: CaptureSession) {
+        session.retirementObservers.append { [unowned self, unowned session] conversation, _ in
+            if let written = writtenConversations.removeValue(forKey: conversation),
+               session.attributionStamp(ofConversation: conversation) != written {
+                lateRecords.append(AnnotationRecord.conversation(id: fileID(of: conversation),
+                                                                 session.record(ofConversation: conversation)).encoded)
+            }
+            fileIDs.removeValue(forKey: conversation)
+        }
+    }
+
+    private func fileID(of conversation: Int32) -> UInt32 {
+        if let known = fileIDs[conversation] { return known }
+        let id = nextFileID
+        nextFileID &+= 1
+        fileIDs[conversation] = id
+        return id
+    }
+
     /// Writes every packet that can be written now (all of them with `force`), with the records of its
     /// conversations and their owners when the current file lacks them.
     public func drain(_ session: CaptureSession, now: Timestamp, force: Bool = false, to output: AnnotatedCaptureOutput) {
@@ -42,7 +70,7 @@ public final class AnnotatedCaptureWriter {
             for side in record.sides where writtenConversations[side.conversation] == nil {
                 custom.values += records(ofConversation: side.conversation, session)
             }
-            PacketAnnotation.encode(record, into: &annotation)
+            PacketAnnotation.encode(record, into: &annotation, id: fileID(of:))
             custom.values.append(annotation)
             comment.removeAll(keepingCapacity: true)
             comment += "procscope: ".utf8
@@ -90,6 +118,8 @@ public final class AnnotatedCaptureWriter {
         where session.attributionStamp(ofConversation: conversation) != written {
             values += records(ofConversation: conversation, session)
         }
+        values += lateRecords
+        lateRecords.removeAll()
         values.append(AnnotationRecord.capture(capture).encoded)
         output.write(PcapngWriter.interfaceStatistics(
             interface: 0, time: now, started: capture.started, ended: capture.ended,
@@ -105,7 +135,7 @@ public final class AnnotatedCaptureWriter {
         if let owner = record.owner, writtenProcesses.insert(owner).inserted {
             values.append(AnnotationRecord.process(id: owner, session.process(ofRecordID: owner)).encoded)
         }
-        values.append(AnnotationRecord.conversation(id: UInt32(conversation), record).encoded)
+        values.append(AnnotationRecord.conversation(id: fileID(of: conversation), record).encoded)
         writtenConversations[conversation] = session.attributionStamp(ofConversation: conversation)
         return values
     }

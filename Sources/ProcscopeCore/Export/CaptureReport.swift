@@ -50,6 +50,11 @@ public struct CaptureReport: Sendable {
         public var tx = TrafficCounter()
         public var rx = TrafficCounter()
         public var conversations: [ConversationEntry] = []
+        /// Ended conversations folded into the totals (a long run keeps only what is live; not in the JSON,
+        /// which is written from a run that keeps every conversation).
+        public var foldedConversations = 0
+        /// Conversations in all: listed and folded.
+        public var conversationCount: Int { conversations.count + foldedConversations }
     }
 
     public struct UnknownEntry: Sendable {
@@ -58,5 +63,7 @@ public struct CaptureReport: Sendable {
         public var reasons: [UnknownReason: TrafficCounter] = [:]
         /// The detail of each reason's first occurrence, for the summary's one-line explanation.
         public var conversations: [ConversationEntry] = []
+        public var foldedConversations = 0
+        public var conversationCount: Int { conversations.count + foldedConversations }
     }
 }

@@ -1,6 +1,7 @@
 /// The streaming export (`capture --ndjson`): one JSON line per conversation when it changed during an
 /// interval (`update`), when it ends (`closed`), and for every one at the end (`final`), so a pipeline (jq, a
-/// log shipper) can follow a long capture. Each line holds the conversation as in schema procscope/1 and
+/// log shipper) can follow a long capture; a conversation folded away in a long run gets its last line then
+/// (`closed`, or `expired` after a long silence). Each line holds the conversation as in schema procscope/1 and
 /// its owner's identity (null when unknown: the reason is in the conversation). Keys are sorted.
 public final class ConversationStream {
     private let filter: OwnerFilter
@@ -12,15 +13,41 @@ public final class ConversationStream {
         self.filter = filter
     }
 
+    /// Lines of conversations retired since the last `lines` call.
+    private var retiredLines: [UInt8] = []
+
+    /// Has the stream follow the session's retirements (`CaptureSession.retireIdle`): a retired conversation
+    /// gets its last line then (`closed`, or `expired` when it went silent without a close), before its slot
+    /// is reused.
+    public func follow(_ session: CaptureSession) {
+        session.retirementObservers.append { [unowned self, unowned session] conversation, now in
+            let index = Int(conversation)
+            grow(to: session.conversations.count)
+            if emitted[index] & Self.closedBit == 0 {
+                // Ended by its socket's close, or by FIN/RST (a file has no close events); else gone silent.
+                let record = session.conversations[index]
+                let event = record.isClosed || !record.tcpFlagsSeen.isDisjoint(with: [.fin, .rst]) ? "closed" : "expired"
+                append(conversation, event: event, session, now: now, to: &retiredLines)
+            }
+            emitted[index] = 0
+        }
+    }
+
+    /// The last lines of conversations retired since the last call: written at once, so a long run never
+    /// holds more than a turn's worth.
+    public func takeRetiredLines() -> [UInt8] {
+        defer { retiredLines.removeAll(keepingCapacity: true) }
+        return retiredLines
+    }
+
     /// The lines due now: changed and closed conversations (`final`: every conversation not closed yet).
     /// Conversations whose owner is still being looked up wait for the answer, except at the end.
     public func lines(_ session: CaptureSession, now: Timestamp, final: Bool = false) -> [UInt8] {
-        var out: [UInt8] = []
+        var out = retiredLines
+        retiredLines.removeAll()
         let conversations = session.conversations
-        if emitted.count < conversations.count {
-            emitted.append(contentsOf: repeatElement(0, count: conversations.count - emitted.count))
-        }
-        for index in conversations.indices where emitted[index] & Self.closedBit == 0 {
+        grow(to: conversations.count)
+        for index in conversations.indices where emitted[index] & Self.closedBit == 0 && !conversations[index].isRetired {
             let conversation = conversations[index]
             let packets = conversation.tx.packets &+ conversation.rx.packets
             let event: String
@@ -34,20 +61,30 @@ public final class ConversationStream {
                 continue
             }
             emitted[index] = packets | (event == "update" ? 0 : Self.closedBit)
-            let (entry, owner) = session.entry(ofConversation: Int32(index))
-            guard owner.map(filter.keeps) ?? filter.keepsUnknown else { continue }
-            var writer = JSONWriter(capacity: 1024)
-            writer.object { w in
-                w.key("conversation"); entry.write(to: &w)
-                w.key("event"); w.string(event)
-                w.key("owner")
-                if let owner { owner.writeIdentity(to: &w) } else { w.null() }
-                w.key("time"); w.timestamp(now)
-            }
-            out += writer.bytes
-            out.append(UInt8(ascii: "\n"))
+            append(Int32(index), event: event, session, now: now, to: &out)
         }
         return out
+    }
+
+    private func grow(to count: Int) {
+        if emitted.count < count { emitted.append(contentsOf: repeatElement(0, count: count - emitted.count)) }
+    }
+
+    /// One line: the conversation as in schema procscope/1, the event, its owner's identity, the time.
+    private func append(_ conversation: Int32, event: String, _ session: CaptureSession, now: Timestamp,
+                        to out: inout [UInt8]) {
+        let (entry, owner) = session.entry(ofConversation: conversation)
+        guard owner.map(filter.keeps) ?? filter.keepsUnknown else { return }
+        var writer = JSONWriter(capacity: 1024)
+        writer.object { w in
+            w.key("conversation"); entry.write(to: &w)
+            w.key("event"); w.string(event)
+            w.key("owner")
+            if let owner { owner.writeIdentity(to: &w) } else { w.null() }
+            w.key("time"); w.timestamp(now)
+        }
+        out += writer.bytes
+        out.append(UInt8(ascii: "\n"))
     }
 }
 

@@ -19,13 +19,13 @@ public struct SummaryTable {
                          TerminalSafe.text(identity.name),
                          String(process.tx.packets), ByteCountFormat.string(process.tx.bytes),
                          String(process.rx.packets), ByteCountFormat.string(process.rx.bytes),
-                         String(process.conversations.count)])
+                         String(process.conversationCount)])
         }
         let unknown = report.unknown
         if unknown.tx.packets + unknown.rx.packets > 0 {
             rows.append(["-", "-", "<Unknown>", String(unknown.tx.packets), ByteCountFormat.string(unknown.tx.bytes),
                          String(unknown.rx.packets), ByteCountFormat.string(unknown.rx.bytes),
-                         String(unknown.conversations.count)])
+                         String(unknown.conversationCount)])
         }
         var lines = [Self.layout([header] + rows)]
         if !unknown.reasons.isEmpty {

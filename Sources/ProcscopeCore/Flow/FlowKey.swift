@@ -41,7 +41,12 @@ public struct FlowKey: Hashable, Sendable, CustomStringConvertible {
         let small = UInt64(local.port) << 48 | UInt64(remote.port) << 32 | UInt64(proto.rawValue) << 16
             | UInt64(namespace)
         h = (h ^ small) &* 0xC2B2_AE3D_27D4_EB4F
-        return h ^ (h >> 29)
+        // MurmurHash3's 64-bit finalizer: a multiply carries only upward, so without it the ports (bits 32-63
+        // of `small`) barely reached the low bits that pick the index slot, and one client's many connections
+        // to one server (ports differing, addresses equal) piled into a few probe chains.
+        h = (h ^ (h >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+        h = (h ^ (h >> 33)) &* 0xC4CE_B9FE_1A85_EC53
+        return h ^ (h >> 33)
     }
 
     public var description: String {

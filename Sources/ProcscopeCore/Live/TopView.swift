@@ -56,7 +56,7 @@ public struct TopView: Sendable {
             return Row(id: id, pid: String(process.identity.pid), user: process.identity.userName ?? String(process.identity.uid),
                        program: TerminalSafe.text(process.identity.name),
                        txRate: rate(process.tx.bytes, before?.0), rxRate: rate(process.rx.bytes, before?.1),
-                       total: process.tx.bytes + process.rx.bytes, conversations: process.conversations.count,
+                       total: process.tx.bytes + process.rx.bytes, conversations: process.conversationCount,
                        children: process.conversations.map(Self.describe))
         }
         // <kernel> and <Unknown>: unknown traffic split by whether the kernel sent it.

@@ -8,7 +8,7 @@ extension CaptureSession {
         info.duplicates = counters.duplicates
         var processes = [Int32: CaptureReport.ProcessEntry]()
         var unknown = CaptureReport.UnknownEntry()
-        for index in conversations.indices {
+        for index in conversations.indices where !conversations[index].isRetired {
             let (entry, owner) = entry(ofConversation: Int32(index))
             if let owner {
                 let conversation = conversations[index]
@@ -26,6 +26,21 @@ extension CaptureSession {
                 unknown.reasons[reason, default: TrafficCounter()].add(total)
                 unknown.conversations.append(entry)
             }
+        }
+        for (owner, totals) in folded.owners {
+            var process = processes[owner] ?? CaptureReport.ProcessEntry(identity: owners[Int(owner)])
+            process.tx.add(totals.tx)
+            process.rx.add(totals.rx)
+            process.foldedConversations += totals.conversations
+            processes[owner] = process
+        }
+        for (reason, totals) in folded.reasons {
+            unknown.tx.add(totals.tx)
+            unknown.rx.add(totals.rx)
+            var total = totals.tx
+            total.add(totals.rx)
+            unknown.reasons[reason, default: TrafficCounter()].add(total)
+            unknown.foldedConversations += totals.conversations
         }
         for (reason, counts) in unkeyed {
             unknown.tx.add(counts.tx)

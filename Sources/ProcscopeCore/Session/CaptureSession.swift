@@ -7,7 +7,7 @@
 /// twice or lost.
 public final class CaptureSession {
     public let decoder: FrameDecoder
-    public private(set) var configuration: SessionConfiguration
+    public internal(set) var configuration: SessionConfiguration
     let attributor: Attributor
     /// Other network namespaces of this host, for frames that are not local here (nil: such frames are
     /// `not-local`).
@@ -41,6 +41,13 @@ public final class CaptureSession {
     var heirs: [FlowKey: OwnerChange] = [:]
     /// Conversations of a re-read annotated file, by the file's id (`replay`).
     var replayed: [UInt32: Int32] = [:]
+    /// Slots of retired conversations, reused by new ones (`retireIdle`).
+    var free: [Int32] = []
+    /// What retired conversations leave: traffic and counts per owner and per reason.
+    public internal(set) var folded = FoldedTotals()
+    /// Called with a conversation just before it is retired (its slot is then reused): outputs that name
+    /// conversations write their last word on it here.
+    public var retirementObservers: [(_ conversation: Int32, _ now: Timestamp) -> Void] = []
     /// Frames that never got a conversation (non-IP, untracked fragments, table full), per reason.
     var unkeyed: [UnknownReason: (tx: TrafficCounter, rx: TrafficCounter)] = [:]
 
@@ -232,10 +239,16 @@ public final class CaptureSession {
             countUnkeyed(.flowTableFull, outgoing: direction == .transmitted, bytes: frame.ipLength)
             return
         }
-        let new = Int32(conversations.count)
         var conversation = Conversation(key: key, firstSeen: time)
         conversation.count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
-        conversations.append(conversation)
+        let new: Int32
+        if let reused = free.popLast() {
+            new = reused
+            conversations[Int(reused)] = conversation
+        } else {
+            new = Int32(conversations.count)
+            conversations.append(conversation)
+        }
         observe(new, direction)
         index.insert(key, index: new, in: conversations)
         recentlyClosed.removeValue(forKey: key)

@@ -35,8 +35,9 @@ public final class FileCapture {
     public func run(until stop: StopCondition, signals: SignalWatcher?) throws -> StopReason {
         let session = self.session
         let annotated = annotations.flatMap { tables in (source as? CaptureFileSource).map { ($0, tables) } }
+        var lastFrame = Timestamp.zero
         while true {
-            var limit = 65536
+            var limit = 16384
             if let packetLimit = stop.packetLimit {
                 if session.counters.packets >= packetLimit { return .packetLimit }
                 limit = Int(min(UInt64(limit), packetLimit - session.counters.packets))
@@ -49,9 +50,12 @@ public final class FileCapture {
             } else {
                 delivered = try source.dispatch(limit: limit) { bytes, length, time in
                     session.ingest(bytes, wireLength: length, at: time)
+                    lastFrame = time
                 }
             }
             onBatch?()
+            // After the outputs took the batch's packets: what ended is folded away, by the file's clock.
+            session.retireIdle(now: lastFrame)
             if delivered == nil { return .endOfFile }
             if let signals, signals.check() { return .signal(signals.received ?? 2) }
         }
@@ -67,8 +71,9 @@ public final class FileCapture {
             report.capture.duplicates = filter == nil ? recorded.duplicates : 0
             return report
         }
-        let first = session.conversations.lazy.map(\.firstSeen).min() ?? .zero
-        let last = session.conversations.lazy.map(\.lastSeen).max() ?? .zero
+        let live = session.conversations.lazy.filter { !$0.isRetired }
+        let first = ([live.map(\.firstSeen).min(), session.folded.firstSeen].compactMap { $0 }).min() ?? .zero
+        let last = ([live.map(\.lastSeen).max(), session.folded.lastSeen].compactMap { $0 }).max() ?? .zero
         return session.report(CaptureReport.CaptureInfo(interfaces: [source.name], filter: filter,
                                                         started: first, ended: last))
     }

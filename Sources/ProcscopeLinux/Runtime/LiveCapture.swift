@@ -19,6 +19,7 @@ public final class LiveCapture {
     /// Called on the capture thread once per loop turn and once at the end (a listing prints from here).
     public var onTurn: (() -> Void)?
     private var stopRequested = false
+    private var lastRetirement = Timestamp.zero
 
     /// Ends the capture after the current loop turn (from `onTurn`: the live view's quit key).
     public func requestStop() { stopRequested = true }
@@ -135,6 +136,11 @@ public final class LiveCapture {
                 lastHousekeeping = now
             }
             onTurn?()
+            // After the outputs took this turn's packets: what ended is folded away (once a second).
+            if now.microseconds(since: lastRetirement) > 1_000_000 {
+                session.retireIdle(now: now)
+                lastRetirement = now
+            }
             if stopRequested { reason = .requested }
             if reason != nil { break }
             var timeout: Int32 = 100
