@@ -21,6 +21,7 @@ import Glibc
 //                                       (both end with a line `sent packets=N bytes=B seconds=T`; for benchmarks)
 //   handover ADDR PORT BYTES HEIR_BYTES   connect, send, fork a child that execs `heir` on the socket, exit
 //                                       (prints a second line `heir pid=C`)
+//   churn ADDR PORT COUNT              COUNT short TCP connections in a row from one process
 //   crowd PROCESSES SOCKETS SECONDS    PROCESSES idle children holding SOCKETS sockets each (a busy host)
 // LINGER_MS 0 means exit right after sending: the hardest case for attribution.
 
@@ -299,6 +300,9 @@ if arguments.count >= 6 && arguments[1] == "handover" {
 }
 if arguments.count >= 4 && arguments[1] == "heir" {
     heir(fd: Int32(arguments[2]) ?? -1, bytes: Int(arguments[3]) ?? 1)
+}
+if arguments.count >= 5 && arguments[1] == "churn" {
+    churn(host: arguments[2], port: UInt16(arguments[3]) ?? 9, count: Int(arguments[4]) ?? 1000)
 }
 if arguments.count >= 5 && arguments[1] == "crowd" {
     crowd(processes: Int(arguments[2]) ?? 1000, sockets: Int(arguments[3]) ?? 50, seconds: Double(arguments[4]) ?? 60)

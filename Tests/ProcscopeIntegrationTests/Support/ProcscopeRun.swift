@@ -8,10 +8,12 @@ final class ProcscopeRun {
 
     /// `capture --json FILE --quiet ARGUMENTS`, or with `audit`, `audit --json ARGUMENTS` with its standard
     /// output kept in that file (`stopAudit` reads it).
-    init(in namespace: TestNamespace, arguments: [String], audit: Bool = false) throws {
+    /// `document: false` runs `capture --quiet ARGUMENTS` with no JSON document (as a long run would: ended
+    /// conversations are then folded away); stop it with `stopQuietly`.
+    init(in namespace: TestNamespace, arguments: [String], audit: Bool = false, document: Bool = true) throws {
         jsonPath = NSTemporaryDirectory() + "procscope-test-\(UUID().uuidString).json"
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        let command = audit ? ["audit", "--json"] : ["capture", "--json", jsonPath, "--quiet"]
+        let command = audit ? ["audit", "--json"] : document ? ["capture", "--json", jsonPath, "--quiet"] : ["capture", "--quiet"]
         process.arguments = ["ip", "netns", "exec", namespace.name, Shell.binaryDirectory + "/procscope"] + command + arguments
         process.standardError = stderrPipe
         if audit {
@@ -50,6 +52,13 @@ final class ProcscopeRun {
         return try text.split(separator: "\n").map {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:]
         }
+    }
+
+    /// Stops a capture run without a JSON document (SIGINT); its exit status.
+    func stopQuietly() -> Int32 {
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 
     /// Stops the capture as a user would (SIGINT) and returns its JSON export.

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// Memory that follows what is live, not what was ever seen: a capture that sees connection after connection
+/// stays flat (ended conversations are folded into their owner's totals and their memory reused).
+extension IntegrationTests {
+@Suite struct LongRunMemoryTests {
+    /// Runs a command to its end; its exit status and peak resident memory (wait4's ru_maxrss, KiB).
+    func peakMemory(_ arguments: [String]) throws -> (status: Int32, kibibytes: Int) {
+        var cArguments = arguments.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var child: pid_t = 0
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        guard posix_spawn(&child, arguments[0], &actions, nil, &cArguments, environ) == 0 else {
+            throw Shell.Failure(command: arguments, status: errno, output: "posix_spawn failed")
+        }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(child, &status, 0, &usage) < 0 && errno == EINTR {}
+        return (status, usage.ru_maxrss)
+    }
+
+    @Test("Reading 500,000 short TCP connections with --ndjson peaks under 64 MiB")
+    func readingManyConnectionsStaysSmall() throws {
+        let path = NSTemporaryDirectory() + "procscope-connections-\(getpid()).pcap"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Scripts/make-connections-capture.py").path
+        try Shell.run(["python3", script, path, "500000"])
+        let output = NSTemporaryDirectory() + "procscope-connections-\(getpid()).ndjson"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let (status, peak) = try peakMemory([Shell.binaryDirectory + "/procscope", "capture", "-r", path, "--quiet",
+                                             "--ndjson", output])
+        #expect(status == 0)
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        let closed = lines.filter { $0.contains(#""event":"closed""#) }.count
+        print("reading 500,000 connections with --ndjson: peak \(peak / 1024) MiB, \(lines.count) lines, \(closed) closed")
+        #expect(peak < 64 * 1024, "peak resident memory \(peak) KiB")
+        #expect(closed + lines.filter { $0.contains(#""event":"final""#) }.count >= 500_000, "every connection's last line")
+    }
+
+    @Test("A live capture --ndjson through 100,000 connections keeps its memory flat")
+    func liveCaptureThroughManyConnectionsStaysFlat() throws {
+        let namespace = try TestNamespace("churn")
+        defer { namespace.tearDown() }
+        let output = NSTemporaryDirectory() + "procscope-churn-\(getpid()).ndjson"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let capture = try ProcscopeRun(in: namespace, arguments: ["--ndjson", output, "-i", "lo", "tcp", "port", "5340"],
+                                       document: false)
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5340", "300"])
+        defer { server.stop() }
+        let churn = try Peer.start(in: namespace, ["churn", "127.0.0.1", "5340", "100000"])
+        defer { churn.stop() }
+        func residentKiB() -> Int {
+            let status = (try? String(contentsOfFile: "/proc/\(capture.process.processIdentifier)/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+            return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
+        }
+        var samples: [Int] = []
+        var status: Int32 = 0
+        while waitpid(churn.pid, &status, WNOHANG) == 0 {
+            samples.append(residentKiB())
+            usleep(500_000)
+        }
+        sleep(3) // the last connections' lookups answer and their conversations are folded away
+        samples.append(residentKiB())
+        #expect(capture.stopQuietly() == 0)
+        let closed = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+            .filter { $0.contains(#""event":"closed""#) }.count
+        let quarter = samples[samples.count / 4], peak = samples.max() ?? -1, end = samples.last ?? -1
+        print("live capture through 100,000 connections: resident \(samples.first ?? -1) KiB at start, \(quarter) KiB "
+              + "at a quarter, \(peak) KiB peak, \(end) KiB at the end; \(closed) closed conversations streamed")
+        #expect(closed >= 100_000, "the capture saw the connections end")
+        // Without folding, 200,000 conversations (both sides) would add over 100 MiB.
+        #expect(end - quarter < 48 * 1024 && peak - quarter < 64 * 1024, "resident memory grew")
+    }
+}
+}
