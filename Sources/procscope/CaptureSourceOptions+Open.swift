@@ -8,6 +8,7 @@ extension CaptureSourceOptions {
     /// Opens the file of -r, saying so on stderr as tcpdump does.
     func openFile(_ path: String) throws -> FileCapture {
         let capture = try FileCapture(path: path, filter: filter)
+        capture.session.warn = { StandardError.line("procscope: warning: \($0)") }
         StandardError.line("reading from file \(path), link-type \(capture.source.linkType.pcapName), snapshot length \(capture.source.snapLength)")
         return capture
     }
@@ -18,6 +19,7 @@ extension CaptureSourceOptions {
         let capture = try LiveCapture(interface: liveInterface, filter: filter, snapLength: snapLength,
                                       bufferBytes: bufferKiB * 1024, signals: signals)
         for warning in capture.warnings { StandardError.line("procscope: warning: \(warning)") }
+        capture.session.warn = { StandardError.line("procscope: warning: \($0)") }
         StandardError.line("listening on \(liveInterface), link-type \(capture.source.linkType.pcapName), snapshot length \(capture.source.snapLength) bytes")
         return capture
     }

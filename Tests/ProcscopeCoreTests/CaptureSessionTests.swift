@@ -225,6 +225,21 @@ import Testing
         #expect(report.unknown.reasons[.lookupTimedOut]?.packets == 1)
     }
 
+    @Test("A full flow table counts new flows as flow-table-full and says so once")
+    func fullFlowTableIsTold() {
+        let session = CaptureSession(linkType: .raw,
+                                     configuration: SessionConfiguration(localAddresses: LocalAddressSet([local]), maxLiveConversations: 2),
+                                     attributor: RecordingAttributor())
+        var warnings: [String] = []
+        session.warn = { warnings.append($0) }
+        for port in 1...5 {
+            session.ingest(FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 17, sourcePort: UInt16(port), destinationPort: 53), at: Int64(port))
+        }
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        #expect(report.unknown.reasons[.flowTableFull]?.packets == 3)
+        #expect(warnings.count == 1 && warnings[0].contains("flow table is full"))
+    }
+
     @Test("A live conversation costs at most 256 bytes")
     func conversationFitsTheMemoryBudget() {
         // The conversation record plus its share of the flow index (at most half full, doubling: up to 4 slots).

@@ -48,6 +48,10 @@ public final class CaptureSession {
     /// Called with a conversation just before it is retired (its slot is then reused): outputs that name
     /// conversations write their last word on it here.
     public var retirementObservers: [(_ conversation: Int32, _ now: Timestamp) -> Void] = []
+    /// Told once, in words for the user, when something costs attribution from now on (the flow table filled
+    /// up); nil: not told.
+    public var warn: ((String) -> Void)?
+    private var warnedTableFull = false
     /// Frames that never got a conversation (non-IP, untracked fragments, table full), per reason.
     var unkeyed: [UnknownReason: (tx: TrafficCounter, rx: TrafficCounter)] = [:]
 
@@ -237,6 +241,11 @@ public final class CaptureSession {
         }
         guard index.count < configuration.maxLiveConversations else {
             countUnkeyed(.flowTableFull, outgoing: direction == .transmitted, bytes: frame.ipLength)
+            if !warnedTableFull {
+                warnedTableFull = true
+                warn?("the flow table is full (\(configuration.maxLiveConversations) live conversations): new flows are "
+                      + "counted under <Unknown> flow-table-full, not attributed, until conversations end")
+            }
             return
         }
         var conversation = Conversation(key: key, firstSeen: time)
