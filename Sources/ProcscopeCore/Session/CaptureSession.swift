@@ -52,6 +52,8 @@ public final class CaptureSession {
     /// up); nil: not told.
     public var warn: ((String) -> Void)?
     private var warnedTableFull = false
+    /// Connections this namespace translates (conntrack): their frames are keyed as the untranslated flow.
+    public var nat = NATTable()
     /// Frames that never got a conversation (non-IP, untracked fragments, table full), per reason.
     var unkeyed: [UnknownReason: (tx: TrafficCounter, rx: TrafficCounter)] = [:]
 
@@ -77,10 +79,13 @@ public final class CaptureSession {
     func account(_ decoded: FrameDecodeResult, _ bytes: UnsafeRawBufferPointer, wireLength: Int, at time: Timestamp) {
         switch decoded {
         case .ip(var frame):
+            let translated = nat.isEmpty || !frame.hasPorts || frame.isEcho ? nil : nat.views(
+                proto: frame.proto, source: Endpoint(address: frame.source, port: frame.sourcePort),
+                destination: Endpoint(address: frame.destination, port: frame.destinationPort))
             if configuration.deduplicateAcrossInterfaces
                 && duplicates.isDuplicate(ipHeader: bytes, ipOffset: frame.networkOffset,
                                           ipVersion: frame.ipVersion, interfaceIndex: frame.link.interfaceIndex,
-                                          at: time) {
+                                          at: time, flow: translated?.flowHash ?? flowHash(frame)) {
                 counters.duplicates &+= 1
                 observed.isDuplicate = true
                 return
@@ -92,7 +97,9 @@ public final class CaptureSession {
                              bytes: frame.ipLength)
                 return
             }
-            if frame.isICMPError, let quoted = decoder.decodeQuoted(bytes, of: frame) {
+            if let translated, configuration.localAddresses != nil {
+                accountTranslated(frame, translated, at: time)
+            } else if frame.isICMPError, let quoted = decoder.decodeQuoted(bytes, of: frame) {
                 accountICMPError(frame, quoting: quoted, at: time)
             } else {
                 account(frame, at: time)
@@ -107,6 +114,25 @@ public final class CaptureSession {
             counters.undecodable &+= 1
             counters.failures[failure, default: 0] &+= 1
         }
+    }
+
+    /// A frame of a connection this namespace translates (NAT), seen before or after the translation: the
+    /// sender's tx and the receiver's rx, each under the tuple its own socket has, for the ends that are on
+    /// this host (the client in a masqueraded namespace, the server behind a port forward).
+    func accountTranslated(_ frame: DecodedFrame, _ views: NATTable.Views, at time: Timestamp) {
+        let senderKey = FlowKey(proto: frame.proto, local: views.sender.local, remote: views.sender.remote, hasPorts: true)
+        let receiverKey = FlowKey(proto: frame.proto, local: views.receiver.local, remote: views.receiver.remote,
+                                  hasPorts: true)
+        let (sender, receiver) = placement(of: views.sender.local.address, and: views.receiver.local.address)
+        if let sender { count(senderKey.in(sender), .transmitted, frame, at: time) }
+        if let receiver { count(receiverKey.in(receiver), .received, frame, at: time) }
+        if sender == nil && receiver == nil { count(senderKey, .transmitted, frame, at: time, notLocal: true) }
+    }
+
+    /// The frame's flow, direction-independent, for telling copies of one frame apart from other frames.
+    @inline(__always) func flowHash(_ frame: DecodedFrame) -> UInt64 {
+        FlowKey(proto: frame.proto, local: Endpoint(address: frame.source, port: frame.sourcePort),
+                remote: Endpoint(address: frame.destination, port: frame.destinationPort), hasPorts: frame.hasPorts).fastHash
     }
 
     /// Decides which local socket(s) the frame belongs to and counts it there: a frame between two local

@@ -9,6 +9,8 @@ public final class LiveCapture {
     public let filter: String?
     private let worker: AttributionWorker
     private let closeEvents: SockDiagClient?
+    /// Translated connections (conntrack), so NAT'd traffic is one flow of the process behind it.
+    private let conntrack: ConntrackWatcher?
     /// Address changes in this namespace, so a new address is local from its first frame.
     private let addressChanges: AddressChangeWatcher?
     /// The host's other network namespaces, for container traffic seen on this side of a veth.
@@ -83,6 +85,17 @@ public final class LiveCapture {
                                                  deduplicateAcrossInterfaces: interface == "any")
         session = CaptureSession(linkType: source.linkType, configuration: configuration, attributor: worker)
         session.namespaces = namespaces
+        // Subscribed before the table is read, so no connection falls between the two.
+        var watcher: ConntrackWatcher?
+        do {
+            watcher = try ConntrackWatcher()
+            for binding in try ConntrackWatcher.currentBindings() { session.nat.insert(binding) }
+        } catch {
+            watcher = nil
+            warnings.append("no connection-tracking events (\(error)); traffic this host translates (NAT) is counted "
+                            + "before and after the translation, and after it not attributed")
+        }
+        conntrack = watcher
         self.warnings = warnings
     }
 
@@ -100,6 +113,7 @@ public final class LiveCapture {
                    pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0)]
         if let closeEvents { fds.append(pollfd(fd: closeEvents.descriptor, events: Int16(POLLIN), revents: 0)) }
         if let addressChanges { fds.append(pollfd(fd: addressChanges.descriptor, events: Int16(POLLIN), revents: 0)) }
+        if let conntrack { fds.append(pollfd(fd: conntrack.descriptor, events: Int16(POLLIN), revents: 0)) }
         let session = self.session
         var lastHousekeeping = started
         var reason: StopReason?
@@ -109,6 +123,12 @@ public final class LiveCapture {
             // Address changes too: the first frame from a new address must find it local.
             if addressChanges?.drain() == true, let addresses = try? LocalAddresses.current() {
                 session.localAddressesChanged(addresses)
+            }
+            // Translations too: a NAT'd flow's first translated frame must be keyed as the untranslated flow.
+            if let conntrack {
+                for (binding, appeared) in conntrack.pendingChanges() {
+                    if appeared { session.nat.insert(binding) } else { session.nat.remove(binding) }
+                }
             }
             for result in worker.takeResults() { session.apply(result) }
             for change in worker.takeOwnerChanges() { session.ownerChanged(change) }

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// Containers behind NAT: a namespace whose traffic the host masquerades (docker's default bridge), and a
+/// server reached through a port forward (`docker run -p 8080:80`). The kernel's connection tracking joins
+/// the copies before and after the translation: one flow of the process behind it, counted once.
+extension IntegrationTests {
+@Suite struct NATTests {
+    /// ctr (198.18.5.2) - host (198.18.5.1 | 198.18.6.1, forwarding, nftables NAT) - remote (198.18.6.2).
+    /// `rules` are nft commands run in the host namespace (its table goes with the namespace).
+    func topology(_ label: String, rules: [[String]]) throws -> (ctr: TestNamespace, host: TestNamespace, remote: TestNamespace) {
+        let ctr = try TestNamespace("\(label)c"), host = try TestNamespace("\(label)h"), remote = try TestNamespace("\(label)r")
+        let tag = getpid() % 100_000
+        try Shell.run(["ip", "link", "add", "na\(tag)", "netns", ctr.name, "type", "veth", "peer", "name", "nb\(tag)", "netns", host.name])
+        try Shell.run(["ip", "link", "add", "nc\(tag)", "netns", host.name, "type", "veth", "peer", "name", "nd\(tag)", "netns", remote.name])
+        try ctr.exec(["ip", "addr", "add", "198.18.5.2/24", "dev", "na\(tag)"])
+        try host.exec(["ip", "addr", "add", "198.18.5.1/24", "dev", "nb\(tag)"])
+        try host.exec(["ip", "addr", "add", "198.18.6.1/24", "dev", "nc\(tag)"])
+        try remote.exec(["ip", "addr", "add", "198.18.6.2/24", "dev", "nd\(tag)"])
+        for (namespace, device) in [(ctr, "na\(tag)"), (host, "nb\(tag)"), (host, "nc\(tag)"), (remote, "nd\(tag)")] {
+            try namespace.exec(["ip", "link", "set", device, "up"])
+        }
+        try ctr.exec(["ip", "route", "add", "default", "via", "198.18.5.1"])
+        try host.exec(["sysctl", "-qw", "net.ipv4.ip_forward=1"])
+        try host.exec(["nft", "add", "table", "ip", "pstest"])
+        for rule in rules { try host.exec(["nft"] + rule.map { $0.replacingOccurrences(of: "TAG", with: "\(tag)") }) }
+        return (ctr, host, remote)
+    }
+
+    @Test("A masqueraded namespace uploading through the host: credited to its process once, as many bytes as crossed the wire")
+    func masqueradedUploadIsCreditedOnce() throws {
+        let (ctr, host, remote) = try topology("nm", rules: [
+            ["add", "chain", "ip", "pstest", "post", "{ type nat hook postrouting priority 100; }"],
+            ["add", "rule", "ip", "pstest", "post", "ip", "saddr", "198.18.5.0/24", "oifname", "ncTAG", "masquerade"],
+        ])
+        defer { ctr.tearDown(); host.tearDown(); remote.tearDown() }
+        let capture = try ProcscopeRun(in: host, arguments: ["-i", "any", "tcp", "port", "5350"])
+        let server = try Peer.start(in: remote, ["tcp-server", "198.18.6.2", "5350", "10"])
+        let client = try Peer.start(in: ctr, ["tcp-client", "198.18.6.2", "5350", "100000", "50"])
+        client.wait()
+        let report = try capture.stop()
+        server.stop()
+        let clientBytes = report.bytes(pid: client.pid, proto: "tcp", port: client.port)
+        let total = (report.root["capture"] as? [String: Any])?["bytes"] as? Int ?? -1
+        print("masquerade: client credited \(clientBytes) bytes; the capture counted \(total) bytes once each")
+        #expect(clientBytes > 100_000 && clientBytes == total, "each frame once, all of them the client's")
+        #expect(report.bytes(pid: server.pid, proto: "tcp", port: 5350) == total, "the far end is on this host too")
+        #expect(report.unknown.filter { $0.bytes > 0 }.isEmpty, "\(report.unknown.map { $0.reason ?? "?" })")
+    }
+
+    @Test("A server in a namespace reached through a DNAT port forward: credited to that server, once")
+    func portForwardedServerIsCredited() throws {
+        let (ctr, host, remote) = try topology("nd", rules: [
+            ["add", "chain", "ip", "pstest", "pre", "{ type nat hook prerouting priority -100; }"],
+            ["add", "rule", "ip", "pstest", "pre", "tcp", "dport", "8080", "dnat", "to", "198.18.5.2:80"],
+        ])
+        defer { ctr.tearDown(); host.tearDown(); remote.tearDown() }
+        let capture = try ProcscopeRun(in: host, arguments: ["-i", "any", "tcp"])
+        let server = try Peer.start(in: ctr, ["tcp-server", "198.18.5.2", "80", "10"])
+        let client = try Peer.start(in: remote, ["tcp-client", "198.18.6.1", "8080", "100000", "50"])
+        client.wait()
+        let report = try capture.stop()
+        server.stop()
+        let serverBytes = report.bytes(pid: server.pid, proto: "tcp", port: 80)
+        let total = (report.root["capture"] as? [String: Any])?["bytes"] as? Int ?? -1
+        print("port forward: server credited \(serverBytes) bytes; the capture counted \(total) bytes once each")
+        #expect(serverBytes > 100_000 && serverBytes == total)
+        #expect(report.bytes(pid: client.pid, proto: "tcp", port: client.port) == total)
+        #expect(report.unknown.filter { $0.bytes > 0 }.isEmpty, "\(report.unknown.map { $0.reason ?? "?" })")
+    }
+}
+}
