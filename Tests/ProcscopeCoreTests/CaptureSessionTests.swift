@@ -149,6 +149,32 @@ import Testing
         #expect(report.processes.map(\.tx.packets) == [1, 1])
     }
 
+    @Test("A close reported late splits a pending conversation at the close: later frames are a new socket's, looked up afresh")
+    func lateCloseSplitsAPendingConversation() throws {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        let datagram = FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 17, sourcePort: 47000, destinationPort: 53, payload: 100)
+        for micros in [100, 200, 300, 400] { session.ingest(datagram, at: Int64(micros)) }
+        let first = try #require(attributor.requests.first)
+        // The first socket was released at 250; its destroy event is read only now.
+        session.socketClosed(SocketClosed(key: first.key, cookie: 11, closedAt: Timestamp(microseconds: 250)))
+        #expect(attributor.requests.count == 2, "the frames after the close are looked up as a new socket's")
+        let second = attributor.requests[1]
+        #expect(second.firstSeen == Timestamp(microseconds: 300))
+        session.apply(AttributionResult(conversation: first.conversation, key: first.key,
+                                        attribution: .process(identity(1, "first"), .releasedSocket, SocketEvidence(inode: 0, cookie: 11, uid: 0)),
+                                        resolvedAt: Timestamp(microseconds: 500)))
+        session.apply(AttributionResult(conversation: second.conversation, key: second.key,
+                                        attribution: .process(identity(2, "second"), .exactSocket, SocketEvidence(inode: 2, cookie: 22, uid: 0)),
+                                        resolvedAt: Timestamp(microseconds: 600)))
+        session.ingest(datagram, at: 700)
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        #expect(report.processes.map(\.identity.pid) == [1, 2])
+        #expect(report.processes.map(\.tx.packets) == [2, 3])
+        #expect(session.currentConversation(first.conversation, at: Timestamp(microseconds: 350)) == second.conversation)
+        #expect(session.currentConversation(first.conversation, at: Timestamp(microseconds: 150)) == first.conversation)
+    }
+
     @Test("A lookup that finds a newer socket than the one that closed meanwhile is not credited")
     func lookupAfterReuseIsNotCredited() throws {
         let attributor = RecordingAttributor()

@@ -60,4 +60,23 @@ import Testing
         table.remove(masquerade)
         #expect(table.isEmpty && table.views(proto: .tcp, source: masquerade.replyDestination, destination: masquerade.replySource) == nil)
     }
+
+    @Test("A port forward's first SYN, captured before the kernel reported the translation, is re-keyed to the server's own tuple")
+    func synBeforeTheTranslationIsRekeyed() throws {
+        let attributor = RecordingAttributor()
+        let session = CaptureSession(linkType: .raw, configuration: SessionConfiguration(localAddresses: LocalAddressSet([host])),
+                                     attributor: attributor)
+        session.namespaces = TwoNamespaces()
+        // 198.18.6.2:34000 (namespace #4) connects to the host's 198.18.6.1:8080, forwarded to 198.18.5.2:80 (#3).
+        session.ingest(FrameBuilder.ipv4(server, 0xC612_0601, proto: 6, sourcePort: 34000, destinationPort: 8080, flags: 0x02), at: 1)
+        #expect(attributor.requests.map { ($0.key.local.port, $0.key.namespace) }.contains { $0 == (8080, 0) })
+        session.translationAppeared(NATBinding(
+            proto: .tcp, originalSource: Endpoint(address: IPAddress(ipv4: server), port: 34000),
+            originalDestination: Endpoint(address: host, port: 8080),
+            replySource: Endpoint(address: IPAddress(ipv4: container), port: 80),
+            replyDestination: Endpoint(address: IPAddress(ipv4: server), port: 34000)))
+        let last = try #require(attributor.requests.last)
+        #expect(last.key.local.port == 80 && last.key.namespace == 3 && !last.firstFrameOutgoing)
+        #expect(last.conversation == attributor.requests.first { $0.key.local.port == 8080 }?.conversation)
+    }
 }

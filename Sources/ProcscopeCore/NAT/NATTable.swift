@@ -15,7 +15,7 @@ public struct NATTable: Sendable {
     }
 
     /// How a frame under a translated tuple is counted: its sender's view, its receiver's view, and the hash
-    /// of the untranslated flow (the same for every copy of the frame).
+    /// that identifies its copies (the same for every copy of the frame, before or after translation).
     public struct Views: Sendable {
         public var sender: View
         public var receiver: View
@@ -43,10 +43,15 @@ public struct NATTable: Sendable {
         // process's socket: reply source <-> reply destination.
         let originator = View(local: binding.originalSource, remote: binding.originalDestination)
         let answerer = View(local: binding.replySource, remote: binding.replyDestination)
-        let hash = FlowKey(proto: binding.proto, local: binding.originalSource, remote: binding.replySource,
-                           hasPorts: true).fastHash
-        let forward = Views(sender: originator, receiver: answerer, flowHash: hash)
-        let backward = Views(sender: answerer, receiver: originator, flowHash: hash)
+        // Copies of one frame are told apart from other frames by the original tuple in the frame's direction:
+        // what a copy captured before the kernel created the translation (a port forward's first SYN, on the
+        // way in) was hashed with, having no translation to undo.
+        let outward = FlowKey(proto: binding.proto, local: binding.originalSource, remote: binding.originalDestination,
+                              hasPorts: true).fastHash
+        let inward = FlowKey(proto: binding.proto, local: binding.originalDestination, remote: binding.originalSource,
+                             hasPorts: true).fastHash
+        let forward = Views(sender: originator, receiver: answerer, flowHash: outward)
+        let backward = Views(sender: answerer, receiver: originator, flowHash: inward)
         var seen: [Tuple] = []
         func add(_ source: Endpoint, _ destination: Endpoint, _ entry: Views) {
             let tuple = Tuple(proto: binding.proto, source: source, destination: destination)

@@ -4,6 +4,7 @@ extension CaptureSession {
     public func apply(_ result: AttributionResult) {
         let i = Int(result.conversation)
         guard i < conversations.count, conversations[i].key == result.key, conversations[i].isPending else { return }
+        pendingFrames.removeValue(forKey: result.conversation)
         let latency = result.resolvedAt.microseconds(since: conversations[i].firstSeen)
         conversations[i].latencyMicros = UInt32(clamping: max(0, latency))
         switch result.attribution {
@@ -34,6 +35,7 @@ extension CaptureSession {
     func resolve(_ conversation: Int32, as reason: UnknownReason, detail: String) {
         let i = Int(conversation)
         pending.remove(conversation)
+        pendingFrames.removeValue(forKey: conversation)
         conversations[i].owner = Conversation.unknown
         conversations[i].methodOrReason = UInt16(reasons.intern(reason))
         conversations[i].detail = Int32(details.intern(detail))
@@ -53,6 +55,8 @@ extension CaptureSession {
                   event.covers(conversations[i].key) else { continue }
             conversations[i].cookie = event.cookie
             close(conversation, at: event.closedAt)
+            // Frames counted after the close (the event is read late) are a later socket's: they move.
+            splitPending(conversation, at: event.closedAt)
         }
     }
 

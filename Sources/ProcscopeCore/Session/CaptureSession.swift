@@ -41,6 +41,10 @@ public final class CaptureSession {
     var heirs: [FlowKey: OwnerChange] = [:]
     /// Conversations of a re-read annotated file, by the file's id (`replay`).
     var replayed: [UInt32: Int32] = [:]
+    /// Frames of pending conversations, until their answer (`CaptureSession+PendingFrames`).
+    var pendingFrames: [Int32: [PendingFrame]] = [:]
+    /// Recent splits of pending conversations at a close, for the outputs that name packets' conversations.
+    var splits: [ConversationSplit] = []
     /// Slots of retired conversations, reused by new ones (`retireIdle`).
     var free: [Int32] = []
     /// What retired conversations leave: traffic and counts per owner and per reason.
@@ -255,6 +259,7 @@ public final class CaptureSession {
                 close(found, at: time)
             } else {
                 conversations[i].count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
+                if conversations[i].isPending { logPending(found, direction, frame, at: time) }
                 observe(found, direction)
                 return
             }
@@ -292,6 +297,7 @@ public final class CaptureSession {
             return
         }
         pending.insert(new)
+        logPending(new, direction, frame, at: time)
         if !heirs.isEmpty, let heir = heirs.removeValue(forKey: key) {
             // The socket changed hands: this conversation is its new holder's, known without a lookup.
             apply(AttributionResult(conversation: new, key: key, attribution: heir.attribution, resolvedAt: time))

@@ -42,6 +42,14 @@ public struct PacketRecord: Sendable {
 
         public var count: Int { (first == nil ? 0 : 1) + (second == nil ? 0 : 1) }
 
+        /// The same sides with their conversations replaced by `transform`.
+        func remapped(_ transform: (Int32) -> Int32) -> Sides {
+            var sides = self
+            if let first { sides.first?.conversation = transform(first.conversation) }
+            if let second { sides.second?.conversation = transform(second.conversation) }
+            return sides
+        }
+
         /// The same sides, the sending one first (`sender > receiver` in listings).
         public var senderFirst: Sides {
             guard let first, let second, first.direction != .transmitted, second.direction == .transmitted else { return self }

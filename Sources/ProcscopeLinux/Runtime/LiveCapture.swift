@@ -9,6 +9,8 @@ public final class LiveCapture {
     public let filter: String?
     private let worker: AttributionWorker
     private let closeEvents: SockDiagClient?
+    /// The kernel's release records: when a UDP socket was really closed, not when its destroy event was read.
+    private let releases: SocketReleaseRecorder?
     /// Translated connections (conntrack), so NAT'd traffic is one flow of the process behind it.
     private let conntrack: ConntrackWatcher?
     /// Address changes in this namespace, so a new address is local from its first frame.
@@ -62,6 +64,7 @@ public final class LiveCapture {
             warnings.append("no socket-release recorder (\(error)); owners that exit before their socket is "
                             + "looked up stay unknown")
         }
+        releases = recorder
         var firstSends: FirstSendRecorder?
         if recorder != nil {
             do {
@@ -127,7 +130,7 @@ public final class LiveCapture {
             // Translations too: a NAT'd flow's first translated frame must be keyed as the untranslated flow.
             if let conntrack {
                 for (binding, appeared) in conntrack.pendingChanges() {
-                    if appeared { session.nat.insert(binding) } else { session.nat.remove(binding) }
+                    if appeared { session.translationAppeared(binding) } else { session.nat.remove(binding) }
                 }
             }
             for result in worker.takeResults() { session.apply(result) }
@@ -196,7 +199,14 @@ public final class LiveCapture {
         let now = wallClockNow()
         for (socket, proto) in events {
             let key = FlowKey(proto: proto, local: socket.local, remote: socket.remote, hasPorts: true)
-            session.socketClosed(SocketClosed(key: key, cookie: socket.cookie, closedAt: now))
+            // A datagram socket ends at its release (its destroy event comes later, from a workqueue): frames
+            // after the release are a later socket's. A TCP connection's last FIN and ACKs follow its release.
+            var closedAt = now
+            if proto != .tcp, let released = releases?.lastHolder(cookie: socket.cookie)?.releasedAt,
+               released <= now, now.microseconds(since: released) < 5_000_000 {
+                closedAt = released
+            }
+            session.socketClosed(SocketClosed(key: key, cookie: socket.cookie, closedAt: closedAt))
         }
     }
 
