@@ -25,7 +25,7 @@ struct CaptureCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the JSON export (schema procscope/1) to this file, or '-' for stdout.", valueName: "file"))
     var json: OutputTarget?
 
-    @Option(name: .long, help: ArgumentHelp("Stream one JSON line per conversation as it changes, closes and at the end, to this file or '-'.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Stream one JSON line per conversation as it changes, ends (closed, or expired after 5 min of silence) and at the end, to this file or '-'.", valueName: "file"))
     var ndjson: OutputTarget?
 
     @OptionGroup var annotatedFile: AnnotatedFileOptions

@@ -39,8 +39,8 @@ import Testing
           --unknown-only          Keep only traffic that could not be attributed.
           --json <file>           Write the JSON export (schema procscope/1) to this file, or '-' for
                                   stdout.
-          --ndjson <file>         Stream one JSON line per conversation as it changes, closes and at the
-                                  end, to this file or '-'.
+          --ndjson <file>         Stream one JSON line per conversation as it changes, ends (closed, or
+                                  expired after 5 min of silence) and at the end, to this file or '-'.
           -w, --write <file>      Also write every packet to this pcapng file, with a comment naming its
                                   owner (tshark and Wireshark show it) and the process table, so that
                                   'capture -r' on it gives the same report.
