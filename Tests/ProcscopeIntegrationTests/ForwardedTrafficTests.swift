@@ -6,23 +6,15 @@ import Testing
 /// end on this host is not-local.
 extension IntegrationTests {
 @Suite struct ForwardedTrafficTests {
-    /// left (198.18.1.1) - router - right (198.18.2.1), the router forwarding IPv4; `tag` names the veths.
-    func routedPair() throws -> (left: TestNamespace, router: TestNamespace, right: TestNamespace, tag: Int32) {
+    /// left (198.18.1.1) - router - right (198.18.2.1), the router forwarding IPv4; `leftDevice` is left's veth.
+    func routedPair() throws -> (left: TestNamespace, router: TestNamespace, right: TestNamespace, leftDevice: String) {
         let left = try TestNamespace("fl"), router = try TestNamespace("fr"), right = try TestNamespace("fx")
-        let tag = getpid() % 100_000
-        try Shell.run(["ip", "link", "add", "fa\(tag)", "netns", left.name, "type", "veth", "peer", "name", "fb\(tag)", "netns", router.name])
-        try Shell.run(["ip", "link", "add", "fc\(tag)", "netns", router.name, "type", "veth", "peer", "name", "fd\(tag)", "netns", right.name])
-        try left.exec(["ip", "addr", "add", "198.18.1.1/24", "dev", "fa\(tag)"])
-        try router.exec(["ip", "addr", "add", "198.18.1.254/24", "dev", "fb\(tag)"])
-        try router.exec(["ip", "addr", "add", "198.18.2.254/24", "dev", "fc\(tag)"])
-        try right.exec(["ip", "addr", "add", "198.18.2.1/24", "dev", "fd\(tag)"])
-        for (namespace, device) in [(left, "fa\(tag)"), (router, "fb\(tag)"), (router, "fc\(tag)"), (right, "fd\(tag)")] {
-            try namespace.exec(["ip", "link", "set", device, "up"])
-        }
+        let (leftDevice, _) = try left.link(to: router, address: "198.18.1.1/24", peerAddress: "198.18.1.254/24")
+        try router.link(to: right, address: "198.18.2.254/24", peerAddress: "198.18.2.1/24")
         try left.exec(["ip", "route", "add", "default", "via", "198.18.1.254"])
         try right.exec(["ip", "route", "add", "default", "via", "198.18.2.254"])
         try router.exec(["sysctl", "-qw", "net.ipv4.ip_forward=1"])
-        return (left, router, right, tag)
+        return (left, router, right, leftDevice)
     }
 
     @Test("UDP routed between two namespaces through a third is credited at both ends, each in its namespace")
@@ -45,11 +37,11 @@ extension IntegrationTests {
 
     @Test("Frames forwarded between addresses of no namespace of this host are not-local")
     func framesOfNoNamespaceHereAreNotLocal() throws {
-        let (left, router, right, tag) = try routedPair()
+        let (left, router, right, leftDevice) = try routedPair()
         defer { left.tearDown(); router.tearDown(); right.tearDown() }
         let capture = try ProcscopeRun(in: router, arguments: ["-i", "any", "udp", "port", "5331"])
         // 198.19.9.0/24 is assigned in no namespace: frames written onto the left veth, as a remote host would.
-        let injector = try Peer.start(in: left, ["inject", "fa\(tag)", "198.19.9.1", "198.19.9.2", "40000", "5331", "3", "0"])
+        let injector = try Peer.start(in: left, ["inject", leftDevice, "198.19.9.1", "198.19.9.2", "40000", "5331", "3", "0"])
         injector.wait()
         let report = try capture.stop()
         #expect(report.processes.allSatisfy { $0.conversations.isEmpty }, "a process was credited with foreign traffic")

@@ -7,23 +7,16 @@ import Testing
 extension IntegrationTests {
 @Suite struct NATTests {
     /// ctr (198.18.5.2) - host (198.18.5.1 | 198.18.6.1, forwarding, nftables NAT) - remote (198.18.6.2).
-    /// `rules` are nft commands run in the host namespace (its table goes with the namespace).
+    /// `rules` are nft commands run in the host namespace (its table goes with the namespace); UPLINK in them
+    /// names the host's device towards remote.
     func topology(_ label: String, rules: [[String]]) throws -> (ctr: TestNamespace, host: TestNamespace, remote: TestNamespace) {
         let ctr = try TestNamespace("\(label)c"), host = try TestNamespace("\(label)h"), remote = try TestNamespace("\(label)r")
-        let tag = getpid() % 100_000
-        try Shell.run(["ip", "link", "add", "na\(tag)", "netns", ctr.name, "type", "veth", "peer", "name", "nb\(tag)", "netns", host.name])
-        try Shell.run(["ip", "link", "add", "nc\(tag)", "netns", host.name, "type", "veth", "peer", "name", "nd\(tag)", "netns", remote.name])
-        try ctr.exec(["ip", "addr", "add", "198.18.5.2/24", "dev", "na\(tag)"])
-        try host.exec(["ip", "addr", "add", "198.18.5.1/24", "dev", "nb\(tag)"])
-        try host.exec(["ip", "addr", "add", "198.18.6.1/24", "dev", "nc\(tag)"])
-        try remote.exec(["ip", "addr", "add", "198.18.6.2/24", "dev", "nd\(tag)"])
-        for (namespace, device) in [(ctr, "na\(tag)"), (host, "nb\(tag)"), (host, "nc\(tag)"), (remote, "nd\(tag)")] {
-            try namespace.exec(["ip", "link", "set", device, "up"])
-        }
+        try ctr.link(to: host, address: "198.18.5.2/24", peerAddress: "198.18.5.1/24")
+        let (uplink, _) = try host.link(to: remote, address: "198.18.6.1/24", peerAddress: "198.18.6.2/24")
         try ctr.exec(["ip", "route", "add", "default", "via", "198.18.5.1"])
         try host.exec(["sysctl", "-qw", "net.ipv4.ip_forward=1"])
         try host.exec(["nft", "add", "table", "ip", "pstest"])
-        for rule in rules { try host.exec(["nft"] + rule.map { $0.replacingOccurrences(of: "TAG", with: "\(tag)") }) }
+        for rule in rules { try host.exec(["nft"] + rule.map { $0 == "UPLINK" ? uplink : $0 }) }
         return (ctr, host, remote)
     }
 
@@ -31,7 +24,7 @@ extension IntegrationTests {
     func masqueradedUploadIsCreditedOnce() throws {
         let (ctr, host, remote) = try topology("nm", rules: [
             ["add", "chain", "ip", "pstest", "post", "{ type nat hook postrouting priority 100; }"],
-            ["add", "rule", "ip", "pstest", "post", "ip", "saddr", "198.18.5.0/24", "oifname", "ncTAG", "masquerade"],
+            ["add", "rule", "ip", "pstest", "post", "ip", "saddr", "198.18.5.0/24", "oifname", "UPLINK", "masquerade"],
         ])
         defer { ctr.tearDown(); host.tearDown(); remote.tearDown() }
         let capture = try ProcscopeRun(in: host, arguments: ["-i", "any", "tcp", "port", "5350"])

@@ -13,8 +13,6 @@ public struct FoldedTotals: Sendable {
     /// The first and last frame times of the retired conversations (what a file's report spans).
     public internal(set) var firstSeen: Timestamp?
     public internal(set) var lastSeen: Timestamp?
-    /// Conversations retired so far.
-    public internal(set) var count = 0
 
     mutating func add(_ conversation: Conversation, reason: UnknownReason?) {
         var entry: Entry
@@ -25,6 +23,5 @@ public struct FoldedTotals: Sendable {
         if let reason { reasons[reason] = entry } else { owners[conversation.owner] = entry }
         firstSeen = min(firstSeen ?? conversation.firstSeen, conversation.firstSeen)
         lastSeen = max(lastSeen ?? conversation.lastSeen, conversation.lastSeen)
-        count += 1
     }
 }

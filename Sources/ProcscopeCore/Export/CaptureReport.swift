@@ -65,5 +65,14 @@ public struct CaptureReport: Sendable {
         public var conversations: [ConversationEntry] = []
         public var foldedConversations = 0
         public var conversationCount: Int { conversations.count + foldedConversations }
+
+        /// Adds traffic under a reason: to the totals and to the reason's count.
+        mutating func add(_ reason: UnknownReason, tx: TrafficCounter, rx: TrafficCounter) {
+            self.tx.add(tx)
+            self.rx.add(rx)
+            var total = tx
+            total.add(rx)
+            reasons[reason, default: TrafficCounter()].add(total)
+        }
     }
 }

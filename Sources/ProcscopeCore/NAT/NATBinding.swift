@@ -2,10 +2,8 @@
 /// `docker run -p 8080:80`), as the kernel's connection tracking reports it: the original tuple (as the
 /// first packet arrived) and the reply tuple (as the answers come back), each source first.
 ///
-/// The process behind the translation uses the original source and the reply source: the client inside a
-/// masqueraded namespace sent from the original source; the server behind a port forward answers from the
-/// reply source. Frames seen before or after translation are all this one flow: `canonical` orients any of
-/// them onto those two endpoints.
+/// The processes behind the translation use the original source (the client inside a masqueraded namespace)
+/// and the reply source (the server behind a port forward); `NATTable` counts every copy of a frame for them.
 public struct NATBinding: Hashable, Sendable {
     public var proto: IPProtocol
     public var originalSource: Endpoint
@@ -24,7 +22,4 @@ public struct NATBinding: Hashable, Sendable {
 
     /// Whether the kernel translates it at all (the reply is not the original reversed).
     public var translates: Bool { replySource != originalDestination || replyDestination != originalSource }
-
-    /// The untranslated flow, source first: from the original source to the reply source.
-    public var canonical: (source: Endpoint, destination: Endpoint) { (originalSource, replySource) }
 }

@@ -2,7 +2,7 @@
 /// frames can appear: the original and reply tuples, in both directions. A frame under any of them is counted
 /// for the process at each end with the tuple that process's socket has (the masqueraded client's socket
 /// names the server's real address; the server sees the host's address and the translated port), and told
-/// apart from other frames by the untranslated flow, so the copies before and after the translation (a
+/// apart from other frames by the original tuple, so the copies before and after the translation (a
 /// masqueraded upload seen on the container's veth and on the uplink) are counted once, and an uplink-only
 /// capture still finds the process inside the namespace.
 ///
@@ -33,8 +33,8 @@ public struct NATTable: Sendable {
 
     public init() {}
 
-    @inlinable public var isEmpty: Bool { count == 0 }
-    public private(set) var count = 0
+    /// Whether no translated connection is known (checked per frame: a dictionary's count).
+    public var isEmpty: Bool { tuples.isEmpty }
 
     /// Adds a translated connection (an untranslated one is ignored).
     public mutating func insert(_ binding: NATBinding) {
@@ -64,14 +64,12 @@ public struct NATTable: Sendable {
         add(binding.replySource, binding.replyDestination, backward)        // the answer, before translation back
         add(binding.originalDestination, binding.originalSource, backward)  // the answer, translated back
         tuples[binding] = seen
-        count += 1
     }
 
     /// Forgets a connection the kernel no longer tracks.
     public mutating func remove(_ binding: NATBinding) {
         guard let seen = tuples.removeValue(forKey: binding) else { return }
         for tuple in seen { views.removeValue(forKey: tuple) }
-        count -= 1
     }
 
     /// How to count a frame with this tuple; nil when it belongs to no translated connection.

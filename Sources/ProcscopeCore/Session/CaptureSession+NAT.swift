@@ -11,10 +11,10 @@ extension CaptureSession {
     /// connection's first frames, never credited to a process.
     public func translationAppeared(_ binding: NATBinding) {
         nat.insert(binding)
-        guard binding.translates, let local = configuration.localAddresses else { return }
-        func namespace(of address: IPAddress) -> UInt16? { local.contains(address) ? 0 : namespaces?.namespace(of: address) }
-        guard let naiveSpace = namespace(of: binding.originalDestination.address),
-              let correctSpace = namespace(of: binding.replySource.address) else { return }
+        guard binding.translates, configuration.localAddresses != nil else { return }
+        let (naivePlace, correctPlace) = placement(of: binding.originalDestination.address,
+                                                   and: binding.replySource.address)
+        guard let naiveSpace = naivePlace, let correctSpace = correctPlace else { return }
         let naiveKey = FlowKey(proto: binding.proto, local: binding.originalDestination, remote: binding.originalSource,
                                hasPorts: true).in(naiveSpace)
         let correctKey = FlowKey(proto: binding.proto, local: binding.replySource, remote: binding.replyDestination,

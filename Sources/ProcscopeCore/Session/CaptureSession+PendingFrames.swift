@@ -34,12 +34,11 @@ extension CaptureSession {
     }
 
     /// A pending conversation's socket closed at `time`: the frames it holds from after the close leave it for
-    /// a new conversation of the same tuple, which is looked up afresh. Returns the new conversation.
-    @discardableResult
-    func splitPending(_ conversation: Int32, at time: Timestamp) -> Int32? {
+    /// a new conversation of the same tuple, which is looked up afresh.
+    func splitPending(_ conversation: Int32, at time: Timestamp) {
         let i = Int(conversation)
         guard let log = pendingFrames[conversation], log.count < Self.pendingFrameLimit,
-              let firstLate = log.firstIndex(where: { $0.time > time }) else { return nil }
+              let firstLate = log.firstIndex(where: { $0.time > time }) else { return }
         let kept = log[..<firstLate], late = log[firstLate...]
         // What stays: the frames up to the close (they were logged from the conversation's first frame).
         var tx = TrafficCounter(), rx = TrafficCounter()
@@ -57,14 +56,7 @@ extension CaptureSession {
         let first = late.first!
         var moved = Conversation(key: conversations[i].key, firstSeen: first.time)
         for frame in late { moved.count(frame.direction, bytes: frame.bytes, at: frame.time, flags: frame.flags) }
-        let new: Int32
-        if let reused = free.popLast() {
-            new = reused
-            conversations[Int(reused)] = moved
-        } else {
-            new = Int32(conversations.count)
-            conversations.append(moved)
-        }
+        let new = store(moved)
         index.insert(moved.key, index: new, in: conversations)
         recentlyClosed[moved.key] = (conversation, time)
         pendingFrames[new] = Array(late)
@@ -75,7 +67,6 @@ extension CaptureSession {
                                          firstFrameOutgoing: first.direction == .transmitted,
                                          firstTCPFlags: first.flags, firstICMPType: first.icmpType)
         if let answer = attributor.request(request) { apply(answer) }
-        return new
     }
 
     /// The conversation a packet stamped `time` and counted in `conversation` belongs to now (a split at a

@@ -18,12 +18,7 @@ extension CaptureSession {
                 process.conversations.append(entry)
                 processes[conversation.owner] = process
             } else {
-                let reason = entry.reason ?? .lookupPending
-                unknown.tx.add(entry.tx)
-                unknown.rx.add(entry.rx)
-                var total = entry.tx
-                total.add(entry.rx)
-                unknown.reasons[reason, default: TrafficCounter()].add(total)
+                unknown.add(entry.reason ?? .lookupPending, tx: entry.tx, rx: entry.rx)
                 unknown.conversations.append(entry)
             }
         }
@@ -35,19 +30,11 @@ extension CaptureSession {
             processes[owner] = process
         }
         for (reason, totals) in folded.reasons {
-            unknown.tx.add(totals.tx)
-            unknown.rx.add(totals.rx)
-            var total = totals.tx
-            total.add(totals.rx)
-            unknown.reasons[reason, default: TrafficCounter()].add(total)
+            unknown.add(reason, tx: totals.tx, rx: totals.rx)
             unknown.foldedConversations += totals.conversations
         }
         for (reason, counts) in unkeyed {
-            unknown.tx.add(counts.tx)
-            unknown.rx.add(counts.rx)
-            var total = counts.tx
-            total.add(counts.rx)
-            unknown.reasons[reason, default: TrafficCounter()].add(total)
+            unknown.add(reason, tx: counts.tx, rx: counts.rx)
         }
         let sorted = processes.values.sorted {
             ($0.identity.pid, $0.identity.startTime) < ($1.identity.pid, $1.identity.startTime)

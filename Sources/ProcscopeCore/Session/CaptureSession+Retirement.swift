@@ -35,10 +35,19 @@ extension CaptureSession {
         free.append(conversation)
     }
 
-    /// Has ended and idle conversations folded away from now on (a run that writes no JSON document).
-    /// Not for a re-read annotated file, whose conversations are named by the file's ids.
+    /// A new conversation's slot: a retired one's when there is one, else a new one at the end.
+    func store(_ conversation: Conversation) -> Int32 {
+        if let reused = free.popLast() {
+            conversations[Int(reused)] = conversation
+            return reused
+        }
+        conversations.append(conversation)
+        return Int32(conversations.count - 1)
+    }
+
+    /// Has ended and idle conversations folded away from now on (a run that writes no JSON document). Not
+    /// for a re-read annotated file: its conversations are named by the file's ids (callers check).
     public func retiresEndedConversations() {
-        guard replayed.isEmpty else { return }
         configuration.retirement = SessionConfiguration.Retirement()
     }
 

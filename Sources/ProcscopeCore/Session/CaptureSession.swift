@@ -133,7 +133,8 @@ public final class CaptureSession {
         if sender == nil && receiver == nil { count(senderKey, .transmitted, frame, at: time, notLocal: true) }
     }
 
-    /// The frame's flow, direction-independent, for telling copies of one frame apart from other frames.
+    /// The frame's tuple in its own direction, for telling copies of one frame apart from other frames (a
+    /// translated frame uses its connection's original tuple instead: `NATTable.Views.flowHash`).
     @inline(__always) func flowHash(_ frame: DecodedFrame) -> UInt64 {
         FlowKey(proto: frame.proto, local: Endpoint(address: frame.source, port: frame.sourcePort),
                 remote: Endpoint(address: frame.destination, port: frame.destinationPort), hasPorts: frame.hasPorts).fastHash
@@ -281,14 +282,7 @@ public final class CaptureSession {
         }
         var conversation = Conversation(key: key, firstSeen: time)
         conversation.count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
-        let new: Int32
-        if let reused = free.popLast() {
-            new = reused
-            conversations[Int(reused)] = conversation
-        } else {
-            new = Int32(conversations.count)
-            conversations.append(conversation)
-        }
+        let new = store(conversation)
         observe(new, direction)
         index.insert(key, index: new, in: conversations)
         recentlyClosed.removeValue(forKey: key)

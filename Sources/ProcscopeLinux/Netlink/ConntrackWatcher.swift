@@ -25,42 +25,21 @@ public final class ConntrackWatcher {
     deinit { close(descriptor) }
 
     static func netfilterSocket(groups: UInt32) throws -> Int32 {
-        let fd = try retryingSystemCall("socket(AF_NETLINK, NETLINK_NETFILTER)") {
-            socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
-                   NETLINK_NETFILTER)
-        }
-        var address = sockaddr_nl()
-        address.nl_family = sa_family_t(AF_NETLINK)
-        address.nl_groups = groups
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_nl>.size)) }
-        }
-        guard bound == 0 else {
-            let error = SystemCallError(call: "bind(NETLINK_NETFILTER, conntrack events)", errno: errno)
-            close(fd)
-            throw error
-        }
-        return fd
+        try NetlinkSocket.open(NETLINK_NETFILTER, groups: groups, name: "NETLINK_NETFILTER, conntrack")
     }
 
     /// Events waiting now: translated connections that appeared (`true`) or ended (`false`). An overrun
     /// buffer (ENOBUFS) loses some; their frames are then counted on both sides, never misattributed.
     public func pendingChanges() -> [(NATBinding, appeared: Bool)] {
         var changes: [(NATBinding, appeared: Bool)] = []
-        while true {
-            let received = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            if received < 0 {
-                if errno == EINTR || errno == ENOBUFS { continue }
-                return changes
-            }
-            buffer.withUnsafeBytes { raw in
-                for message in NetlinkMessage.split(UnsafeRawBufferPointer(rebasing: raw[0..<received])) {
-                    guard message.type == ConntrackMessage.new || message.type == ConntrackMessage.delete,
-                          let binding = ConntrackMessage.binding(message.payload) else { continue }
-                    changes.append((binding, message.type == ConntrackMessage.new))
-                }
+        NetlinkSocket.drain(descriptor, buffer: &buffer) { datagram in
+            for message in NetlinkMessage.split(datagram) {
+                guard message.type == ConntrackMessage.new || message.type == ConntrackMessage.delete,
+                      let binding = ConntrackMessage.binding(message.payload) else { continue }
+                changes.append((binding, message.type == ConntrackMessage.new))
             }
         }
+        return changes
     }
 
     /// The translated connections tracked now (IPCTNL_MSG_CT_GET dumps, IPv4 and IPv6), on a socket of its own.

@@ -59,25 +59,18 @@ public final class ProcConnector {
     /// full-scan fallback keeps attribution correct without them.
     public func pendingEvents() -> [ProcessEvent] {
         var events: [ProcessEvent] = []
-        while true {
-            let received = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            if received < 0 {
-                if errno == EINTR || errno == ENOBUFS { continue }
-                return events
-            }
-            buffer.withUnsafeBytes { raw in
-                let datagram = UnsafeRawBufferPointer(rebasing: raw[0..<received])
-                var offset = 0
-                while datagram.count - offset >= 16 {
-                    let length = Int(datagram.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-                    guard length >= 16, offset + length <= datagram.count else { break }
-                    let message = UnsafeRawBufferPointer(rebasing: datagram[offset..<(offset + length)])
-                    if let event = ProcessEvent.parse(message, eventOffset: eventOffset, dataOffset: dataOffset) {
-                        events.append(event)
-                    }
-                    offset += (length + 3) & ~3
+        NetlinkSocket.drain(descriptor, buffer: &buffer) { datagram in
+            var offset = 0
+            while datagram.count - offset >= 16 {
+                let length = Int(datagram.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+                guard length >= 16, offset + length <= datagram.count else { break }
+                let message = UnsafeRawBufferPointer(rebasing: datagram[offset..<(offset + length)])
+                if let event = ProcessEvent.parse(message, eventOffset: eventOffset, dataOffset: dataOffset) {
+                    events.append(event)
                 }
+                offset += (length + 3) & ~3
             }
         }
+        return events
     }
 }

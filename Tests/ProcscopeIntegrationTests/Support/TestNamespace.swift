@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A network namespace made for one test (loopback up), optionally joined to a second one by a veth pair
 /// with addresses from 198.18.0.0/15 and fdbe:ac::/64. `tearDown()` deletes what it made.
@@ -32,6 +33,22 @@ final class TestNamespace {
     }
 
     private(set) var vethName: String?
+
+    private static let links = Atomic<Int>(0)
+
+    /// Joins `self` to `other` with a veth pair, `address` here and `peerAddress` there (IPv4 CIDR), both up;
+    /// the devices' names, here and there.
+    @discardableResult
+    func link(to other: TestNamespace, address: String, peerAddress: String) throws -> (here: String, there: String) {
+        let number = Self.links.add(1, ordering: .relaxed).newValue
+        let here = "pl\(getpid() % 100_000)a\(number)", there = "pl\(getpid() % 100_000)b\(number)"
+        try Shell.run(["ip", "link", "add", here, "netns", name, "type", "veth", "peer", "name", there, "netns", other.name])
+        try exec(["ip", "addr", "add", address, "dev", here])
+        try other.exec(["ip", "addr", "add", peerAddress, "dev", there])
+        try exec(["ip", "link", "set", here, "up"])
+        try other.exec(["ip", "link", "set", there, "up"])
+        return (here, there)
+    }
 
     func tearDown() {
         try? Shell.run(["ip", "netns", "del", name])
