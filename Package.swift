@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-/// Layers, outermost last: C system libraries and the shim (the OS edge), `ProcscopeCore` (pure Swift:
+/// Layers, outermost last: C system libraries, the shim and the eBPF objects (the OS edge), `ProcscopeCore` (pure Swift:
 /// decoding, flows, attribution logic, aggregation, exports, the live view's model), `ProcscopeLinux`
 /// (libpcap, netlink, /proc, eBPF), `ProcscopeTerminal` (ncurses), and the `procscope` executable, which
 /// only parses arguments and wires the parts together.
@@ -30,7 +30,11 @@ let package = Package(
             pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
-        .target(name: "CProcscopeLinux"),
+        // bpf/ holds the eBPF programs' C sources, compiled for the BPF target by Scripts/make-bpf.sh into
+        // bpf_objects.c, not for the host.
+        // bpf_loader.c wraps libbpf (Debian: libbpf-dev) behind an opaque handle: libbpf's <linux/bpf.h>
+        // and libpcap's <pcap/bpf.h> both define `struct bpf_insn`, so Swift may import only one of them.
+        .target(name: "CProcscopeLinux", exclude: ["bpf"], linkerSettings: [.linkedLibrary("bpf")]),
         .target(
             name: "ProcscopeCore",
             // The core is single-threaded by design (one capture loop owns a session): dynamic exclusivity

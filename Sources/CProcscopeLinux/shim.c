@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 
 _Static_assert(sizeof(struct inet_diag_msg) == PS_INET_DIAG_MSG_SIZE, "inet_diag_msg layout changed");
 _Static_assert(offsetof(struct inet_diag_msg, idiag_uid) == 64, "inet_diag_msg.idiag_uid moved");
@@ -84,3 +85,11 @@ int ps_ppoll(struct pollfd *fds, unsigned long count, const struct timespec *tim
 int ps_gettid(void) { return (int)syscall(SYS_gettid); }
 
 int ps_setns_net(int fd) { return setns(fd, CLONE_NEWNET); }
+
+uint64_t ps_netns_cookie(int socket_fd) {
+    uint64_t cookie = 0;
+    socklen_t length = sizeof(cookie);
+    // SO_NETNS_COOKIE (71, Linux 5.14): the cookie bpf_get_netns_cookie returns for the socket's namespace.
+    if (getsockopt(socket_fd, SOL_SOCKET, 71, &cookie, &length) != 0) return 0;
+    return cookie;
+}

@@ -34,6 +34,28 @@ extension IntegrationTests {
             .allSatisfy { $0.reason != "lookup-failed" })
     }
 
+    @Test("Without cap_bpf and cap_sys_admin: the eBPF recorders are missed once, in words, and the capture still credits its PIDs")
+    func captureWithoutBPFPrivilegesFallsBackToScanning() throws {
+        let namespace = try TestNamespace("nobpf")
+        defer { namespace.tearDown() }
+        let dropped = "-bpf,-sys_admin,-perfmon"
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "tcp", "port", "5309"],
+                                       launcher: ["setpriv", "--inh-caps=\(dropped)", "--bounding-set=\(dropped)"])
+        let warnings = capture.startupText.split(separator: "\n").filter { $0.contains("warning") }
+        #expect(warnings.filter { $0.contains("no socket-release recorder") }.count == 1, "\(capture.startupText)")
+        #expect(warnings.contains { $0.contains("cap_bpf") }, "the warning names the capability: \(capture.startupText)")
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5309", "1"])
+        let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5309", "20000", "50"])
+        client.wait()
+        let report = try capture.stop()
+        server.stop()
+        #expect(capture.process.terminationStatus == 0)
+        let owners = [(server.pid, "tcp", server.port), (client.pid, "tcp", client.port)]
+        #expect(report.wronglyCreditedBytes(owners: owners) == 0)
+        #expect(report.bytes(pid: client.pid, proto: "tcp", port: client.port) > 20000)
+        #expect(report.bytes(pid: server.pid, proto: "tcp", port: server.port) > 20000)
+    }
+
     @Test("Across a veth pair: both namespaces' servers and clients are attributed, each in its own namespace",
           arguments: ["198.18.0", "fdbe:ac:"])
     func vethTrafficIsAttributedToLocalProcessesOnly(prefix: String) throws {

@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <time.h>
 #include <sys/types.h>
+#include "procscope_records.h"
 
 /// Size of `struct inet_diag_msg` (linux/inet_diag.h); the Swift parser reads this layout byte by byte.
 #define PS_INET_DIAG_MSG_SIZE 72
@@ -54,66 +55,29 @@ int ps_gettid(void);
 /// _GNU_SOURCE, which Swift's Glibc module does not define).
 int ps_setns_net(int fd);
 
-/// Who released (closed, or exited holding) a socket, and when (CLOCK_MONOTONIC); keyed by socket cookie.
-struct ps_release_value {
-    uint32_t tgid;
-    uint32_t uid;
-    uint64_t released_ns;
-    char comm[16];
-};
+/// procscope's eBPF objects (bpf/*.bpf.c, compiled by Scripts/make-bpf.sh into bpf_objects.c): the ELF
+/// bytes that libbpf opens, and their size in `size`.
+const unsigned char *ps_bpf_object_socket_records(size_t *size);
+const unsigned char *ps_bpf_object_first_send(size_t *size);
 
-/// Who created a socket; keyed by socket cookie.
-struct ps_creator_value {
-    uint32_t tgid;
-    uint32_t uid;
-};
+/// A loaded eBPF object with its maps, programs and links (bpf_loader.c, over libbpf).
+struct ps_bpf_object;
+/// Opens the ELF `bytes` (bpf_object__open_mem) and loads (bpf_object__load) the programs named in
+/// `programs`, leaving the object's others unloaded: the handle, or NULL with errno and, when the verifier
+/// refused a program, its log in `log`.
+struct ps_bpf_object *ps_bpf_object_load(const char *name, const void *bytes, size_t size,
+                                         const char *const *programs, size_t program_count,
+                                         char *log, size_t log_size);
+/// Links a loaded program to the cgroup v2 directory `cgroup_fd` at the hook its section names
+/// (bpf_program__attach_cgroup): 0, or -1 with errno. The link lives until the object is closed.
+int ps_bpf_object_attach_cgroup(struct ps_bpf_object *object, const char *program, int cgroup_fd);
+/// The descriptor of the object's map `map` (bpf_object__find_map_fd_by_name), or -1.
+int ps_bpf_object_map(struct ps_bpf_object *object, const char *map);
+/// BPF_MAP_LOOKUP_ELEM (bpf_map_lookup_elem): 0 when `key` is in the map, with its value in `value`.
+int ps_bpf_map_lookup(int map_fd, const void *key, void *value);
+/// Destroys the links (detaching the programs), then closes the object's programs and maps.
+void ps_bpf_object_close(struct ps_bpf_object *object);
 
-/// BPF_MAP_CREATE of the recorder's LRU hash maps (release and creation records); the map fd or -1 (errno).
-int ps_release_map_create(uint32_t entries);
-int ps_creator_map_create(uint32_t entries);
-/// BPF_PROG_LOAD of the cgroup/sock_release and cgroup/sock_create recorders writing into `map_fd`; the
-/// program fd or -1. The verifier's log goes to `log` (may be NULL).
-int ps_release_program_load(int map_fd, char *log, uint32_t log_size);
-int ps_creator_program_load(int map_fd, char *log, uint32_t log_size);
-/// The cgroup hooks procscope's eBPF programs attach to.
-enum ps_cgroup_hook { PS_HOOK_SOCK_CREATE, PS_HOOK_SOCK_RELEASE, PS_HOOK_EGRESS };
-/// BPF_LINK_CREATE of a program at `hook` on a cgroup v2 directory: the link fd (detached when closed) or -1.
-int ps_cgroup_program_attach(int program_fd, int cgroup_fd, enum ps_cgroup_hook hook);
-/// BPF_MAP_LOOKUP_ELEM by socket cookie into `value` (a ps_release_value or ps_creator_value): 0 when found,
-/// -1 otherwise (errno ENOENT when absent).
-int ps_cookie_map_lookup(int map_fd, uint64_t cookie, void *value);
-
-/// The key of a first-send record: the sender's network namespace cookie (0 where the kernel cannot give
-/// it to cgroup_skb programs), IP version, protocol, and the packet's source and destination as sent (ports
-/// and addresses in network byte order; an echo's identifier as the local port; IPv4 in the first 4 bytes).
-struct ps_first_send_key {
-    uint64_t netns_cookie;
-    uint8_t version;
-    uint8_t proto;
-    uint16_t local_port;
-    uint16_t remote_port;
-    uint16_t pad;
-    uint8_t local[16];
-    uint8_t remote[16];
-};
-
-/// The socket that sent a flow's first packet, when (CLOCK_MONOTONIC) and from which task (tgid; 0 where the
-/// kernel does not give cgroup_skb programs the current task).
-struct ps_first_send_value {
-    uint64_t cookie;
-    uint64_t sent_ns;
-    uint32_t tgid;
-    uint32_t pad;
-};
-
-/// BPF_MAP_CREATE of the first-send LRU hash; the map fd or -1 (errno).
-int ps_first_send_map_create(uint32_t entries);
-/// BPF_PROG_LOAD of the cgroup_skb/egress first-send recorder writing into `map_fd`, with the namespace
-/// cookie and the sending tgid in its records when asked (kernels refuse those helpers to cgroup_skb before
-/// 6.x): the program fd or -1; the verifier's log goes to `log` (may be NULL).
-int ps_first_send_program_load(int map_fd, int with_netns, int with_tgid, char *log, uint32_t log_size);
-/// BPF_MAP_LOOKUP_ELEM of a first-send record: 0 when found, -1 otherwise.
-int ps_first_send_lookup(int map_fd, const struct ps_first_send_key *key, struct ps_first_send_value *value);
 /// The network namespace cookie of a socket's namespace (SO_NETNS_COOKIE), or 0 where the kernel has none.
 uint64_t ps_netns_cookie(int socket_fd);
 

@@ -12,8 +12,8 @@ struct FirstSend: Equatable {
     let sender: Int32?
 }
 
-/// procscope's eBPF first-send recorder (C edge: `first_send_recorder.c`), attached at cgroup_skb egress of
-/// the cgroup v2 root through a BPF link (detached when procscope exits, however it exits).
+/// procscope's eBPF first-send recorder (C: `CProcscopeLinux/bpf/first_send.bpf.c`), attached at cgroup_skb
+/// egress of the cgroup v2 root through a BPF link (detached when procscope exits, however it exits).
 ///
 /// A refused connect() leaves the kernel's tables with its RST, before procscope can look its tuple up, and a
 /// pinger that exits at once takes its ping socket along; neither sends a destroy event with a usable tuple.
@@ -22,14 +22,17 @@ struct FirstSend: Equatable {
 /// socket's creation and release records (`SocketReleaseRecorder`). Every other packet costs a few
 /// instructions and writes nothing; a socket's later packets on the same tuple write nothing either.
 public final class FirstSendRecorder {
+    private let object: BPFObject
     private let map: Int32
-    /// Program and link, closed in `deinit` (closing the link detaches the program).
-    private var descriptors: [Int32] = []
     /// Whether records carry the sender's network namespace cookie (cgroup_skb programs may call
     /// bpf_get_netns_cookie only on recent kernels); without it, namespaces are told apart afterwards.
     let keyedByNamespace: Bool
     /// Whether records carry the sending task.
     let recordsSender: Bool
+
+    /// The object's programs, richest first: the helpers a cgroup_skb program may call vary by release.
+    private static let variants = [("first_send_netns_tgid", true, true), ("first_send_tgid", false, true),
+                                   ("first_send_netns", true, false), ("first_send", false, false)]
 
     public convenience init() throws {
         guard let root = CgroupHierarchy.hookRoot() else { throw KernelHookError.noCgroupV2 }
@@ -37,44 +40,26 @@ public final class FirstSendRecorder {
     }
 
     init(cgroupRoot root: String) throws {
-        let map = ps_first_send_map_create(1 << 15)
-        self.map = map
-        guard map >= 0 else { throw KernelHookError.kernel(step: "bpf(BPF_MAP_CREATE)", errno: errno, log: "") }
-        descriptors = [map]
-        // The richest program this kernel's verifier accepts: helpers cgroup_skb may call vary by release.
-        var loaded: (program: Int32, netns: Bool, sender: Bool)?
+        var size = 0
+        let bytes = UnsafeRawBufferPointer(start: ps_bpf_object_first_send(&size), count: size)
+        var loaded: (object: BPFObject, program: String, netns: Bool, sender: Bool)?
         var firstError: Error?
-        for (netns, sender) in [(true, true), (false, true), (true, false), (false, false)] {
+        for (program, netns, sender) in Self.variants {
             do {
-                let program = try KernelHookError.loadProgram(hook: "cgroup_skb/egress") {
-                    ps_first_send_program_load(map, netns ? 1 : 0, sender ? 1 : 0, $0, $1)
-                }
-                loaded = (program, netns, sender)
+                loaded = (try BPFObject(named: "first_send", bytes: bytes, programs: [program]), program, netns, sender)
                 break
             } catch {
                 firstError = firstError ?? error
             }
         }
         guard let loaded else {
-            close(map)
             throw firstError ?? KernelHookError.kernel(step: "bpf(BPF_PROG_LOAD)", errno: EINVAL, log: "")
         }
-        descriptors.append(loaded.program)
+        object = loaded.object
         keyedByNamespace = loaded.netns
         recordsSender = loaded.sender
-        do {
-            descriptors.append(try KernelHookError.attach(loaded.program, to: root, at: PS_HOOK_EGRESS,
-                                                          named: "cgroup_skb/egress"))
-        } catch {
-            // Emptied as well as closed: whether or not deinit runs for an initializer that throws this late.
-            for descriptor in descriptors { close(descriptor) }
-            descriptors = []
-            throw error
-        }
-    }
-
-    deinit {
-        for descriptor in descriptors.reversed() { close(descriptor) }
+        map = try object.map("first_sends")
+        try object.attach(loaded.program, toCgroup: root)
     }
 
     /// The record of the packet that opened an outgoing flow, sent from `key.local` to `key.remote` (an echo's
@@ -89,7 +74,7 @@ public final class FirstSendRecorder {
         withUnsafeMutableBytes(of: &record.local) { $0.copyBytes(from: key.local.address.kernelBytes) }
         withUnsafeMutableBytes(of: &record.remote) { $0.copyBytes(from: key.remote.address.kernelBytes) }
         var value = ps_first_send_value()
-        guard ps_first_send_lookup(map, &record, &value) == 0 else { return nil }
+        guard BPFObject.lookup(map, &record, into: &value) else { return nil }
         return FirstSend(cookie: value.cookie, sentAt: Timestamp(monotonicNanoseconds: value.sent_ns),
                          sender: recordsSender && value.tgid != 0 ? Int32(bitPattern: value.tgid) : nil)
     }

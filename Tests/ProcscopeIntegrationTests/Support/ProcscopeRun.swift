@@ -4,17 +4,22 @@ import Foundation
 final class ProcscopeRun {
     let process = Process()
     let jsonPath: String
+    /// What procscope wrote on standard error up to and including its "listening on" line.
+    private(set) var startupText = ""
     private let stderrPipe = Pipe()
 
     /// `capture --json FILE --quiet ARGUMENTS`, or with `audit`, `audit --json ARGUMENTS` with its standard
     /// output kept in that file (`stopAudit` reads it).
     /// `document: false` runs `capture --quiet ARGUMENTS` with no JSON document (as a long run would: ended
-    /// conversations are then folded away); stop it with `stopQuietly`.
-    init(in namespace: TestNamespace, arguments: [String], audit: Bool = false, document: Bool = true) throws {
+    /// conversations are then folded away); stop it with `stopQuietly`. `launcher` runs procscope under
+    /// another command (`setpriv` with fewer capabilities).
+    init(in namespace: TestNamespace, arguments: [String], audit: Bool = false, document: Bool = true,
+         launcher: [String] = []) throws {
         jsonPath = NSTemporaryDirectory() + "procscope-test-\(UUID().uuidString).json"
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let command = audit ? ["audit", "--json"] : document ? ["capture", "--json", jsonPath, "--quiet"] : ["capture", "--quiet"]
-        process.arguments = ["ip", "netns", "exec", namespace.name, Shell.binaryDirectory + "/procscope"] + command + arguments
+        process.arguments = ["ip", "netns", "exec", namespace.name] + launcher + [Shell.binaryDirectory + "/procscope"] + command
+            + arguments
         process.standardError = stderrPipe
         if audit {
             FileManager.default.createFile(atPath: jsonPath, contents: nil)
@@ -32,6 +37,7 @@ final class ProcscopeRun {
             text += String(decoding: data, as: UTF8.self)
         }
         while !text.hasSuffix("\n") { text += String(decoding: handle.readData(ofLength: 1), as: UTF8.self) }
+        startupText = text
     }
 
     /// A run a failed test never stopped is ended here (SIGINT, then reaped), so no capture outlives its test.
