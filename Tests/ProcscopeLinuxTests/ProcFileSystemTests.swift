@@ -54,7 +54,7 @@ import Testing
     @Test("The inode search finds the holder of a socket and reports an inode nobody holds")
     func inodeSearchFindsTheHolder() throws {
         let reader = ProcessIdentityReader(proc: proc, clockTicksPerSecond: 100, userNames: { _ in nil })
-        let resolver = OwnershipResolver(diag: try SockDiagClient(), proc: proc, processes: ProcessTable(reader: reader))
+        let resolver = OwnershipResolver(tables: FakeSocketTables(), proc: proc, processes: ProcessTable(reader: reader))
         guard case .found(let pid, _) = resolver.owner(ofInode: 66601, uid: 1000) else {
             Issue.record("inode 66601 not found")
             return

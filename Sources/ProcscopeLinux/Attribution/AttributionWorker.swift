@@ -43,8 +43,10 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
         wakeDescriptor = try retryingSystemCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
         resultsDescriptor = try retryingSystemCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
         let processes = ProcessTable(reader: ProcessIdentityReader(proc: proc))
-        resolver = OwnershipResolver(diag: diag, proc: proc, processes: processes, recorder: recorder,
-                                     firstSends: firstSends, namespaces: namespaces)
+        // Closes are worth reading only with the kernel's records, which a close's cookie leads to.
+        let tables = KernelSocketTables(diag: diag, proc: proc, namespaces: namespaces, closes: recorder != nil)
+        resolver = OwnershipResolver(tables: tables, proc: proc, processes: processes, records: recorder,
+                                     firstSends: firstSends)
         self.connector = connector
     }
 
@@ -117,7 +119,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
         var fds = [pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)]
         if let connector { fds.append(pollfd(fd: connector.descriptor, events: Int16(POLLIN), revents: 0)) }
         let closesIndex = fds.count
-        if let closes = resolver.closeEventsDescriptor { fds.append(pollfd(fd: closes, events: Int16(POLLIN), revents: 0)) }
+        if let closes = resolver.tables.closesDescriptor { fds.append(pollfd(fd: closes, events: Int16(POLLIN), revents: 0)) }
         while !stopping.load(ordering: .relaxed) {
             // ppoll, not poll: retries are due within tens of microseconds, below poll's millisecond grain.
             var timeout = timespec(tv_sec: 1, tv_nsec: 0)
@@ -208,7 +210,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
                          into answers: inout [AttributionResult]) {
         switch resolver.resolve(request, attempt: attempt, sweepFinished: sweepFinished) {
         case .answer(let attribution):
-            if connector != nil && resolver.closeEvents != nil { resolver.noteHeld(attribution, key: request.key) }
+            if connector != nil && resolver.tables.reportsCloses { resolver.noteHeld(attribution, key: request.key) }
             answers.append(AttributionResult(conversation: request.conversation, key: request.key,
                                              attribution: attribution, resolvedAt: wallClockNow()))
         case .retryLater:

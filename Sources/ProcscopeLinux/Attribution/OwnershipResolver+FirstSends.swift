@@ -1,4 +1,3 @@
-import CProcscopeLinux
 import ProcscopeCore
 
 /// Owners of flows whose socket left the kernel's tables before the lookup (a refused connect, a pinger that
@@ -9,15 +8,14 @@ extension OwnershipResolver {
     /// release recorder trusts. Nil when there is no record, or the record cannot be this flow's (sent after
     /// its first frame, or a socket released before it).
     func recordedSender(_ request: AttributionRequest) -> Attribution? {
-        guard request.firstFrameOutgoing, let firstSends, let recorder, Self.opensFlow(request) else { return nil }
+        guard request.firstFrameOutgoing, let firstSends, let records, Self.opensFlow(request) else { return nil }
         let key = request.key
-        let namespaceCookie = (try? client(for: key.namespace)).map { ps_netns_cookie($0.descriptor) } ?? 0
-        guard let sent = firstSends.firstSend(of: key, namespaceCookie: namespaceCookie),
+        guard let sent = firstSends.firstSend(of: key, namespaceCookie: tables.namespaceCookie(key.namespace)),
               sent.sentAt.microseconds(since: request.firstSeen) <= 500_000 else { return nil }
-        let released = recorder.lastHolder(cookie: sent.cookie)
+        let released = records.lastHolder(cookie: sent.cookie)
         // A socket released before the flow's first frame cannot have sent it: an earlier socket on the tuple.
         if let released, released.releasedAt.microseconds(since: request.firstSeen) < -5_000 { return nil }
-        if let creator = recorder.creator(cookie: sent.cookie), sent.sender == creator {
+        if let creator = records.creator(cookie: sent.cookie), sent.sender == creator {
             let known = processes.identity(of: creator)
             // The exec snapshot or the live process; a PID reused since would carry another name than the
             // one the kernel recorded at release.

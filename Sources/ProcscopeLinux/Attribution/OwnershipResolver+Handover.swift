@@ -37,8 +37,8 @@ extension OwnershipResolver {
             }
             // No child holds it. Closed with its owner (the usual case: its close event ends the
             // conversation), or held on by a process that got it otherwise (SCM_RIGHTS): not guessed.
-            let diag = try? client(for: socket.key.namespace)
-            guard let alive = try? diag?.lookup(proto: socket.key.proto, local: socket.key.local, remote: socket.key.remote),
+            let key = socket.key
+            guard let alive = try? tables.socket(key.proto, local: key.local, remote: key.remote, namespace: key.namespace),
                   alive.inode == socket.inode else { continue }
             changes.append(OwnerChange(cookie: socket.cookie, key: socket.key, attribution: .unknown(
                 .ownerExited, detail: "pid \(pid), which held socket inode \(socket.inode), exited; the socket lives "

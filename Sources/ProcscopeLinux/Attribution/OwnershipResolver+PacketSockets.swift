@@ -11,7 +11,7 @@ extension OwnershipResolver {
     /// it (the caller then gives its own reason).
     func injectedThroughPacketSocket(_ request: AttributionRequest) -> Attribution? {
         guard request.firstFrameOutgoing,
-              let sockets = try? client(for: request.key.namespace).packetSockets() else { return nil }
+              let sockets = try? tables.packetSockets(namespace: request.key.namespace) else { return nil }
         var denied = 0
         let own = Set(proc.sockets(of: getpid(), deniedCount: &denied).map(\.inode))
         let candidates = sockets.filter { socket in

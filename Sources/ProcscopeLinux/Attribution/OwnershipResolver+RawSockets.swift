@@ -1,8 +1,7 @@
 import Glibc
 import ProcscopeCore
 
-/// Protocols sock_diag does not cover, found in the /proc/net tables of ping and raw sockets; the helpers
-/// every /proc/net table lookup shares.
+/// Protocols sock_diag does not cover, found in the /proc/net tables of ping and raw sockets.
 extension OwnershipResolver {
     /// ICMP and ICMPv6 echo, which sock_diag does not cover: the ping socket bound to the echo identifier
     /// (/proc/net/icmp, icmp6: the identifier is the socket's "port"); else the raw socket of the protocol
@@ -19,11 +18,11 @@ extension OwnershipResolver {
                 && (socket.local.address.isUnspecified || socket.local.address == key.local.address)
                 && (socket.remote.address.isUnspecified || socket.remote.address == key.remote.address)
         }
-        let pings = ProcNetSocketTable.parse(netTable(ipv6 ? "icmp6" : "icmp", namespace: key.namespace) ?? "")
+        let pings = ProcNetSocketTable.parse(tables.procNetTable(ipv6 ? "icmp6" : "icmp", namespace: key.namespace) ?? "")
         if let socket = pings.first(where: { matches($0, port: key.local.port) }) {
             return owner(of: socket, method: .pingSocket, request)
         }
-        let raws = ProcNetSocketTable.parse(netTable(ipv6 ? "raw6" : "raw", namespace: key.namespace) ?? "")
+        let raws = ProcNetSocketTable.parse(tables.procNetTable(ipv6 ? "raw6" : "raw", namespace: key.namespace) ?? "")
             .filter { matches($0, port: UInt16(key.proto.rawValue)) }
         if raws.count == 1 {
             let attribution = owner(of: raws[0], method: .rawSocket, request)
@@ -57,7 +56,7 @@ extension OwnershipResolver {
     func resolveRaw(_ request: AttributionRequest) -> Attribution {
         let key = request.key
         let table = key.local.address.isIPv4 ? "raw" : "raw6"
-        let raws = ProcNetSocketTable.parse(netTable(table, namespace: key.namespace) ?? "").filter { socket in
+        let raws = ProcNetSocketTable.parse(tables.procNetTable(table, namespace: key.namespace) ?? "").filter { socket in
             socket.local.port == UInt16(key.proto.rawValue)
                 && (socket.local.address.isUnspecified || socket.local.address == key.local.address)
                 && (socket.remote.address.isUnspecified || socket.remote.address == key.remote.address)
@@ -73,14 +72,6 @@ extension OwnershipResolver {
         default:
             return .unknown(.noSocket, detail: "\(raws.count) raw \(key.proto) sockets could have sent or received it: not guessed")
         }
-    }
-
-    /// A /proc/net table of the flow's namespace: procscope's own, or read from inside another one (a
-    /// thread's /proc/thread-self/net is its current namespace's).
-    func netTable(_ name: String, namespace: UInt16) -> String? {
-        if namespace == 0 { return proc.readText("\(proc.root)/net/\(name)") }
-        guard let member = namespaces?.member(namespace) else { return nil }
-        return try? NetworkNamespace(path: member.path).run { proc.readText("/proc/thread-self/net/\(name)") }
     }
 
     /// The process holding a socket found in a /proc/net table; when none holds it any more (its owner is

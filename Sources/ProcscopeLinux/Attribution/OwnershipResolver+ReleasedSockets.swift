@@ -8,7 +8,8 @@ extension OwnershipResolver {
     /// Reads the destroy events waiting (the worker calls it on every wake, and a lookup that found no
     /// socket calls it again): recent closes, bounded, oldest first.
     func drainCloseEvents() {
-        guard let closeEvents, let events = try? closeEvents.pendingDestroyEvents(), !events.isEmpty else { return }
+        let events = tables.takeCloses()
+        guard !events.isEmpty else { return }
         let now = wallClockNow()
         for (socket, proto) in events {
             forgetHeld(cookie: socket.cookie)
@@ -27,7 +28,7 @@ extension OwnershipResolver {
         if let released = releasedOwner(request, cookie: closedCookie(request), releasedAfterFirstFrame: true) {
             return .answer(released)
         }
-        if recorder != nil && closeEvents != nil && attempt < 3 { return .awaitClose }
+        if records != nil && tables.reportsCloses && attempt < 3 { return .awaitClose }
         let reason = Self.noSocket(request)
         if case .unknown(.kernelGenerated, _) = reason { return .answer(reason) }
         // No inet socket closed on this tuple since its first frame: an outgoing one may have been injected.
@@ -56,9 +57,6 @@ extension OwnershipResolver {
         return note
     }
 
-    /// Readable when destroy events are waiting (nil without the recorder).
-    var closeEventsDescriptor: Int32? { closeEvents?.descriptor }
-
     /// The owner the kernel recorded when the flow's socket (found closing, or with no holder left) was
     /// released: for owners gone before the scan could reach them.
     func releasedOwner(_ request: AttributionRequest, socket: InetDiagMessage) -> Attribution? {
@@ -70,7 +68,7 @@ extension OwnershipResolver {
     /// socket on a reused tuple whose close was reported late.
     func releasedOwner(_ request: AttributionRequest, cookie: UInt64?, inode: UInt32 = 0,
                                releasedAfterFirstFrame: Bool = false) -> Attribution? {
-        guard let cookie, let record = recorder?.lastHolder(cookie: cookie), trusts(record, for: request) else {
+        guard let cookie, let record = records?.lastHolder(cookie: cookie), trusts(record, for: request) else {
             return nil
         }
         if releasedAfterFirstFrame && record.releasedAt < request.firstSeen { return nil }

@@ -1,4 +1,3 @@
-import Glibc
 import ProcscopeCore
 
 /// SCTP, from /proc/net/sctp where the kernel has it (sctp_diag answers the same; the tables need no new
@@ -11,8 +10,9 @@ extension OwnershipResolver {
     /// host receives it.
     func resolveSCTP(_ request: AttributionRequest) -> Attribution {
         let key = request.key
-        guard access("\(proc.root)/net/sctp", F_OK) == 0 else { return resolveWithoutSCTP(request) }
-        let associations = netTable("sctp/assocs", namespace: key.namespace) ?? ""
+        guard let associations = tables.procNetTable("sctp/assocs", namespace: key.namespace) else {
+            return resolveWithoutSCTP(request)
+        }
         let association = ProcNetSCTPTable.parseAssociations(associations).first { socket in
             socket.localPort == key.local.port && socket.remotePort == key.remote.port
                 && socket.isBound(to: key.local.address)
@@ -21,7 +21,7 @@ extension OwnershipResolver {
         if let association {
             return tableOwner(inode: association.inode, uid: association.uid, method: .exactSocket, request)
         }
-        let endpoint = ProcNetSCTPTable.parseEndpoints(netTable("sctp/eps", namespace: key.namespace) ?? "").first { socket in
+        let endpoint = ProcNetSCTPTable.parseEndpoints(tables.procNetTable("sctp/eps", namespace: key.namespace) ?? "").first { socket in
             socket.localPort == key.local.port && socket.isBound(to: key.local.address)
         }
         if let endpoint {

@@ -1,8 +1,11 @@
 import Glibc
 import ProcscopeCore
 
-/// Finds the process that owns a flow's socket: sock_diag exact lookup for the socket (inode, uid, cookie,
-/// state), then the socket inode among /proc/PID/fd links, newest processes and the socket's uid first.
+/// Finds the process that owns a flow's socket: the kernel's socket tables for the socket (inode, uid,
+/// cookie, state), then the process the kernel's records name, confirmed among its /proc/PID/fd links; then
+/// cheap candidates (newest processes, the socket's uid first); the host-wide search last, sliced
+/// (`ProcessSweep`). Every OS input comes through `SocketTables`, `SocketRecords`, `FirstSendRecords` and a
+/// `ProcFileSystem` root, so each decision is tested on tables in memory (`OwnershipResolverTests`).
 /// Runs on the attribution worker thread only.
 final class OwnershipResolver {
     enum Outcome {
@@ -18,19 +21,15 @@ final class OwnershipResolver {
         case awaitSweep(inode: UInt32)
     }
 
-    let diag: SockDiagClient
+    /// The kernel's socket tables, in every namespace, and its reports of closed sockets: the way to a
+    /// destroyed socket's cookie, and from it to the records.
+    let tables: SocketTables
     let proc: ProcFileSystem
     let processes: ProcessTable
-    /// The kernel's record of who released each socket, when procscope could attach it.
-    let recorder: SocketReleaseRecorder?
+    /// The kernel's records of who created and who released each socket, when procscope could attach them.
+    let records: SocketRecords?
     /// The kernel's record of which socket sent each flow's first SYN or echo request, when attached.
-    let firstSends: FirstSendRecorder?
-    /// The host's other network namespaces, and a sock_diag socket made inside each one asked about.
-    let namespaces: NetworkNamespaces?
-    private var namespaceClients: [UInt16: SockDiagClient] = [:]
-    /// The resolver's own subscription to socket destroy events (cookie and tuple of every closed socket),
-    /// read on demand: the way to a destroyed socket's cookie, and from it to the recorder.
-    let closeEvents: SockDiagClient?
+    let firstSends: FirstSendRecords?
     /// Where each socket inode was last seen: verified with one readlink before it is trusted.
     private var inodeOwners: [UInt32: (pid: Int32, fd: Int32)] = [:]
     /// Processes that recently owned a newly seen socket: scanned before the rest.
@@ -46,15 +45,13 @@ final class OwnershipResolver {
     /// Attempts before a handshake still in flight falls back to the listening socket's owner.
     let maxAttempts = 50
 
-    init(diag: SockDiagClient, proc: ProcFileSystem, processes: ProcessTable, recorder: SocketReleaseRecorder? = nil,
-         firstSends: FirstSendRecorder? = nil, namespaces: NetworkNamespaces? = nil) {
-        self.diag = diag
+    init(tables: SocketTables, proc: ProcFileSystem, processes: ProcessTable, records: SocketRecords? = nil,
+         firstSends: FirstSendRecords? = nil) {
+        self.tables = tables
         self.proc = proc
         self.processes = processes
-        self.recorder = recorder
+        self.records = records
         self.firstSends = firstSends
-        self.namespaces = namespaces
-        closeEvents = recorder == nil ? nil : try? SockDiagClient(groups: SockDiagClient.destroyGroups)
     }
 
     /// `sweepFinished`: a host-wide sweep that began after this lookup started waiting has passed.
@@ -75,14 +72,10 @@ final class OwnershipResolver {
             return .answer(resolveRaw(request))
         }
         let socket: InetDiagMessage?
-        let diag: SockDiagClient
         do {
-            diag = try client(for: key.namespace)
-        } catch {
+            socket = try tables.socket(key.proto, local: key.local, remote: key.remote, namespace: key.namespace)
+        } catch let error as NamespaceUnreachable {
             return .answer(.unknown(.namespaceUnreachable, detail: "\(error)"))
-        }
-        do {
-            socket = try diag.lookup(proto: key.proto, local: key.local, remote: key.remote)
         } catch let error as SystemCallError where error.isPermissionDenied {
             return .answer(.unknown(.permissionDenied, detail: "sock_diag refused the lookup: \(error)"))
         } catch {
@@ -151,9 +144,10 @@ final class OwnershipResolver {
            let listener = try? listener(for: key) {
             hints = [inodeOwners[listener.inode]?.pid].compactMap { $0 } + kernelCandidates(cookie: listener.cookie)
         }
-        let stillOwned = { [diag] () -> Bool in
+        let stillOwned = { [tables] () -> Bool in
             // Re-asked before a full scan: a socket its owner closed meanwhile has inode 0 or is gone.
-            (try? diag.lookup(proto: key.proto, local: key.local, remote: key.remote))?.inode == socket.inode
+            (try? tables.socket(key.proto, local: key.local, remote: key.remote, namespace: key.namespace))?.inode
+                == socket.inode
         }
         switch owner(ofInode: socket.inode, uid: socket.uid, cookie: socket.cookie, outgoing: request.firstFrameOutgoing,
                      hints: hints, stillOwned: stillOwned, fullScan: .deferred(sweepFinished: sweepFinished)) {
@@ -161,34 +155,24 @@ final class OwnershipResolver {
             guard let identity = processes.identity(of: pid) else {
                 return .answer(.unknown(.ownerExited, detail: "pid \(pid) held socket inode \(socket.inode) but exited before its identity could be read"))
             }
-            return .answer(.process(identity, cached ? .cachedSocket : method, evidence))
+            // A listener's holder is credited because the listener was the only answer: say so, even when the
+            // holder search itself hit the cache (`listenerHolders` has just filled it).
+            let answeredBy = cached && method != .listeningSocket ? .cachedSocket : method
+            return .answer(.process(identity, answeredBy, evidence))
         case .needsSweep:
             if let released = releasedOwner(request, socket: socket) { return .answer(released) }
             // The release hook runs just after the exiting owner's fd table is gone: look once more before
             // waiting for the sweep.
-            if recorder != nil && attempt < 2 { return .retryLater }
+            if records != nil && attempt < 2 { return .retryLater }
             return .awaitSweep(inode: socket.inode)
         case .notFound:
             if let released = releasedOwner(request, socket: socket) { return .answer(released) }
             return .answer(.unknown(.ownerExited, detail: "socket inode \(socket.inode) (uid \(socket.uid)) is still open but no process holds it: its owner exited"))
         case .closedDuringSearch:
             if let released = releasedOwner(request, socket: socket) { return .answer(released) }
-            if recorder != nil && attempt < 2 { return .retryLater }
+            if records != nil && attempt < 2 { return .retryLater }
             return .answer(.unknown(.socketClosedBeforeLookup, detail: "socket inode \(socket.inode) (uid \(socket.uid)) was closed while procscope searched for its owner"))
         }
-    }
-
-    /// The sock_diag socket for a flow's namespace: procscope's own, or one made inside the other namespace
-    /// (a socket keeps the namespace it was created in) and kept.
-    func client(for namespace: UInt16) throws -> SockDiagClient {
-        if namespace == 0 { return diag }
-        if let known = namespaceClients[namespace] { return known }
-        guard let member = namespaces?.member(namespace) else {
-            throw SystemCallError(call: "setns", errno: ENOENT, subject: "network namespace #\(namespace)")
-        }
-        let client = try NetworkNamespace(path: member.path).run { try SockDiagClient() }
-        namespaceClients[namespace] = client
-        return client
     }
 
     /// Why there is no socket, judged from the flow's first frame.
@@ -208,7 +192,7 @@ final class OwnershipResolver {
     /// The LISTEN socket for a local endpoint: a lookup from an impossible peer falls through to it.
     func listener(for key: FlowKey) throws -> InetDiagMessage? {
         let nobody = Endpoint(address: key.local.address.isIPv4 ? .ipv4Any : .ipv6Any, port: 0)
-        guard let socket = try client(for: key.namespace).lookup(proto: .tcp, local: key.local, remote: nobody),
+        guard let socket = try tables.socket(.tcp, local: key.local, remote: nobody, namespace: key.namespace),
               socket.state == .listen else { return nil }
         return socket
     }
@@ -273,7 +257,7 @@ final class OwnershipResolver {
     /// The processes the kernel recorded for a socket cookie: its creator (cgroup/sock_create), then the
     /// creator's children forked since the capture began (a socket handed on across fork + exec).
     func kernelCandidates(cookie: UInt64) -> [Int32] {
-        guard cookie != 0, let creator = recorder?.creator(cookie: cookie) else { return [] }
+        guard cookie != 0, let creator = records?.creator(cookie: cookie) else { return [] }
         return [creator] + processes.descendants(of: creator)
     }
 
@@ -310,8 +294,8 @@ final class OwnershipResolver {
     /// every other lookup): a listener created during the capture is held by its creator and the children it
     /// forked since. Without the kernel's records (no eBPF), every process is scanned, as before them.
     func listenerHolders(_ listener: InetDiagMessage) -> [Int32]? {
-        guard let recorder else { return proc.processIDs().filter { scan($0, for: listener.inode) } }
-        guard let creator = recorder.creator(cookie: listener.cookie) else { return nil }
+        guard let records else { return proc.processIDs().filter { scan($0, for: listener.inode) } }
+        guard let creator = records.creator(cookie: listener.cookie) else { return nil }
         return ([creator] + processes.descendants(of: creator)).filter { scan($0, for: listener.inode) }
     }
 
@@ -321,14 +305,7 @@ final class OwnershipResolver {
     /// between lookups instead of before the first (`AttributionWorker.run`); unix and other sockets stay
     /// out of the cache.
     func warmUpInodes() -> Set<UInt32> {
-        var inet = Set<UInt32>()
-        for proto in [IPProtocol.tcp, .udp, .udpLite] {
-            for ipv6 in [false, true] {
-                for socket in (try? diag.dump(proto: proto, ipv6: ipv6)) ?? [] where socket.inode != 0 {
-                    inet.insert(socket.inode)
-                }
-            }
-        }
+        let inet = Set(tables.inetSockets().map(\.inode).filter { $0 != 0 })
         // The first user-name lookup loads the NSS modules (~1 ms): pay it now, not on a short-lived flow.
         _ = processes.reader.identity(of: getpid())
         return inet

@@ -1,0 +1,260 @@
+import Glibc
+@testable import ProcscopeLinux
+import ProcscopeCore
+import Testing
+
+/// The resolver's decisions, on socket tables and kernel records in memory and a /proc tree in a temporary
+/// directory: which source answers, and the reason given when none can. No root, no live kernel.
+@Suite struct OwnershipResolverTests {
+    static let client = Endpoint(address: .ipv4Loopback, port: 40000)
+    static let server = Endpoint(address: .ipv4Loopback, port: 8080)
+    static let wildcard = Endpoint(address: .ipv4Any, port: 0)
+    static let key = FlowKey(proto: .tcp, local: client, remote: server, hasPorts: true)
+
+    let tree: ProcTree
+    let tables = FakeSocketTables()
+    let records = FakeSocketRecords()
+    let processes: ProcessTable
+    let resolver: OwnershipResolver
+
+    init() throws {
+        tree = try ProcTree()
+        let proc = ProcFileSystem(root: tree.root)
+        processes = ProcessTable(reader: ProcessIdentityReader(proc: proc, clockTicksPerSecond: 100, userNames: { _ in nil }))
+        resolver = OwnershipResolver(tables: tables, proc: proc, processes: processes, records: records)
+        // A host of other processes holding sockets, none of them the flow's.
+        for pid in Int32(2000)..<2040 { try tree.addProcess(pid, name: "idle", sockets: [UInt32(pid) * 10, UInt32(pid) * 10 + 1]) }
+    }
+
+    static func socket(_ local: Endpoint, _ remote: Endpoint, state: TCPState = .established, inode: UInt32,
+                       cookie: UInt64) -> InetDiagMessage {
+        InetDiagMessage(family: 2, state: state, sourcePort: local.port, destinationPort: remote.port,
+                        source: local.address, destination: remote.address, interfaceIndex: 0, cookie: cookie,
+                        uid: getuid(), inode: inode)
+    }
+
+    static func identity(_ pid: Int32) -> ProcessIdentity {
+        ProcessIdentity(pid: pid, startTime: .zero, name: "p", executable: nil, commandLine: [], uid: 0, userName: nil,
+                        networkNamespace: 0, container: nil)
+    }
+
+    /// A request for `key` whose first frame was seen a second ago.
+    static func request(_ key: FlowKey = key, outgoing: Bool = true, flags: TCPFlags = [.syn]) -> AttributionRequest {
+        AttributionRequest(conversation: 0, key: key, firstSeen: Timestamp(microseconds: wallClockNow().microseconds - 1_000_000),
+                           firstFrameOutgoing: outgoing, firstTCPFlags: flags)
+    }
+
+    static func pid(_ outcome: OwnershipResolver.Outcome) -> (Int32, AttributionMethod)? {
+        guard case .answer(.process(let identity, let method, _)) = outcome else { return nil }
+        return (identity.pid, method)
+    }
+
+    static func reason(_ outcome: OwnershipResolver.Outcome) -> UnknownReason? {
+        guard case .answer(.unknown(let reason, _)) = outcome else { return nil }
+        return reason
+    }
+
+    @Test("A socket its creator holds is answered from the kernel's creation record, with no host-wide search")
+    func creatorRecordAnswersWithoutSweep() throws {
+        defer { tree.remove() }
+        try tree.addProcess(3000, name: "curl", sockets: [777])
+        tables.add(.tcp, Self.socket(Self.client, Self.server, inode: 777, cookie: 9))
+        // Without the record, no cheap candidate holds it: the lookup waits for the sliced sweep.
+        guard case .awaitSweep(let inode) = resolver.resolve(Self.request(), attempt: 2) else {
+            Issue.record("expected to wait for the sweep without a creation record")
+            return
+        }
+        #expect(inode == 777)
+        records.creators[9] = 3000
+        let answer = try #require(Self.pid(resolver.resolve(Self.request(), attempt: 0)))
+        #expect(answer.0 == 3000 && answer.1 == .exactSocket)
+    }
+
+    @Test("The creator's child, forked during the capture, is found when the creator handed the socket on")
+    func creatorsChildIsACandidate() throws {
+        defer { tree.remove() }
+        try tree.addProcess(3000, name: "launcher")
+        try tree.addProcess(3001, name: "worker", sockets: [778])
+        processes.handle(.fork(parent: 3000, child: 3001), now: wallClockNow())
+        records.creators[10] = 3000
+        tables.add(.tcp, Self.socket(Self.client, Self.server, inode: 778, cookie: 10))
+        let answer = try #require(Self.pid(resolver.resolve(Self.request(), attempt: 0)))
+        #expect(answer.0 == 3001)
+    }
+
+    @Test("A socket nobody holds waits for the sweep, then is owner-exited; it is never credited by guess")
+    func socketWithoutHolderIsOwnerExitedAfterTheSweep() throws {
+        defer { tree.remove() }
+        tables.add(.tcp, Self.socket(Self.client, Self.server, inode: 779, cookie: 11))
+        // Looked at again once: the release hook runs just after an exiting owner's fds are gone.
+        guard case .retryLater = resolver.resolve(Self.request(), attempt: 0) else {
+            Issue.record("expected one more look before the sweep")
+            return
+        }
+        guard case .awaitSweep = resolver.resolve(Self.request(), attempt: 2) else {
+            Issue.record("expected to wait for the sweep")
+            return
+        }
+        #expect(Self.reason(resolver.resolve(Self.request(), attempt: 3, sweepFinished: true)) == .ownerExited)
+    }
+
+    @Test("A socket whose owner exited holding it is credited to the releaser when the releaser created it")
+    func releaseRecordOfTheCreatorIsTrusted() throws {
+        defer { tree.remove() }
+        tables.add(.tcp, Self.socket(Self.client, Self.server, inode: 780, cookie: 12))
+        records.releases[12] = ReleasedSocket(pid: 3100, uid: getuid(), cookie: 12, releasedAt: wallClockNow(),
+                                              creator: 3100, name: "short")
+        let answer = try #require(Self.pid(resolver.resolve(Self.request(), attempt: 0)))
+        #expect(answer.0 == 3100 && answer.1 == .releasedSocket)
+    }
+
+    @Test("A flow whose socket is gone is credited through its close report's cookie to the process that released it")
+    func goneSocketIsCreditedThroughItsClose() throws {
+        defer { tree.remove() }
+        let closed = Self.socket(Self.client, Self.server, inode: 0, cookie: 13)
+        tables.closes = [(closed, .tcp)]
+        records.releases[13] = ReleasedSocket(pid: 3200, uid: getuid(), cookie: 13, releasedAt: wallClockNow(),
+                                              creator: 3200, name: "gone")
+        let answer = try #require(Self.pid(resolver.resolve(Self.request(), attempt: 0)))
+        #expect(answer.0 == 3200 && answer.1 == .releasedSocket)
+    }
+
+    @Test("A release by a process that did not create the socket (a passing reference) is not trusted")
+    func releaseByANonCreatorIsNotTrusted() throws {
+        defer { tree.remove() }
+        tables.closes = [(Self.socket(Self.client, Self.server, inode: 0, cookie: 14), .tcp)]
+        records.releases[14] = ReleasedSocket(pid: 3300, uid: getuid(), cookie: 14, releasedAt: wallClockNow(),
+                                              creator: 3301, name: "lsof")
+        guard case .awaitClose = resolver.resolve(Self.request(), attempt: 0) else {
+            Issue.record("expected to wait for a close report first")
+            return
+        }
+        #expect(Self.reason(resolver.resolve(Self.request(), attempt: 3)) == .socketClosedBeforeLookup)
+    }
+
+    @Test("A close reported before the flow's first frame is an earlier socket on a reused tuple: not its owner")
+    func closeBeforeTheFirstFrameIsAnotherSocket() throws {
+        defer { tree.remove() }
+        tables.closes = [(Self.socket(Self.client, Self.server, inode: 0, cookie: 15), .tcp)]
+        let earlier = Timestamp(microseconds: wallClockNow().microseconds - 5_000_000)
+        records.releases[15] = ReleasedSocket(pid: 3400, uid: getuid(), cookie: 15, releasedAt: earlier,
+                                              creator: 3400, name: "earlier")
+        let request = AttributionRequest(conversation: 0, key: Self.key, firstSeen: wallClockNow(),
+                                         firstFrameOutgoing: true, firstTCPFlags: [.syn])
+        usleep(1000)
+        #expect(Self.reason(resolver.resolve(request, attempt: 3)) == .socketClosedBeforeLookup)
+    }
+
+    @Test("sock_diag refusing the lookup is permission-denied, never a guess about the owner")
+    func refusedLookupIsPermissionDenied() throws {
+        defer { tree.remove() }
+        tables.failure = SystemCallError(call: "sendto", errno: EPERM, subject: "sock_diag")
+        #expect(Self.reason(resolver.resolve(Self.request(), attempt: 0)) == .permissionDenied)
+    }
+
+    @Test("A namespace that cannot be entered is namespace-unreachable")
+    func unreachableNamespace() throws {
+        defer { tree.remove() }
+        tables.failure = NamespaceUnreachable(namespace: 3, cause: "setns failed: No such file or directory")
+        #expect(Self.reason(resolver.resolve(Self.request(Self.key.in(3)), attempt: 0)) == .namespaceUnreachable)
+    }
+
+    @Test("TIME_WAIT without a release record is the kernel's: time-wait")
+    func timeWaitWithoutRecord() throws {
+        defer { tree.remove() }
+        tables.add(.tcp, Self.socket(Self.client, Self.server, state: .timeWait, inode: 0, cookie: 16))
+        #expect(Self.reason(resolver.resolve(Self.request(), attempt: 0)) == .timeWait)
+    }
+
+    @Test("An incoming connection to a port nothing listens on is no-socket: the RST is the kernel's")
+    func incomingWithoutListenerIsNoSocket() throws {
+        defer { tree.remove() }
+        tables.reportsCloses = false
+        let incoming = FlowKey(proto: .tcp, local: Self.server, remote: Self.client, hasPorts: true)
+        #expect(Self.reason(resolver.resolve(Self.request(incoming, outgoing: false), attempt: 0)) == .noSocket)
+    }
+
+    @Test("An outgoing RST for a tuple with no socket is kernel-generated")
+    func outgoingResetWithoutSocketIsTheKernels() throws {
+        defer { tree.remove() }
+        tables.reportsCloses = false
+        #expect(Self.reason(resolver.resolve(Self.request(flags: [.rst]), attempt: 0)) == .kernelGenerated)
+    }
+
+    @Test("A connection that ended before it was accepted goes to its listener's one holder, never to one of several",
+          arguments: [1, 2])
+    func unacceptedConnectionGoesToTheListenersOnlyHolder(holders: Int) throws {
+        defer { tree.remove() }
+        let incoming = FlowKey(proto: .tcp, local: Self.server, remote: Self.client, hasPorts: true)
+        tables.add(.tcp, Self.socket(Self.server, Self.wildcard, state: .listen, inode: 900, cookie: 20))
+        records.creators[20] = 3500
+        try tree.addProcess(3500, name: "server", sockets: [900])
+        if holders == 2 {
+            try tree.addProcess(3501, name: "server", sockets: [900])
+            processes.handle(.fork(parent: 3500, child: 3501), now: wallClockNow())
+        }
+        let request = Self.request(incoming, outgoing: false)
+        guard case .retryLater = resolver.resolve(request, attempt: 0) else {
+            Issue.record("expected to wait for the accept")
+            return
+        }
+        let outcome = resolver.resolve(request, attempt: resolver.maxAttempts)
+        if holders == 1 {
+            let answer = try #require(Self.pid(outcome))
+            #expect(answer.0 == 3500 && answer.1 == .listeningSocket)
+        } else {
+            #expect(Self.reason(outcome) == .socketClosedBeforeLookup)
+        }
+    }
+
+    @Test("UDP: another socket answering on the port (a server's) is not the flow's; the flow's socket is gone")
+    func udpAnswerFromAnotherPortIsNotTheFlows() throws {
+        defer { tree.remove() }
+        tables.reportsCloses = false
+        let udp = FlowKey(proto: .udp, local: Self.client, remote: Self.server, hasPorts: true)
+        let other = Endpoint(address: .ipv4Loopback, port: 53)
+        tables.sockets[FakeSocketTables.Tuple(proto: .udp, local: Self.client, remote: Self.server, namespace: 0)] =
+            Self.socket(other, Self.wildcard, inode: 901, cookie: 21)
+        try tree.addProcess(3600, name: "dns", sockets: [901])
+        records.creators[21] = 3600
+        #expect(Self.reason(resolver.resolve(Self.request(udp, flags: []), attempt: 0)) == .socketClosedBeforeLookup)
+    }
+
+    @Test("A holder's exit hands its socket to the child that holds it; a socket closed with its owner changes no hands")
+    func exitHandsTheSocketToTheHeir() throws {
+        defer { tree.remove() }
+        try tree.addProcess(3700, name: "opener", sockets: [950, 951])
+        try tree.addProcess(3701, name: "heir", sockets: [950])
+        processes.handle(.fork(parent: 3700, child: 3701), now: wallClockNow())
+        let identity = Self.identity(3700)
+        let other = FlowKey(proto: .tcp, local: Endpoint(address: .ipv4Loopback, port: 40001), remote: Self.server, hasPorts: true)
+        resolver.noteHeld(.process(identity, .exactSocket, SocketEvidence(inode: 950, cookie: 30, uid: 0)), key: Self.key)
+        resolver.noteHeld(.process(identity, .exactSocket, SocketEvidence(inode: 951, cookie: 31, uid: 0)), key: other)
+        try tree.exit(3700)
+        let changes = resolver.handOver(from: 3700, at: wallClockNow())
+        #expect(changes.count == 1)
+        let change = try #require(changes.first)
+        #expect(change.cookie == 30)
+        guard case .process(let heir, .inheritedSocket, _) = change.attribution else {
+            Issue.record("expected the heir, got \(change.attribution)")
+            return
+        }
+        #expect(heir.pid == 3701)
+    }
+
+    @Test("A socket that outlives its holder in no child is said to have lost its owner, not given to a guess")
+    func socketLivingOnOutsideTheChildrenIsNotGuessed() throws {
+        defer { tree.remove() }
+        try tree.addProcess(3800, name: "opener", sockets: [960])
+        try tree.addProcess(3900, name: "stranger", sockets: [960])
+        tables.add(.tcp, Self.socket(Self.client, Self.server, inode: 960, cookie: 40))
+        resolver.noteHeld(.process(Self.identity(3800), .exactSocket,
+                                   SocketEvidence(inode: 960, cookie: 40, uid: 0)), key: Self.key)
+        try tree.exit(3800)
+        let change = try #require(resolver.handOver(from: 3800, at: wallClockNow()).first)
+        guard case .unknown(.ownerExited, _) = change.attribution else {
+            Issue.record("expected owner-exited, got \(change.attribution)")
+            return
+        }
+    }
+}
