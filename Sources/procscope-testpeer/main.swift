@@ -21,6 +21,8 @@ import Glibc
 //                                       (both end with a line `sent packets=N bytes=B seconds=T`; for benchmarks)
 //   handover ADDR PORT BYTES HEIR_BYTES   connect, send, fork a child that execs `heir` on the socket, exit
 //                                       (prints a second line `heir pid=C`)
+//   fd-receiver PATH HEIR_BYTES        receive a socket over the unix socket PATH (SCM_RIGHTS), send on it, exit
+//   fd-pass ADDR PORT BYTES PATH       connect, send, pass the socket to the fd-receiver at PATH, exit
 //   churn ADDR PORT COUNT              COUNT short TCP connections in a row from one process
 //   crowd PROCESSES SOCKETS SECONDS    PROCESSES idle children holding SOCKETS sockets each (a busy host)
 // LINGER_MS 0 means exit right after sending: the hardest case for attribution.
@@ -300,6 +302,12 @@ if arguments.count >= 6 && arguments[1] == "handover" {
 }
 if arguments.count >= 4 && arguments[1] == "heir" {
     heir(fd: Int32(arguments[2]) ?? -1, bytes: Int(arguments[3]) ?? 1)
+}
+if arguments.count >= 4 && arguments[1] == "fd-receiver" {
+    receiveDescriptor(path: arguments[2], bytes: Int(arguments[3]) ?? 1)
+}
+if arguments.count >= 6 && arguments[1] == "fd-pass" {
+    passDescriptor(host: arguments[2], port: UInt16(arguments[3]) ?? 9, bytes: Int(arguments[4]) ?? 1, path: arguments[5])
 }
 if arguments.count >= 5 && arguments[1] == "churn" {
     churn(host: arguments[2], port: UInt16(arguments[3]) ?? 9, count: Int(arguments[4]) ?? 1000)

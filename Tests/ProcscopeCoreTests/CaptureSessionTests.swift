@@ -217,6 +217,31 @@ import Testing
         #expect(report.processes.last?.conversations.first?.method == .inheritedSocket)
     }
 
+    @Test("A socket whose new holder is not known yet (passed to another process): later frames are looked up afresh")
+    func handOverToAnUnknownHolderAsksAgain() throws {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        let data = FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 6, sourcePort: 40000, destinationPort: 80,
+                                     flags: 0x18, payload: 100)
+        session.ingest(data, at: 100)
+        let request = try #require(attributor.requests.first)
+        let evidence = SocketEvidence(inode: 5, cookie: 55, uid: 0)
+        session.apply(AttributionResult(conversation: request.conversation, key: request.key,
+                                        attribution: .process(identity(1, "opener"), .exactSocket, evidence),
+                                        resolvedAt: Timestamp(microseconds: 150)))
+        session.ownerChanged(OwnerChange(cookie: 55, key: request.key, attribution: nil, at: Timestamp(microseconds: 300)))
+        session.ingest(data, at: 500)
+        #expect(attributor.requests.count == 2)
+        let again = try #require(attributor.requests.last)
+        #expect(again.conversation != request.conversation && again.key == request.key)
+        session.apply(AttributionResult(conversation: again.conversation, key: again.key,
+                                        attribution: .process(identity(3, "receiver"), .exactSocket, evidence),
+                                        resolvedAt: Timestamp(microseconds: 600)))
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        #expect(report.processes.map(\.identity.pid) == [1, 3])
+        #expect(report.processes.map(\.tx.packets) == [1, 1])
+    }
+
     @Test("A change of hands for a socket procscope did not credit changes nothing")
     func changeForAnUnknownSocketIsIgnored() throws {
         let attributor = RecordingAttributor()

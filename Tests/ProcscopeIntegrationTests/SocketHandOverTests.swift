@@ -36,5 +36,28 @@ extension IntegrationTests {
         #expect(heirMethods == ["inherited-socket"])
         #expect(report.bytes(pid: server.pid, proto: "tcp", port: server.port) >= (256 << 10) + (8 << 20))
     }
+
+    @Test("A socket passed to an unrelated process over a unix socket (SCM_RIGHTS): each credited for what it sent")
+    func receiverOfAPassedSocketIsCreditedForWhatItSent() throws {
+        let namespace = try TestNamespace("fdpass")
+        defer { namespace.tearDown() }
+        let path = NSTemporaryDirectory() + "procscope-fdpass-\(getpid()).sock"
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "tcp", "port", "5321"])
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5321", "30"])
+        let receiver = try Peer.start(in: namespace, ["fd-receiver", path, String(8 << 20)])
+        let opener = try Peer.start(in: namespace, ["fd-pass", "127.0.0.1", "5321", String(256 << 10), path])
+        opener.wait()
+        receiver.wait()
+        let report = try capture.stop()
+        server.stop()
+
+        let owners = [(server.pid, "tcp", server.port), (opener.pid, "tcp", opener.port), (receiver.pid, "tcp", opener.port)]
+        #expect(report.wronglyCreditedBytes(owners: owners) == 0)
+        let openerBytes = report.bytes(pid: opener.pid, proto: "tcp", port: opener.port)
+        let receiverBytes = report.bytes(pid: receiver.pid, proto: "tcp", port: opener.port)
+        print("fd passing: opener \(opener.pid) credited \(openerBytes) bytes, receiver \(receiver.pid) \(receiverBytes) bytes")
+        #expect(openerBytes >= 256 << 10 && openerBytes < 1 << 20, "the opener sent 256 KiB")
+        #expect(receiverBytes >= 8 << 20 && receiverBytes < 9 << 20, "the receiver sent 8 MiB")
+    }
 }
 }

@@ -242,19 +242,36 @@ import Testing
         #expect(heir.pid == 3701)
     }
 
-    @Test("A socket that outlives its holder in no child is said to have lost its owner, not given to a guess")
-    func socketLivingOnOutsideTheChildrenIsNotGuessed() throws {
+    @Test("A socket that outlives its holder in no child (passed over a unix socket) is looked up afresh and found by the sweep")
+    func socketPassedToAnotherProcessIsFoundByTheSweep() throws {
         defer { tree.remove() }
         try tree.addProcess(3800, name: "opener", sockets: [960])
-        try tree.addProcess(3900, name: "stranger", sockets: [960])
-        tables.add(.tcp, Self.socket(Self.client, Self.server, inode: 960, cookie: 40))
-        resolver.noteHeld(.process(Self.identity(3800), .exactSocket,
-                                   SocketEvidence(inode: 960, cookie: 40, uid: 0)), key: Self.key)
+        try tree.addProcess(3900, name: "receiver", sockets: [960])
+        let socket = Self.socket(Self.client, Self.server, inode: 960, cookie: 40)
+        tables.add(.tcp, socket)
+        records.creators[40] = 3800
+        resolver.noteHeld(.process(Self.identity(3800), .exactSocket, SocketEvidence(inode: 960, cookie: 40, uid: 0)),
+                          key: Self.key)
         try tree.exit(3800)
         let change = try #require(resolver.handOver(from: 3800, at: wallClockNow()).first)
-        guard case .unknown(.ownerExited, _) = change.attribution else {
-            Issue.record("expected owner-exited, got \(change.attribution)")
+        #expect(change.attribution == nil, "no child holds it: the holder is not named yet")
+        // The next frames' lookup: the creator is gone and no cheap candidate holds it, so the sweep runs.
+        guard case .awaitSweep = resolver.resolve(Self.request(), attempt: 2) else {
+            Issue.record("expected to wait for the sweep")
             return
         }
+        resolver.sweep(3900, for: [960])
+        let answer = try #require(Self.pid(resolver.resolve(Self.request(), attempt: 3)))
+        #expect(answer.0 == 3900)
+    }
+
+    @Test("A socket closed with its exiting holder changes no hands")
+    func socketClosedWithItsHolderChangesNoHands() throws {
+        defer { tree.remove() }
+        try tree.addProcess(3950, name: "opener", sockets: [970])
+        resolver.noteHeld(.process(Self.identity(3950), .exactSocket, SocketEvidence(inode: 970, cookie: 41, uid: 0)),
+                          key: Self.key)
+        try tree.exit(3950)
+        #expect(resolver.handOver(from: 3950, at: wallClockNow()).isEmpty)
     }
 }

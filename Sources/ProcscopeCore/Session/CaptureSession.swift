@@ -292,9 +292,9 @@ public final class CaptureSession {
         }
         pending.insert(new)
         logPending(new, direction, frame, at: time)
-        if !heirs.isEmpty, let heir = heirs.removeValue(forKey: key) {
+        if !heirs.isEmpty, let heir = heirs.removeValue(forKey: key)?.attribution {
             // The socket changed hands: this conversation is its new holder's, known without a lookup.
-            apply(AttributionResult(conversation: new, key: key, attribution: heir.attribution, resolvedAt: time))
+            apply(AttributionResult(conversation: new, key: key, attribution: heir, resolvedAt: time))
             return
         }
         let request = AttributionRequest(conversation: new, key: key, firstSeen: time,

@@ -6,7 +6,8 @@ import ProcscopeCore
 /// (`HeldSockets`); when the proc connector reports that process's exit (sent after its descriptors are
 /// closed), the socket's new holder is looked for among the children it forked during the capture, in their
 /// fds only. The capture then ends the conversation at the exit and credits what follows to the heir
-/// (`OwnerChange`), or, when the socket lives on in no process that can be named, to a reason.
+/// (`OwnerChange`); when the socket lives on outside the children (passed over a unix socket), what follows
+/// is looked up afresh, and the host-wide search finds the process holding it.
 ///
 /// Not covered: traffic between the fork and the exit (both hold the socket, the kernel does not say which
 /// one sent) stays with the earlier holder; frames in the ~0.1 ms between the exit and its report too.
@@ -35,14 +36,13 @@ extension OwnershipResolver {
                                            attribution: .process(identity, .inheritedSocket, evidence), at: time))
                 continue
             }
-            // No child holds it. Closed with its owner (the usual case: its close event ends the
-            // conversation), or held on by a process that got it otherwise (SCM_RIGHTS): not guessed.
+            // No child holds it. Closed with its owner (the usual case: its close event ends the conversation),
+            // or held on by a process it was passed to (SCM_RIGHTS): the conversation ends at the exit and the
+            // next frames are looked up afresh, through the host-wide search if need be.
             let key = socket.key
             guard let alive = try? tables.socket(key.proto, local: key.local, remote: key.remote, namespace: key.namespace),
                   alive.inode == socket.inode else { continue }
-            changes.append(OwnerChange(cookie: socket.cookie, key: socket.key, attribution: .unknown(
-                .ownerExited, detail: "pid \(pid), which held socket inode \(socket.inode), exited; the socket lives "
-                    + "on in a process that is not one of its children (not searched for)"), at: time))
+            changes.append(OwnerChange(cookie: socket.cookie, key: key, attribution: nil, at: time))
         }
         return changes
     }
