@@ -6,8 +6,10 @@
 # Each load runs with no capture, with tcpdump -w /dev/null (buffered, as tcpdump runs by default, and in
 # --immediate-mode, as procscope runs: each frame is handed over at once, which is what lets procscope look
 # up a flow's owner on its first frame), and with procscope capture --json; for each the sender's rate and
-# the capture's packets and kernel drops are printed.
-# Usage: sudo Scripts/bench-live.sh [SECONDS] [TCP_BYTES]
+# the capture's packets and kernel drops are printed, with the sender's rate as a ratio to its rate beside
+# buffered tcpdump and each capture's CPU time per million packets (medians of ROUNDS rounds, default 3,
+# interleaved so a noisy machine affects every capture alike); then each capture's CPU on a quiet interface.
+# Usage: sudo [ROUNDS=N] Scripts/bench-live.sh [SECONDS] [TCP_BYTES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/install-deps.sh
@@ -48,57 +50,110 @@ start_capture() {
     sleep 1.5 # the capture is open before the load starts
 }
 
-# stop_capture NAME: stops it as a user would (SIGINT) and prints what it counted and dropped.
+# cpu_seconds PID: the CPU time (user + system) a process has used so far.
+cpu_seconds() {
+    python3 -c "
+import os, sys
+fields = open(f'/proc/{sys.argv[1]}/stat').read().rsplit(')', 1)[1].split()
+print((int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK'))" "$1" 2>/dev/null || echo 0
+}
+
+# stop_capture NAME: stops it as a user would (SIGINT); prints "CPU_SECONDS PACKETS KERNEL_DROPS".
 stop_capture() {
-    [ -n "$capture_pid" ] || { echo "-"; return; }
+    [ -n "$capture_pid" ] || { echo "0 0 0"; return; }
     sleep 0.5
+    cpu=$(cpu_seconds "$capture_pid")
     kill -INT "$capture_pid"; wait "$capture_pid" 2>/dev/null || true
     case "$1" in
-        tcpdump*) python3 - "$work/tcpdump.err" <<'PY'
+        tcpdump*) python3 - "$work/tcpdump.err" "$cpu" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 def n(what):
     m = re.search(r"(\d+) packets? " + what, text)
     return int(m.group(1)) if m else -1
-print(f"captured {n('captured')}, dropped by kernel {n('dropped by kernel')}")
+print(sys.argv[2], n('captured'), n('dropped by kernel'))
 PY
         ;;
-        procscope) python3 - "$work/procscope.json" <<'PY'
+        procscope) python3 - "$work/procscope.json" "$cpu" <<'PY'
 import json, sys
 capture = json.load(open(sys.argv[1]))["capture"]
-print(f"counted {capture['packets']}, dropped by kernel {capture['dropped']['kernel']}")
+print(sys.argv[2], capture['packets'], capture['dropped']['kernel'])
 PY
         ;;
     esac
 }
 
-rate() { # the sender's "sent packets=N bytes=B seconds=T" line as a rate
+rate() { # the sender's "sent packets=N bytes=B seconds=T" line as packets and bits per second
     python3 -c "
 import sys
 f = dict(kv.split('=') for kv in sys.argv[1].split()[1:])
-p, b, t = int(f['packets']), int(f['bytes']), float(f['seconds'])
-print(f'{p / t / 1e6:.3f} Mpps sent' if sys.argv[2] == 'udp' else f'{b * 8 / t / 1e9:.2f} Gbit/s sent')" "$1" "$2"
+print(int(f['packets']) / float(f['seconds']), int(f['bytes']) * 8 / float(f['seconds']))" "$1"
 }
 
 # stop_server PID: ends a server this script started, quietly.
 stop_server() { kill -KILL "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
-echo "UDP flood on loopback, 18-byte datagrams to a socket that never reads, ${seconds} s per run:"
-for capture in none tcpdump tcpdump-immediate procscope; do
-    ip netns exec "$a" "$bin/procscope-testpeer" udp-sink 127.0.0.1 5400 120 >/dev/null &
-    sink=$!; pids+=("$sink")
-    start_capture "$capture" "$a" lo "udp port 5400"
-    line=$(ip netns exec "$a" "$bin/procscope-testpeer" udp-flood 127.0.0.1 5400 "$seconds" 18 | tail -1)
-    printf "  %-18s %s; %s\n" "$capture" "$(rate "$line" udp)" "$(stop_capture "$capture")"
-    stop_server "$sink"
-done
+# summary LOAD: the median of the rounds per capture, and the ratio of the sender's rate to its rate beside
+# buffered tcpdump; CPU per million packets the capture took.
+summary() {
+    python3 - "$work/results" "$1" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1]) if line.startswith(sys.argv[2] + " ")]
+by = {}
+for load, capture, pps, bps, cpu, packets, drops in rows:
+    by.setdefault(capture, []).append((float(pps), float(bps), float(cpu), int(packets), int(drops)))
+udp = sys.argv[2] == "udp"
+rate = lambda r: r[0] if udp else r[1]
+base = statistics.median(rate(r) for r in by["tcpdump"])
+for capture in ["none", "tcpdump", "tcpdump-immediate", "procscope"]:
+    runs = by[capture]
+    median = statistics.median(rate(r) for r in runs)
+    shown = f"{median / 1e6:.3f} Mpps" if udp else f"{median / 1e9:.2f} Gbit/s"
+    line = f"  {capture:<18} {shown} sent (x{median / base:.2f} of beside tcpdump)"
+    if capture != "none":
+        cpu = statistics.median(r[2] for r in runs)
+        packets = statistics.median(r[3] for r in runs)
+        per = cpu / packets * 1e6 if packets > 0 else 0
+        line += f"; cpu {cpu:.2f} s ({per:.2f} s per million packets), {int(packets)} packets, " \
+                f"kernel drops {max(r[4] for r in runs)}"
+    print(line)
+PY
+}
 
-echo "Bulk TCP across a veth pair, $((tcp_bytes / 1048576)) MiB, capture on the receiver's side (snaplen 256):"
-for capture in none tcpdump tcpdump-immediate procscope; do
-    ip netns exec "$a" "$bin/procscope-testpeer" tcp-server 198.18.0.1 5401 120 >/dev/null &
-    server=$!; pids+=("$server")
-    start_capture "$capture" "$a" "v$$a" "tcp port 5401"
-    line=$(ip netns exec "$b" "$bin/procscope-testpeer" tcp-bulk 198.18.0.1 5401 "$tcp_bytes" | tail -1)
-    printf "  %-18s %s; %s\n" "$capture" "$(rate "$line" tcp)" "$(stop_capture "$capture")"
-    stop_server "$server"
+rounds=${ROUNDS:-3}
+: > "$work/results"
+echo "UDP flood on loopback, 18-byte datagrams to a socket that never reads, ${seconds} s per run, median of $rounds:"
+for round in $(seq "$rounds"); do
+    for capture in none tcpdump tcpdump-immediate procscope; do
+        ip netns exec "$a" "$bin/procscope-testpeer" udp-sink 127.0.0.1 5400 120 >/dev/null &
+        sink=$!; pids+=("$sink")
+        start_capture "$capture" "$a" lo "udp port 5400"
+        line=$(ip netns exec "$a" "$bin/procscope-testpeer" udp-flood 127.0.0.1 5400 "$seconds" 18 | tail -1)
+        echo "udp $capture $(rate "$line") $(stop_capture "$capture")" >> "$work/results"
+        stop_server "$sink"
+    done
+done
+summary udp
+
+echo "Bulk TCP across a veth pair, $((tcp_bytes / 1048576)) MiB, capture on the receiver's side (snaplen 256), median of $rounds:"
+for round in $(seq "$rounds"); do
+    for capture in none tcpdump tcpdump-immediate procscope; do
+        ip netns exec "$a" "$bin/procscope-testpeer" tcp-server 198.18.0.1 5401 120 >/dev/null &
+        server=$!; pids+=("$server")
+        start_capture "$capture" "$a" "v$$a" "tcp port 5401"
+        line=$(ip netns exec "$b" "$bin/procscope-testpeer" tcp-bulk 198.18.0.1 5401 "$tcp_bytes" | tail -1)
+        echo "tcp $capture $(rate "$line") $(stop_capture "$capture")" >> "$work/results"
+        stop_server "$server"
+    done
+done
+summary tcp
+
+echo "Idle: CPU each capture uses in ${seconds} s on a quiet interface (no traffic):"
+for capture in tcpdump procscope; do
+    start_capture "$capture" "$a" lo "udp port 5402"
+    before=$(cpu_seconds "$capture_pid")
+    sleep "$seconds"
+    after=$(cpu_seconds "$capture_pid")
+    stop_capture "$capture" >/dev/null
+    python3 -c "import sys; print(f'  {sys.argv[1]:<18} {float(sys.argv[3]) - float(sys.argv[2]):.3f} s')" "$capture" "$before" "$after"
 done

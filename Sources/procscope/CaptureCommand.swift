@@ -70,6 +70,12 @@ struct CaptureCommand: ParsableCommand {
             report = capture.report()
             outputs.finish(capture.session, capture: report.capture)
             StandardError.line("\(report.capture.packets) packets captured\n\(capture.source.receivedByFilter()) packets received by filter\n\(report.capture.droppedByKernel) packets dropped by kernel")
+            if capture.source.switches > 0 {
+                StandardError.line("capture switched between immediate and buffered delivery \(capture.source.switches) times (floods are captured buffered)")
+            }
+            for problem in capture.source.switchFailures {
+                StandardError.line("procscope: warning: could not switch capture mode during a flood: \(problem)")
+            }
         }
         try write(report.filtered(by: owners.filter))
         if let failure {

@@ -2,7 +2,7 @@ import CPcap
 import Glibc
 import ProcscopeCore
 
-/// A libpcap handle as a `CaptureSource`: a live interface (immediate mode, non-blocking, polled) or a pcap /
+/// A libpcap handle as a `CaptureSource`: a live interface (immediate or buffered, non-blocking, polled) or a pcap /
 /// pcapng file. The `pcap_t` never leaves this class and is closed in `deinit`; frame pointers are handed to
 /// a non-escaping handler only for the duration of one `pcap_dispatch`.
 public final class PcapCaptureSource: CaptureSource {
@@ -24,17 +24,24 @@ public final class PcapCaptureSource: CaptureSource {
 
     deinit { pcap_close(handle) }
 
+    /// The block timeout of a buffered live capture: the kernel's smallest (it counts in milliseconds).
+    public static let bufferedTimeoutMillis: Int32 = 1
+
     /// Opens `interface` for live capture (`any` for all), with `filter` compiled into the kernel filter.
     /// On `any` the cooked v2 header is requested so frames carry their interface index.
+    /// Immediate mode (libpcap's TPACKET_V2 ring) hands each frame over as it arrives; `buffered` (TPACKET_V3)
+    /// hands over blocks of frames, when full or after `bufferedTimeoutMillis`, which costs a flooding
+    /// sender far less but delays a lone frame by up to that timeout.
     public static func live(interface: String, filter: String?, snapLength: Int = 256,
-                            bufferBytes: Int = 64 << 20) throws -> PcapCaptureSource {
+                            bufferBytes: Int = 64 << 20, buffered: Bool = false) throws -> PcapCaptureSource {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let handle = pcap_create(interface, &errorBuffer) else {
             throw CaptureError.setupFailed(interface: interface, message: errorText(errorBuffer))
         }
         pcap_set_snaplen(handle, Int32(snapLength))
         pcap_set_promisc(handle, 0)
-        pcap_set_immediate_mode(handle, 1)
+        pcap_set_immediate_mode(handle, buffered ? 0 : 1)
+        if buffered { pcap_set_timeout(handle, bufferedTimeoutMillis) }
         pcap_set_buffer_size(handle, Int32(clamping: bufferBytes))
         let status = pcap_activate(handle)
         if status < 0 {

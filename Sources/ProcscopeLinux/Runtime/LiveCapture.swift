@@ -1,10 +1,11 @@
 import Glibc
+import CProcscopeLinux
 import ProcscopeCore
 
 /// A live capture, wired: libpcap source, session, attribution worker, socket-close events and signals.
 /// One poll loop on the calling thread owns the hot path; lookups run on the worker thread.
 public final class LiveCapture {
-    public let source: PcapCaptureSource
+    public let source: AdaptiveLiveSource
     public let session: CaptureSession
     public let filter: String?
     private let worker: AttributionWorker
@@ -34,8 +35,8 @@ public final class LiveCapture {
     public init(interface: String, filter: String?, snapLength: Int, bufferBytes: Int, signals: SignalWatcher) throws {
         self.signals = signals
         self.filter = filter
-        source = try PcapCaptureSource.live(interface: interface, filter: filter, snapLength: snapLength,
-                                            bufferBytes: bufferBytes)
+        source = try AdaptiveLiveSource(interface: interface, filter: filter, snapLength: snapLength,
+                                        bufferBytes: bufferBytes)
         let diag: SockDiagClient
         do {
             diag = try SockDiagClient()
@@ -102,6 +103,14 @@ public final class LiveCapture {
         self.warnings = warnings
     }
 
+    /// A turn that took at least this many frames means traffic is flowing: the next wait batches.
+    static let busyTurnFrames = 32
+    /// How long a busy loop lets frames queue in the ring before it takes them: from the first to the last
+    /// value, doubling while turns stay busy. Each wake-up of this real-time thread can preempt a sender on a
+    /// small machine: waking every 0.2 ms under a loopback flood cost the sender a quarter of its rate, every
+    /// 2 ms about 5% (Scripts/bench-live.sh), while traffic at ordinary rates never batches at all.
+    static let batchIntervalMicros: ClosedRange<Int64> = 250...2_000
+
     /// Captures until `stop` is met or a signal arrives, then collects the last answers. A read error is
     /// rethrown only after the session holds everything captured before it.
     public func run(until stop: StopCondition) throws -> StopReason {
@@ -119,6 +128,7 @@ public final class LiveCapture {
         if let conntrack { fds.append(pollfd(fd: conntrack.descriptor, events: Int16(POLLIN), revents: 0)) }
         let session = self.session
         var lastHousekeeping = started
+        var batchInterval: Int64 = 0
         var reason: StopReason?
         while reason == nil {
             // Close events first: a frame of a new socket on a reused tuple must not join the old conversation.
@@ -136,6 +146,7 @@ public final class LiveCapture {
             for result in worker.takeResults() { session.apply(result) }
             for change in worker.takeOwnerChanges() { session.ownerChanged(change) }
             var budget = 64 // batches per turn, so signals and answers are still seen under full load
+            var deliveredThisTurn = 0
             while budget > 0 {
                 budget -= 1
                 var limit = 4096
@@ -147,6 +158,7 @@ public final class LiveCapture {
                 let delivered = try source.dispatch(limit: limit) { bytes, length, time in
                     session.ingest(bytes, wireLength: length, at: time)
                 } ?? 0
+                deliveredThisTurn += delivered
                 if delivered == 0 { break }
             }
             if let packetLimit = stop.packetLimit, session.counters.packets >= packetLimit { reason = .packetLimit }
@@ -166,11 +178,23 @@ public final class LiveCapture {
             }
             if stopRequested { reason = .requested }
             if reason != nil { break }
-            var timeout: Int32 = 100
+            var timeoutMicros: Int64 = 100_000
             if let duration = stop.durationMicros {
-                timeout = Int32(clamping: max(0, min(100, (duration - now.microseconds(since: started)) / 1000 + 1)))
+                timeoutMicros = max(0, min(timeoutMicros, duration - now.microseconds(since: started) + 1000))
             }
-            _ = poll(&fds, nfds_t(fds.count), timeout)
+            // Under load, batches: the capture descriptor is left out of the wait for `batchIntervalMicros`, so
+            // the kernel has no reader to wake for each frame (a wake-up per frame is what makes an
+            // immediate-mode capture halve a sender's rate) and the next turn takes what queued meanwhile.
+            // When quiet, the descriptor wakes this loop at once: a new flow's first frame is seen as sent.
+            // A flood switches the source to buffered capture, and calm back: the descriptor to wait on changes.
+            fds[0].fd = source.selectableDescriptor ?? -1
+            let busy = deliveredThisTurn >= Self.busyTurnFrames
+            batchInterval = !busy ? 0 : batchInterval == 0 ? Self.batchIntervalMicros.lowerBound
+                : min(Self.batchIntervalMicros.upperBound, batchInterval * 2)
+            fds[0].events = busy ? 0 : Int16(POLLIN)
+            if busy { timeoutMicros = min(timeoutMicros, batchInterval) }
+            var timeout = timespec(tv_sec: Int(timeoutMicros / 1_000_000), tv_nsec: Int(timeoutMicros % 1_000_000) * 1000)
+            _ = ps_ppoll(&fds, UInt(fds.count), &timeout)
         }
         ended = wallClockNow()
         finish()
