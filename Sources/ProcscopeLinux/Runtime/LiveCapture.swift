@@ -123,28 +123,39 @@ public final class LiveCapture {
         var fds = [pollfd(fd: source.selectableDescriptor ?? -1, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: worker.resultsDescriptor, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0)]
+        let closesIndex = fds.count
         if let closeEvents { fds.append(pollfd(fd: closeEvents.descriptor, events: Int16(POLLIN), revents: 0)) }
+        let addressIndex = fds.count
         if let addressChanges { fds.append(pollfd(fd: addressChanges.descriptor, events: Int16(POLLIN), revents: 0)) }
+        let conntrackIndex = fds.count
         if let conntrack { fds.append(pollfd(fd: conntrack.descriptor, events: Int16(POLLIN), revents: 0)) }
         let session = self.session
         var lastHousekeeping = started
         var batchInterval: Int64 = 0
+        var turns = 0
         var reason: StopReason?
         while reason == nil {
+            // Every source only when the last wait said it had something: each check is a system call, and at
+            // tens of thousands of turns a second (a bulk transfer in immediate mode) they added up.
+            let firstTurn = turns == 0
+            turns += 1
             // Close events first: a frame of a new socket on a reused tuple must not join the old conversation.
-            drainCloseEvents()
-            // Address changes too: the first frame from a new address must find it local.
-            if addressChanges?.drain() == true, let addresses = try? LocalAddresses.current() {
+            if firstTurn || Self.readable(fds, closesIndex) { drainCloseEvents() }
+            // Address changes: the first frame from a new address must find it local.
+            if firstTurn || Self.readable(fds, addressIndex),
+               addressChanges?.drain() == true, let addresses = try? LocalAddresses.current() {
                 session.localAddressesChanged(addresses)
             }
-            // Translations too: a NAT'd flow's first translated frame must be keyed as the untranslated flow.
-            if let conntrack {
+            // Translations: a NAT'd flow's first translated frame must be keyed as the untranslated flow.
+            if let conntrack, firstTurn || Self.readable(fds, conntrackIndex) {
                 for (binding, appeared) in conntrack.pendingChanges() {
                     if appeared { session.translationAppeared(binding) } else { session.nat.remove(binding) }
                 }
             }
-            for result in worker.takeResults() { session.apply(result) }
-            for change in worker.takeOwnerChanges() { session.ownerChanged(change) }
+            if firstTurn || Self.readable(fds, 1) {
+                for result in worker.takeResults() { session.apply(result) }
+                for change in worker.takeOwnerChanges() { session.ownerChanged(change) }
+            }
             var budget = 64 // batches per turn, so signals and answers are still seen under full load
             var deliveredThisTurn = 0
             while budget > 0 {
@@ -164,7 +175,7 @@ public final class LiveCapture {
             if let packetLimit = stop.packetLimit, session.counters.packets >= packetLimit { reason = .packetLimit }
             let now = wallClockNow()
             if let duration = stop.durationMicros, now.microseconds(since: started) >= duration { reason = .duration }
-            if signals.check() { reason = .signal(signals.received ?? SIGINT) }
+            if (firstTurn || Self.readable(fds, 2)) && signals.check() { reason = .signal(signals.received ?? SIGINT) }
             if now.microseconds(since: lastHousekeeping) > 100_000 {
                 session.expire(now: now)
                 namespaces.refresh(now: now) // off this thread: containers come and go
@@ -194,12 +205,18 @@ public final class LiveCapture {
             fds[0].events = busy ? 0 : Int16(POLLIN)
             if busy { timeoutMicros = min(timeoutMicros, batchInterval) }
             var timeout = timespec(tv_sec: Int(timeoutMicros / 1_000_000), tv_nsec: Int(timeoutMicros % 1_000_000) * 1000)
+            for i in fds.indices { fds[i].revents = 0 }
             _ = ps_ppoll(&fds, UInt(fds.count), &timeout)
         }
         ended = wallClockNow()
         finish()
         onTurn?()
         return reason ?? .packetLimit
+    }
+
+    /// Whether the last wait found `fds[index]` readable (false past the end: a source not opened).
+    private static func readable(_ fds: [pollfd], _ index: Int) -> Bool {
+        index < fds.count && fds[index].revents != 0
     }
 
     /// Lets the worker answer what is outstanding (a short grace period), then gives up the rest.

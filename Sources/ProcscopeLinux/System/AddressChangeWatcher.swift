@@ -6,6 +6,8 @@ import Glibc
 /// coming up, `ip addr add`) must count as local from its first frame, not make that flow `not-local`.
 public final class AddressChangeWatcher {
     public let descriptor: Int32
+    /// Kept: the capture loop calls `drain` often.
+    private var buffer = [UInt8](repeating: 0, count: 8192)
 
     public init() throws {
         descriptor = try NetlinkSocket.open(NETLINK_ROUTE, groups: UInt32(RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR),
@@ -18,7 +20,6 @@ public final class AddressChangeWatcher {
     /// buffer, ENOBUFS, counts as a change: some were lost).
     public func drain() -> Bool {
         var changed = false
-        var buffer = [UInt8](repeating: 0, count: 8192)
         let overran = NetlinkSocket.drain(descriptor, buffer: &buffer) { _ in changed = true }
         return changed || overran
     }
