@@ -85,7 +85,7 @@ struct CaptureCommand: ParsableCommand {
 
     private func write(_ report: CaptureReport) throws {
         if let json {
-            try json.write(report.json)
+            try json.stream { sink in try report.writeJSON(to: sink) }
         }
         if !quiet {
             let summary = SummaryTable(report).text

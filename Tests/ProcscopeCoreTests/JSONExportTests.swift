@@ -35,4 +35,43 @@ import Testing
 
         """)
     }
+
+    @Test("The streamed export is byte for byte the buffered one, in pieces no larger than asked plus one value",
+          arguments: [1, 64, 1 << 16])
+    func streamedExportEqualsBufferedExport(flushBytes: Int) throws {
+        let attributor = RecordingAttributor()
+        let session = CaptureSession(linkType: .raw, configuration: SessionConfiguration(localAddresses: LocalAddressSet([])),
+                                     attributor: attributor)
+        for port in UInt16(1000)..<1300 {
+            session.ingest(FrameBuilder.ipv4(0x7F00_0001, 0x7F00_0002, proto: 17, sourcePort: port, destinationPort: 53,
+                                             payload: 4), at: 1_700_000_000_000_000)
+        }
+        for request in attributor.requests where request.key.local.port % 2 == 0 {
+            session.apply(AttributionResult(conversation: request.conversation, key: request.key,
+                                            attribution: .process(identity(Int32(request.key.local.port), "dig \"q\""),
+                                                                  .exactSocket, nil),
+                                            resolvedAt: Timestamp(microseconds: 1_700_000_000_000_120)))
+        }
+        session.finish()
+        let report = session.report(.init(interfaces: ["lo"], filter: nil, started: .zero, ended: .zero))
+        var pieces: [[UInt8]] = []
+        var writer = JSONWriter(flushingEvery: flushBytes) { pieces.append($0) }
+        report.write(to: &writer)
+        writer.raw("\n")
+        try writer.finish()
+        #expect(pieces.count > 1 || flushBytes == 1 << 16)
+        #expect(pieces.flatMap { $0 } == report.json)
+        var streamed: [UInt8] = []
+        try report.writeJSON { streamed += $0 }
+        #expect(streamed == report.json)
+    }
+
+    @Test("A sink that fails stops the export, and the failure reaches the caller")
+    func failingSinkIsReported() {
+        struct Full: Error {}
+        let session = CaptureSession(linkType: .raw, configuration: SessionConfiguration(localAddresses: LocalAddressSet([])),
+                                     attributor: RecordingAttributor())
+        let report = session.report(.init(interfaces: ["lo"], filter: nil, started: .zero, ended: .zero))
+        #expect(throws: Full.self) { try report.writeJSON { _ in throw Full() } }
+    }
 }

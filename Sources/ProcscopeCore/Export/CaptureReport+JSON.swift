@@ -12,6 +12,15 @@ extension CaptureReport {
         return bytes
     }
 
+    /// The export written as it is produced, in pieces handed to `sink` (a file, standard output): memory
+    /// holds the report, not its text. The same bytes as `json`.
+    public func writeJSON(to sink: @escaping ([UInt8]) throws -> Void) throws {
+        var writer = JSONWriter(to: sink)
+        write(to: &writer)
+        writer.raw("\n")
+        try writer.finish()
+    }
+
     public func write(to writer: inout JSONWriter) {
         writer.object { w in
             w.key("capture"); capture.write(to: &w)

@@ -1,13 +1,46 @@
 /// Writes JSON straight into a byte buffer: the export of 100k conversations is one pass, no tree.
 /// Keys are written by the caller in sorted order (a contract: exports are byte-for-byte reproducible),
 /// and `JSONWriterTests` checks the exporter's output for sortedness.
+///
+/// Made with a sink, it hands the buffer over whenever it passes `flushBytes`, between two values, so an
+/// export of millions of conversations never holds more than that much text; the first error the sink
+/// throws stops the writing and is rethrown by `finish`.
 public struct JSONWriter {
     public private(set) var bytes: [UInt8] = []
     /// Whether the next value in the current container needs a comma before it.
     private var needsComma = false
+    private var sink: (([UInt8]) throws -> Void)?
+    private var flushBytes = Int.max
+    private var failure: Error?
 
     public init(capacity: Int = 1 << 16) {
         bytes.reserveCapacity(capacity)
+    }
+
+    /// A writer that hands its text to `sink` in pieces of about `flushBytes`.
+    public init(flushingEvery flushBytes: Int = 1 << 16, to sink: @escaping ([UInt8]) throws -> Void) {
+        bytes.reserveCapacity(flushBytes + 4096)
+        self.flushBytes = flushBytes
+        self.sink = sink
+    }
+
+    /// Hands what is left to the sink; rethrows the sink's first error.
+    public mutating func finish() throws {
+        flush()
+        if let failure { throw failure }
+    }
+
+    private mutating func flush() {
+        guard let sink, !bytes.isEmpty else { return }
+        if failure == nil {
+            do { try sink(bytes) } catch { failure = error }
+        }
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Raw bytes outside any JSON value (the newline after a document).
+    public mutating func raw(_ literal: StaticString) {
+        append(literal)
     }
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
@@ -126,6 +159,7 @@ public struct JSONWriter {
     }
 
     private mutating func separate() {
+        if bytes.count >= flushBytes { flush() }
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 }
