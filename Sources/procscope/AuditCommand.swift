@@ -40,6 +40,7 @@ struct AuditCommand: ParsableCommand {
         let stop = StopCondition(packetLimit: source.count, durationSeconds: source.duration)
         var failure: Error?
         let outputs = try CaptureOutputs(pcapng: annotatedFile, filter: owners.filter)
+        let listing = Listing()
         if let path = source.readFile {
             let capture = try source.openFile(path)
             // A file procscope wrote (-w) is replayed with its owners. Without its tables (cut before the
@@ -55,11 +56,12 @@ struct AuditCommand: ParsableCommand {
             outputs.attach(to: capture.session, linkType: capture.source.linkType,
                            snapLength: capture.source.snapLength, interface: path, filter: source.filter)
             capture.onBatch = {
-                Self.write(log.drain(capture.session, now: wallClockNow()))
+                listing.write(log.drain(capture.session, now: wallClockNow()))
                 outputs.turn(capture.session)
+                if listing.failure ?? outputs.failure != nil { capture.requestStop() }
             }
             do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
-            Self.write(log.drain(capture.session, now: wallClockNow(), force: true))
+            listing.write(log.drain(capture.session, now: wallClockNow(), force: true))
             outputs.finish(capture.session, capture: capture.report().capture)
         } else {
             let capture = try source.openLive(signals: signals)
@@ -68,14 +70,20 @@ struct AuditCommand: ParsableCommand {
             outputs.attach(to: capture.session, linkType: capture.source.linkType,
                            snapLength: capture.source.snapLength, interface: source.liveInterface, filter: source.filter)
             capture.onTurn = {
-                Self.write(log.drain(capture.session, now: wallClockNow()))
+                listing.write(log.drain(capture.session, now: wallClockNow()))
                 outputs.turn(capture.session)
+                if listing.failure ?? outputs.failure != nil { capture.requestStop() }
             }
             do { _ = try capture.run(until: stop) } catch { failure = error }
-            Self.write(log.drain(capture.session, now: wallClockNow(), force: true))
+            listing.write(log.drain(capture.session, now: wallClockNow(), force: true))
             outputs.finish(capture.session, capture: capture.report().capture)
         }
-        if let failure { throw CaptureFailure(underlying: failure) }
+        let outputFailure = listing.failure ?? outputs.failure
+        if let failure {
+            if let outputFailure, !outputFailure.isClosedPipe { StandardError.line("procscope: \(outputFailure)") }
+            throw CaptureFailure(underlying: failure)
+        }
+        try rethrowingOutputFailure(outputFailure)
     }
 
     /// Lists every packet the session counts; `annotation` gives the owners a file names for the current one.
@@ -90,7 +98,13 @@ struct AuditCommand: ParsableCommand {
         return log
     }
 
-    private static func write(_ bytes: [UInt8]) {
-        if !bytes.isEmpty { FileHandle.standardOutput.write(Data(bytes)) }
+    /// The listing on standard output; after a failed write (the reader closed the pipe) nothing more.
+    private final class Listing {
+        private(set) var failure: OutputFailure?
+
+        func write(_ bytes: [UInt8]) {
+            guard !bytes.isEmpty, failure == nil else { return }
+            do { try OutputFailure.standardOutput(bytes) } catch { failure = error as? OutputFailure }
+        }
     }
 }

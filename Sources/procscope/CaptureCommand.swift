@@ -56,7 +56,10 @@ struct CaptureCommand: ParsableCommand {
             if json == nil && capture.annotations == nil { capture.session.retiresEndedConversations() }
             outputs.attach(to: capture.session, linkType: capture.source.linkType, snapLength: capture.source.snapLength,
                            interface: path, filter: source.filter)
-            capture.onBatch = { outputs.turn(capture.session) }
+            capture.onBatch = {
+                outputs.turn(capture.session)
+                if outputs.failure != nil { capture.requestStop() }
+            }
             do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
             report = capture.report()
             outputs.finish(capture.session, capture: report.capture)
@@ -65,7 +68,10 @@ struct CaptureCommand: ParsableCommand {
             if json == nil { capture.session.retiresEndedConversations() }
             outputs.attach(to: capture.session, linkType: capture.source.linkType, snapLength: capture.source.snapLength,
                            interface: source.liveInterface, filter: source.filter)
-            capture.onTurn = { outputs.turn(capture.session) }
+            capture.onTurn = {
+                outputs.turn(capture.session)
+                if outputs.failure != nil { capture.requestStop() }
+            }
             do { _ = try capture.run(until: stop) } catch { failure = error }
             report = capture.report()
             outputs.finish(capture.session, capture: report.capture)
@@ -77,20 +83,31 @@ struct CaptureCommand: ParsableCommand {
                 StandardError.line("procscope: warning: could not switch capture mode during a flood: \(problem)")
             }
         }
-        try write(report.filtered(by: owners.filter))
+        // Written whatever failed during the capture: each output is finished where it still can be.
+        let written = write(report.filtered(by: owners.filter))
+        let outputFailure = outputs.failure ?? written
         if let failure {
+            if let outputFailure, !outputFailure.isClosedPipe { StandardError.line("procscope: \(outputFailure)") }
             throw CaptureFailure(underlying: failure)
         }
+        try rethrowingOutputFailure(outputFailure)
     }
 
-    private func write(_ report: CaptureReport) throws {
+    /// The JSON document and the summary, each written as far as it can be: the first failure is returned.
+    private func write(_ report: CaptureReport) -> OutputFailure? {
+        var failure: OutputFailure?
         if let json {
-            try json.stream { sink in try report.writeJSON(to: sink) }
+            do { try json.stream { sink in try report.writeJSON(to: sink) } } catch { failure = error as? OutputFailure }
         }
         if !quiet {
-            let summary = SummaryTable(report).text
-            if json?.isStandardOutput == true { StandardError.line(summary) } else { print(summary, terminator: "") }
+            let summary = Array(SummaryTable(report).text.utf8)
+            if json?.isStandardOutput == true {
+                StandardError.line(String(decoding: summary.dropLast(), as: UTF8.self))
+            } else {
+                do { try OutputFailure.standardOutput(summary) } catch { failure = failure ?? error as? OutputFailure }
+            }
         }
+        return failure
     }
 }
 

@@ -8,6 +8,11 @@ final class CaptureOutputs {
     private let annotated: (writer: AnnotatedCaptureWriter, output: RotatingCaptureFile)?
     private let intervalMicros: Int64
     private var lastStreamed = Timestamp.zero
+    private var streamFailure: OutputFailure?
+
+    /// The first output that failed (the NDJSON stream, the pcapng file): the command stops the capture
+    /// at the end of the turn, finishes what it can, and reports it.
+    var failure: OutputFailure? { streamFailure ?? annotated?.output.failure }
 
     init(ndjson: OutputTarget? = nil, pcapng: AnnotatedFileOptions, interval: Double = 1, filter: OwnerFilter) throws {
         stream = try ndjson.map { (ConversationStream(filter: filter), try LineOutput($0)) }
@@ -40,11 +45,11 @@ final class CaptureOutputs {
         if let annotated { annotated.writer.drain(session, now: now, to: annotated.output) }
         if let stream {
             let retired = stream.lines.takeRetiredLines()
-            if !retired.isEmpty { stream.output.write(retired) }
+            if !retired.isEmpty { writeStream(retired) }
         }
         if let stream, now.microseconds(since: lastStreamed) >= intervalMicros {
             lastStreamed = now
-            stream.output.write(stream.lines.lines(session, now: now))
+            writeStream(stream.lines.lines(session, now: now))
         }
     }
 
@@ -52,6 +57,11 @@ final class CaptureOutputs {
     func finish(_ session: CaptureSession, capture: CaptureReport.CaptureInfo) {
         let now = wallClockNow()
         if let annotated { annotated.writer.finish(session, capture: capture, now: now, to: annotated.output) }
-        if let stream { stream.output.write(stream.lines.lines(session, now: now, final: true)) }
+        if let stream { writeStream(stream.lines.lines(session, now: now, final: true)) }
+    }
+
+    private func writeStream(_ lines: [UInt8]) {
+        guard let stream, streamFailure == nil else { return }
+        do { try stream.output.write(lines) } catch { streamFailure = error as? OutputFailure }
     }
 }

@@ -11,6 +11,8 @@ final class RotatingCaptureFile: AnnotatedCaptureOutput {
     private var written = 0
     private var index = 0
     private var buffer: [UInt8] = []
+    /// The first write that failed; nothing more is written after it (the capture stops at the turn's end).
+    private(set) var failure: OutputFailure?
 
     /// `megabytes`: the size after which the next packet starts a new file (nil: one file).
     init(_ target: OutputTarget, megabytes: Int?) throws {
@@ -29,8 +31,12 @@ final class RotatingCaptureFile: AnnotatedCaptureOutput {
         guard let limit, written >= limit, !target.isStandardOutput else { return false }
         flush()
         index += 1
-        guard let next = try? LineOutput(OutputTarget(argument: target.path + String(index))!) else { return false }
-        output = next
+        do {
+            output = try LineOutput(OutputTarget(argument: target.path + String(index))!)
+        } catch {
+            failure = failure ?? (error as? OutputFailure)
+            return false
+        }
         written = 0
         write(header)
         return true
@@ -43,7 +49,9 @@ final class RotatingCaptureFile: AnnotatedCaptureOutput {
     }
 
     func flush() {
-        output.write(buffer)
+        if failure == nil {
+            do { try output.write(buffer) } catch { failure = error as? OutputFailure }
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 }

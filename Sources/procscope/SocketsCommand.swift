@@ -25,10 +25,10 @@ struct SocketsCommand: ParsableCommand {
         let listing = SocketListing(inventory.collect())
         for warning in inventory.warnings { StandardError.line("procscope: warning: \(warning)") }
         for note in inventory.notes { StandardError.line("procscope: note: \(note)") }
-        if json {
-            FileHandle.standardOutput.write(Data(listing.json))
-        } else {
-            print(listing.text, terminator: "")
+        do {
+            try OutputFailure.standardOutput(json ? listing.json : Array(listing.text.utf8))
+        } catch let failure as OutputFailure {
+            try rethrowingOutputFailure(failure)
         }
     }
 }

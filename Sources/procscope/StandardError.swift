@@ -1,8 +1,9 @@
-import Foundation
+import Glibc
 
 /// Status lines for the user go to stderr, like tcpdump's, so stdout stays clean for data.
 enum StandardError {
+    /// A failure to write here (a closed or full stderr) cannot be told to anyone: it is ignored, never a crash.
     static func line(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        try? OutputFailure.writeAll(2, Array((text + "\n").utf8), output: "standard error")
     }
 }

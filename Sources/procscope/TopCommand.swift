@@ -69,7 +69,7 @@ struct TopCommand: ParsableCommand {
             outputs.turn(capture.session)
             let (keys, resized) = screen.keys()
             for key in keys { TopKey.apply(key, to: &state, rows: rowIDs) }
-            if state.quit { capture.requestStop() }
+            if state.quit || outputs.failure != nil { capture.requestStop() }
             let now = wallClockNow()
             let due = now.microseconds(since: snapshotAt) >= every
             guard due || !keys.isEmpty || resized else { return }
@@ -88,7 +88,14 @@ struct TopCommand: ParsableCommand {
             rowIDs = view.rowIDs
             screen.draw(view.lines)
         }
-        defer { outputs.finish(capture.session, capture: capture.report().capture) }
-        _ = try capture.run(until: StopCondition())
+        do {
+            _ = try capture.run(until: StopCondition())
+        } catch {
+            outputs.finish(capture.session, capture: capture.report().capture)
+            throw error
+        }
+        outputs.finish(capture.session, capture: capture.report().capture)
+        // The screen is restored when `screen` goes; the failure is said after that, in words.
+        try rethrowingOutputFailure(outputs.failure)
     }
 }

@@ -13,7 +13,10 @@ enum KernelHookError: Error, CustomStringConvertible {
         case .kernel(let step, let errno, let log):
             let reason = String(cString: strerror(errno))
             let hint = errno == EPERM
-                ? " (needs cap_bpf and cap_net_admin: run with sudo, or see the README's setcap line)" : ""
+                ? " (needs cap_bpf and cap_net_admin: run with sudo, or see the README's setcap line)"
+                // Without CAP_PERFMON the verifier refuses helpers such as bpf_get_current_comm, with EINVAL.
+                : errno == EINVAL && geteuid() != 0
+                ? " (needs cap_perfmon besides cap_bpf: see the README's setcap line)" : ""
             return "\(step) failed: \(reason)\(hint)" + (log.isEmpty ? "" : "; verifier: \(log.suffix(300))")
         }
     }

@@ -14,6 +14,10 @@ public final class FileCapture {
     public let annotations: CaptureAnnotations?
     /// Called after each batch of frames (a listing prints from here).
     public var onBatch: (() -> Void)?
+    private var stopRequested = false
+
+    /// Ends the reading after the current batch (from `onBatch`: an output that failed).
+    public func requestStop() { stopRequested = true }
 
     public init(path: String, filter: String?) throws {
         if path != "-", let mapped = try CaptureFileSource(path: path, filter: filter) {
@@ -58,6 +62,7 @@ public final class FileCapture {
             session.retireIdle(now: lastFrame)
             if delivered == nil { return .endOfFile }
             if let signals, signals.check() { return .signal(signals.received ?? 2) }
+            if stopRequested { return .requested }
         }
     }
 
