@@ -25,6 +25,8 @@ public final class LiveCapture {
     public var onTurn: (() -> Void)?
     private var stopRequested = false
     private var lastRetirement = Timestamp.zero
+    /// Kernel drops already told on stderr.
+    private var kernelDropsSaid: UInt64 = 0
 
     /// Ends the capture after the current loop turn (from `onTurn`: the live view's quit key).
     public func requestStop() { stopRequested = true }
@@ -186,6 +188,7 @@ public final class LiveCapture {
             if now.microseconds(since: lastRetirement) > 1_000_000 {
                 session.retireIdle(now: now)
                 lastRetirement = now
+                warnOfNewKernelDrops()
             }
             if stopRequested { reason = .requested }
             if reason != nil { break }
@@ -212,6 +215,16 @@ public final class LiveCapture {
         finish()
         onTurn?()
         return reason ?? .packetLimit
+    }
+
+    /// Says so, at most once a second, when the kernel dropped frames since the last look: the counts reach the
+    /// JSON at the end, but a user watching a long capture must know when it stops seeing everything.
+    private func warnOfNewKernelDrops() {
+        let drops = source.drops().kernel
+        guard drops > kernelDropsSaid else { return }
+        session.warn?("the kernel dropped \(drops - kernelDropsSaid) packets since the last second (\(drops) in all): "
+                      + "the capture did not keep up; a larger buffer (-B KiB) or a narrower filter helps")
+        kernelDropsSaid = drops
     }
 
     /// Whether the last wait found `fds[index]` readable (false past the end: a source not opened).

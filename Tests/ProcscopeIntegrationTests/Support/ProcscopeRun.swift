@@ -60,6 +60,11 @@ final class ProcscopeRun {
         }
     }
 
+    /// What procscope wrote on standard error after its start, once it has exited.
+    func laterStandardError() -> String {
+        String(decoding: stderrPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+
     /// Stops a capture run without a JSON document (SIGINT); its exit status.
     func stopQuietly() -> Int32 {
         kill(process.processIdentifier, SIGINT)
@@ -142,6 +147,11 @@ struct CaptureJSON {
 
     /// Packets the capture counted.
     var packets: Int { (root["capture"] as? [String: Any])?["packets"] as? Int ?? -1 }
+
+    /// Frames the kernel dropped because the capture fell behind.
+    var droppedByKernel: Int {
+        ((root["capture"] as? [String: Any])?["dropped"] as? [String: Any])?["kernel"] as? Int ?? -1
+    }
 
     /// The uid reported for `pid`.
     func uid(of pid: Int32) -> Int? { processes.first { $0.pid == pid }?.uid }
