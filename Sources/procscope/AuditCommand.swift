@@ -36,6 +36,7 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
+        if try source.listedInterfaces() { return }
         let signals = try SignalWatcher()
         let stop = StopCondition(packetLimit: source.count, durationSeconds: source.duration)
         var failure: Error?

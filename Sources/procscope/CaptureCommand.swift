@@ -45,6 +45,7 @@ struct CaptureCommand: ParsableCommand {
     }
 
     func run() throws {
+        if try source.listedInterfaces() { return }
         let signals = try SignalWatcher()
         let stop = StopCondition(packetLimit: source.count, durationSeconds: source.duration)
         let report: CaptureReport

@@ -2,8 +2,28 @@ import ProcscopeCore
 import ProcscopeLinux
 
 extension CaptureSourceOptions {
-    /// The interface captured live (`any` unless -i says otherwise).
-    var liveInterface: String { interface ?? "any" }
+    /// The interface captured live (`any` unless -i says otherwise; a number is the -D list's).
+    var liveInterface: String {
+        guard let interface else { return "any" }
+        if let number = Int(interface), number >= 1,
+           let devices = try? PcapCaptureSource.interfaces(), number <= devices.count {
+            return devices[number - 1].name
+        }
+        return interface
+    }
+
+    /// With -D: prints the interfaces as tcpdump -D does and says the command is done.
+    func listedInterfaces() throws -> Bool {
+        guard listInterfaces else { return false }
+        var text = ""
+        for (number, device) in try PcapCaptureSource.interfaces().enumerated() {
+            text += "\(number + 1).\(device.name)" + (device.description.map { " (\($0))" } ?? "")
+            text += " [\(device.flags.isEmpty ? "none" : device.flags.joined(separator: ", "))]"
+            text += "\n"
+        }
+        try OutputFailure.standardOutput(Array(text.utf8))
+        return true
+    }
 
     /// Opens the file of -r, saying so on stderr as tcpdump does.
     func openFile(_ path: String) throws -> FileCapture {
@@ -16,7 +36,7 @@ extension CaptureSourceOptions {
     /// Opens the live capture, printing its setup warnings and tcpdump's "listening on" line (tests and
     /// scripts wait for it: capturing has started).
     func openLive(signals: SignalWatcher) throws -> LiveCapture {
-        let capture = try LiveCapture(interface: liveInterface, filter: filter, snapLength: snapLength,
+        let capture = try LiveCapture(interface: liveInterface, filter: filter, snapLength: effectiveSnapLength,
                                       bufferBytes: bufferKiB * 1024, signals: signals)
         for warning in capture.warnings { StandardError.line("procscope: warning: \(warning)") }
         capture.session.warn = { StandardError.line("procscope: warning: \($0)") }

@@ -1,9 +1,13 @@
 import ArgumentParser
+import Foundation
 
 /// Where frames come from and which ones: shared by every capturing command, tcpdump-style.
 struct CaptureSourceOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: "Interface to capture on ('any' for all).")
+    @Option(name: .shortAndLong, help: "Interface to capture on ('any' for all), or its number in the -D list.")
     var interface: String?
+
+    @Flag(name: [.customShort("D"), .customLong("list-interfaces")], help: "List the interfaces capture can use, numbered as tcpdump -D numbers them, and exit.")
+    var listInterfaces = false
 
     @Option(name: [.customShort("r"), .customLong("read")], help: "Read frames from a pcap or pcapng file instead ('-' for stdin).")
     var readFile: String?
@@ -14,16 +18,41 @@ struct CaptureSourceOptions: ParsableArguments {
     @Option(name: .long, help: "Stop after this many seconds.")
     var duration: Double?
 
-    @Option(name: [.customShort("s"), .customLong("snapshot-length")], help: "Bytes kept of each frame (headers are enough).")
+    @Option(name: [.customShort("s"), .customLong("snapshot-length")], help: "Bytes kept of each frame (headers are enough; 0: 262144, as tcpdump).")
     var snapLength: Int = 256
+
+    @Flag(name: .customShort("n"), help: "Accepted as tcpdump takes it (also -nn): procscope prints addresses and ports as numbers and never resolves them.")
+    var numeric: Int
 
     @Option(name: [.customShort("B"), .customLong("buffer-size")], help: "Kernel capture buffer in KiB.")
     var bufferKiB: Int = 65536
 
+    @Option(name: .customShort("F"), help: ArgumentHelp("Read the filter expression from this file ('#' starts a comment), as tcpdump -F.", valueName: "file"))
+    var filterFile: String?
+
     @Argument(help: ArgumentHelp("A pcap-filter expression (see 'man pcap-filter'), e.g. 'tcp port 443'.", valueName: "filter"))
     var filterWords: [String] = []
 
-    var filter: String? { filterWords.isEmpty ? nil : filterWords.joined(separator: " ") }
+    /// The filter: the words after the options, or the text of -F's file without its comments.
+    var filter: String? {
+        if let filterFile, let text = try? String(contentsOfFile: filterFile, encoding: .utf8) {
+            let expression = Self.withoutComments(text)
+            return expression.isEmpty ? nil : expression
+        }
+        return filterWords.isEmpty ? nil : filterWords.joined(separator: " ")
+    }
+
+    /// The snapshot length asked for: 0 means the largest, as in tcpdump.
+    var effectiveSnapLength: Int { snapLength == 0 ? 262_144 : snapLength }
+
+    /// A filter file's text with '#' comments blanked to their line's end and lines joined, as tcpdump reads it.
+    static func withoutComments(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "" }
+            .joined(separator: " ")
+            .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            .joined(separator: " ")
+    }
 
     func validate() throws {
         if interface != nil && readFile != nil {
@@ -31,8 +60,16 @@ struct CaptureSourceOptions: ParsableArguments {
         }
         if let count, count == 0 { throw ValidationError("-c must be at least 1.") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be a positive number of seconds.") }
-        if snapLength < 64 || snapLength > 262_144 {
-            throw ValidationError("-s must be between 64 and 262144 bytes (the headers need at least 64).")
+        if snapLength != 0 && (snapLength < 64 || snapLength > 262_144) {
+            throw ValidationError("-s must be 0 (262144) or between 64 and 262144 bytes (the headers need at least 64).")
+        }
+        if let filterFile {
+            if !filterWords.isEmpty {
+                throw ValidationError("-F reads the filter from \(filterFile): give no filter words after the options as well.")
+            }
+            guard FileManager.default.isReadableFile(atPath: filterFile) else {
+                throw ValidationError("-F: cannot read the filter file \(filterFile).")
+            }
         }
         if bufferKiB < 256 { throw ValidationError("-B must be at least 256 KiB.") }
     }

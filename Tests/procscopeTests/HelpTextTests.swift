@@ -22,14 +22,21 @@ import Testing
 
         OPTIONS:
           -i, --interface <interface>
-                                  Interface to capture on ('any' for all).
+                                  Interface to capture on ('any' for all), or its number in the -D list.
+          -D, --list-interfaces   List the interfaces capture can use, numbered as tcpdump -D numbers them,
+                                  and exit.
           -r, --read <read>       Read frames from a pcap or pcapng file instead ('-' for stdin).
           -c, --count <count>     Stop after this many packets.
           --duration <duration>   Stop after this many seconds.
           -s, --snapshot-length <snapshot-length>
-                                  Bytes kept of each frame (headers are enough). (default: 256)
+                                  Bytes kept of each frame (headers are enough; 0: 262144, as tcpdump).
+                                  (default: 256)
+          -n                      Accepted as tcpdump takes it (also -nn): procscope prints addresses and
+                                  ports as numbers and never resolves them.
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
+          -F <file>               Read the filter expression from this file ('#' starts a comment), as
+                                  tcpdump -F.
           --pid <pid>             Keep only this process's traffic (repeatable).
           --comm <name>           Keep only processes with this name (comm; repeatable).
           --user <user>           Keep only processes of this user name or uid (repeatable).
@@ -76,14 +83,21 @@ import Testing
 
         OPTIONS:
           -i, --interface <interface>
-                                  Interface to capture on ('any' for all).
+                                  Interface to capture on ('any' for all), or its number in the -D list.
+          -D, --list-interfaces   List the interfaces capture can use, numbered as tcpdump -D numbers them,
+                                  and exit.
           -r, --read <read>       Read frames from a pcap or pcapng file instead ('-' for stdin).
           -c, --count <count>     Stop after this many packets.
           --duration <duration>   Stop after this many seconds.
           -s, --snapshot-length <snapshot-length>
-                                  Bytes kept of each frame (headers are enough). (default: 256)
+                                  Bytes kept of each frame (headers are enough; 0: 262144, as tcpdump).
+                                  (default: 256)
+          -n                      Accepted as tcpdump takes it (also -nn): procscope prints addresses and
+                                  ports as numbers and never resolves them.
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
+          -F <file>               Read the filter expression from this file ('#' starts a comment), as
+                                  tcpdump -F.
           --pid <pid>             Keep only this process's traffic (repeatable).
           --comm <name>           Keep only processes with this name (comm; repeatable).
           --user <user>           Keep only processes of this user name or uid (repeatable).
@@ -182,5 +196,25 @@ import Testing
     func filterWordsAreJoined() throws {
         let command = try CaptureCommand.parse(["-i", "lo", "tcp", "port", "80"])
         #expect(command.source.filter == "tcp port 80")
+    }
+}
+
+/// tcpdump's habits in the shared capture options.
+@Suite struct TcpdumpHabitTests {
+    @Test("A -F filter file is read as tcpdump reads it: '#' comments dropped, lines joined",
+          arguments: [("udp port 53 # DNS\n", "udp port 53"),
+                      ("# only web\ntcp port 80\n  or tcp port 443\n", "tcp port 80 or tcp port 443"),
+                      ("\n# nothing\n", "")])
+    func filterFileWithoutComments(text: String, expected: String) {
+        #expect(CaptureSourceOptions.withoutComments(text) == expected)
+    }
+
+    @Test("-n and -nn are accepted; -s 0 means 262144; -F excludes filter words")
+    func tcpdumpFlagsParse() throws {
+        let options = try CaptureSourceOptions.parse(["-nn", "-s", "0", "-i", "lo"])
+        #expect(options.numeric == 2)
+        #expect(options.effectiveSnapLength == 262_144)
+        #expect(throws: (any Error).self) { try CaptureSourceOptions.parse(["-F", "/dev/null", "tcp"]) }
+        #expect(throws: (any Error).self) { try CaptureSourceOptions.parse(["-s", "10"]) }
     }
 }

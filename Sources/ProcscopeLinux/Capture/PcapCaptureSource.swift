@@ -137,6 +137,46 @@ public final class PcapCaptureSource: CaptureSource {
         return UInt64(stats.ps_recv)
     }
 
+    /// An interface as `tcpdump -D` lists it.
+    public struct Device: Sendable {
+        public let name: String
+        public let description: String?
+        /// tcpdump's words for the interface's state: Up, Running, Wireless, Loopback, Connected, ...
+        public let flags: [String]
+    }
+
+    /// The interfaces libpcap can capture on, in its order (pcap_findalldevs), which is tcpdump -D's numbering.
+    public static func interfaces() throws -> [Device] {
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        var list: UnsafeMutablePointer<pcap_if_t>?
+        guard pcap_findalldevs(&list, &errorBuffer) == 0 else {
+            throw CaptureError.setupFailed(interface: "(list)", message: errorText(errorBuffer))
+        }
+        defer { pcap_freealldevs(list) }
+        var devices: [Device] = []
+        var node = list
+        while let current = node {
+            let raw = current.pointee.flags
+            var flags: [String] = []
+            if raw & UInt32(PCAP_IF_UP) != 0 { flags.append("Up") }
+            if raw & UInt32(PCAP_IF_RUNNING) != 0 { flags.append("Running") }
+            if raw & UInt32(PCAP_IF_WIRELESS) != 0 { flags.append("Wireless") }
+            if raw & UInt32(PCAP_IF_LOOPBACK) != 0 { flags.append("Loopback") }
+            // As tcpdump words the connection status (only for interfaces that have one).
+            if raw & UInt32(PCAP_IF_LOOPBACK) == 0 {
+                switch raw & UInt32(PCAP_IF_CONNECTION_STATUS) {
+                case UInt32(PCAP_IF_CONNECTION_STATUS_CONNECTED): flags.append("Connected")
+                case UInt32(PCAP_IF_CONNECTION_STATUS_DISCONNECTED): flags.append("Disconnected")
+                default: break
+                }
+            }
+            devices.append(Device(name: String(cString: current.pointee.name),
+                                  description: current.pointee.description.map { String(cString: $0) }, flags: flags))
+            node = current.pointee.next
+        }
+        return devices
+    }
+
     /// Names of the interfaces libpcap can capture on (pcap_findalldevs).
     public static func interfaceNames() throws -> [String] {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
