@@ -108,9 +108,8 @@ public final class LiveCapture {
     /// A turn that took at least this many frames means traffic is flowing: the next wait batches.
     static let busyTurnFrames = 32
     /// How long a busy loop lets frames queue in the ring before it takes them: from the first to the last
-    /// value, doubling while turns stay busy. Each wake-up of this real-time thread can preempt a sender on a
-    /// small machine: waking every 0.2 ms under a loopback flood cost the sender a quarter of its rate, every
-    /// 2 ms about 5% (Scripts/bench-live.sh), while traffic at ordinary rates never batches at all.
+    /// value, doubling while turns stay busy, so traffic at ordinary rates never waits. Runs of
+    /// Scripts/bench-live.sh varied too much to rank intervals between 0.2 and 2 ms against each other.
     static let batchIntervalMicros: ClosedRange<Int64> = 250...2_000
 
     /// Captures until `stop` is met or a signal arrives, then collects the last answers. A read error is
@@ -197,9 +196,11 @@ public final class LiveCapture {
                 timeoutMicros = max(0, min(timeoutMicros, duration - now.microseconds(since: started) + 1000))
             }
             // Under load, batches: the capture descriptor is left out of the wait for `batchIntervalMicros`, so
-            // the kernel has no reader to wake for each frame (a wake-up per frame is what makes an
-            // immediate-mode capture halve a sender's rate) and the next turn takes what queued meanwhile.
-            // When quiet, the descriptor wakes this loop at once: a new flow's first frame is seen as sent.
+            // the kernel has no reader to wake for each frame and this real-time thread, which can preempt a
+            // sender on a small machine, wakes less often; the next turn takes what queued meanwhile. (Measured
+            // alone it gained a flooding sender little, 0.64x to about 0.73x of its rate beside buffered tcpdump;
+            // the switch to buffered capture did the rest.) When quiet, the descriptor wakes this loop at once:
+            // a new flow's first frame is seen as sent.
             // A flood switches the source to buffered capture, and calm back: the descriptor to wait on changes.
             fds[0].fd = source.selectableDescriptor ?? -1
             let busy = deliveredThisTurn >= Self.busyTurnFrames
