@@ -56,6 +56,28 @@ extension IntegrationTests {
         #expect(report.bytes(pid: server.pid, proto: "tcp", port: server.port) > 20000)
     }
 
+    @Test("Without cap_sys_ptrace and cap_dac_read_search, root's sockets are permission-denied, never owner-exited")
+    func unreadableOwnersArePermissionDenied() throws {
+        let namespace = try TestNamespace("noptrace")
+        defer { namespace.tearDown() }
+        // An unprivileged user with every capability but the two that open other users' /proc/PID/fd.
+        let kept = "+net_raw,+net_admin,+bpf,+perfmon"
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "tcp", "port", "5310"],
+                                       launcher: ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                                                  "--inh-caps", kept, "--ambient-caps", kept])
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5310", "2"])
+        let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5310", "20000", "300"])
+        client.wait()
+        let report = try capture.stop()
+        server.stop()
+        let owners = [(server.pid, "tcp", server.port), (client.pid, "tcp", client.port)]
+        #expect(report.wronglyCreditedBytes(owners: owners) == 0)
+        let reasons = report.unknown.filter { $0.localPort == 5310 || $0.localPort == Int(client.port) }.compactMap(\.reason)
+        #expect(!reasons.contains("owner-exited"), "\(reasons)")
+        #expect(reasons.contains("permission-denied") || report.bytes(pid: client.pid, proto: "tcp", port: client.port) > 0,
+                "each side is either credited from the kernel's records or permission-denied: \(reasons)")
+    }
+
     @Test("Across a veth pair: both namespaces' servers and clients are attributed, each in its own namespace",
           arguments: ["198.18.0", "fdbe:ac:"])
     func vethTrafficIsAttributedToLocalProcessesOnly(prefix: String) throws {

@@ -92,7 +92,7 @@ extension OwnershipResolver {
             return .process(identity, method, evidence)
         case .notFound, .closedDuringSearch, .needsSweep:
             if let recorded = recordedSender(request) { return recorded }
-            return .unknown(.ownerExited, detail: "socket inode \(inode) (uid \(uid)) has no holder left: its owner exited")
+            return noHolder(inode: inode, uid: uid)
         }
     }
 }

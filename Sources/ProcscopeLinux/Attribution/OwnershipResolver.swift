@@ -42,6 +42,9 @@ final class OwnershipResolver {
     var recentCloses: [SocketClosed] = []
     /// fds that could not be read during scans (EACCES), for the report.
     private(set) var deniedFDs = 0
+    /// Processes whose whole descriptor table could not be read, by uid (bounded): the sockets of those
+    /// uids may be theirs.
+    private var unreadableProcesses: [UInt32: Set<Int32>] = [:]
     /// Attempts before a handshake still in flight falls back to the listening socket's owner.
     let maxAttempts = 50
 
@@ -167,7 +170,7 @@ final class OwnershipResolver {
             return .awaitSweep(inode: socket.inode)
         case .notFound:
             if let released = releasedOwner(request, socket: socket) { return .answer(released) }
-            return .answer(.unknown(.ownerExited, detail: "socket inode \(socket.inode) (uid \(socket.uid)) is still open but no process holds it: its owner exited"))
+            return .answer(noHolder(inode: socket.inode, uid: socket.uid))
         case .closedDuringSearch:
             if let released = releasedOwner(request, socket: socket) { return .answer(released) }
             if records != nil && attempt < 2 { return .retryLater }
@@ -267,7 +270,7 @@ final class OwnershipResolver {
     /// One process of the host-wide sweep: caches where the sockets waited for are held (only those: a
     /// busy host's other 100,000 descriptors stay out of memory).
     func sweep(_ pid: Int32, for inodes: Set<UInt32>) {
-        for (fd, inode) in proc.sockets(of: pid, deniedCount: &deniedFDs) where inodes.contains(inode) {
+        for (fd, inode) in readSockets(of: pid) where inodes.contains(inode) {
             inodeOwners[inode] = (pid, fd)
         }
     }
@@ -283,11 +286,34 @@ final class OwnershipResolver {
     /// Records every socket of `pid` in the cache; true when one of them is `inode`.
     func scan(_ pid: Int32, for inode: UInt32) -> Bool {
         var found = false
-        for (fd, socketInode) in proc.sockets(of: pid, deniedCount: &deniedFDs) {
+        for (fd, socketInode) in readSockets(of: pid) {
             inodeOwners[socketInode] = (pid, fd)
             if socketInode == inode { found = true }
         }
         return found
+    }
+
+    /// The sockets `pid` holds; a process whose descriptor table could not be read at all is noted under its
+    /// uid (`unreadableProcesses`), so a socket of that uid found nowhere is not said to have lost its owner.
+    private func readSockets(of pid: Int32) -> [(fd: Int32, inode: UInt32)] {
+        var tableDenied = false
+        let sockets = proc.sockets(of: pid, deniedCount: &deniedFDs, tableDenied: &tableDenied)
+        if tableDenied, let uid = proc.ownerUID(of: pid), unreadableProcesses[uid, default: []].count < 64 {
+            unreadableProcesses[uid, default: []].insert(pid)
+        }
+        return sockets
+    }
+
+    /// Why a socket of `uid` that is still open was found in no process: its owner exited, or, when processes
+    /// of that uid could not be searched, a missing permission (never a guess that it exited).
+    func noHolder(inode: UInt32, uid: UInt32) -> Attribution {
+        if let hidden = unreadableProcesses[uid], !hidden.isEmpty {
+            let pids = hidden.sorted().prefix(5).map(String.init).joined(separator: ", ")
+            return .unknown(.permissionDenied, detail: "socket inode \(inode) (uid \(uid)) is open, but the descriptors of "
+                            + "\(hidden.count) process(es) of uid \(uid) could not be read (pids \(pids)): procscope needs "
+                            + "cap_sys_ptrace and cap_dac_read_search (or root) to search them")
+        }
+        return .unknown(.ownerExited, detail: "socket inode \(inode) (uid \(uid)) is still open but no process holds it: its owner exited")
     }
 
     /// Every process that holds a listener, when that is known without a host-wide search (which would hold up

@@ -25,9 +25,19 @@ public struct ProcFileSystem: Sendable {
     /// The socket inodes a process holds, with their fd numbers. `deniedCount` counts fds whose link could
     /// not be read (EACCES even for root in some cases): they are counted, not fatal.
     public func sockets(of pid: Int32, deniedCount: inout Int) -> [(fd: Int32, inode: UInt32)] {
+        var tableDenied = false
+        return sockets(of: pid, deniedCount: &deniedCount, tableDenied: &tableDenied)
+    }
+
+    /// As `sockets(of:deniedCount:)`; `tableDenied` is set when the whole descriptor table could not be read
+    /// (another user's process without cap_sys_ptrace and cap_dac_read_search): it may hold any socket.
+    public func sockets(of pid: Int32, deniedCount: inout Int, tableDenied: inout Bool) -> [(fd: Int32, inode: UInt32)] {
         let path = "\(root)/\(pid)/fd"
         guard let directory = opendir(path) else {
-            if errno == EACCES { deniedCount += 1 }
+            if errno == EACCES || errno == EPERM {
+                deniedCount += 1
+                tableDenied = true
+            }
             return []
         }
         defer { closedir(directory) }
