@@ -65,6 +65,7 @@ extension IntegrationTests {
         let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "tcp", "port", "5310"],
                                        launcher: ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
                                                   "--inh-caps", kept, "--ambient-caps", kept])
+        #expect(capture.startupText.contains("cannot read other users' /proc/PID/fd"), "said once at the start: \(capture.startupText)")
         let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5310", "2"])
         let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5310", "20000", "300"])
         client.wait()

@@ -46,6 +46,10 @@ public final class LiveCapture {
             throw CaptureError.setupFailed(interface: interface, message: "cannot open sock_diag: \(error)")
         }
         var warnings: [String] = []
+        if let unreadable = Self.unreadableDescriptorTable() {
+            warnings.append("cannot read other users' /proc/PID/fd (\(unreadable)): their sockets are reported "
+                            + "permission-denied; add cap_sys_ptrace and cap_dac_read_search (see the README's setcap line)")
+        }
         do {
             closeEvents = try SockDiagClient(groups: SockDiagClient.destroyGroups)
         } catch {
@@ -216,6 +220,15 @@ public final class LiveCapture {
         finish()
         onTurn?()
         return reason ?? .packetLimit
+    }
+
+    /// Why another user's descriptor table cannot be read, nil when it can (root, or cap_sys_ptrace with
+    /// cap_dac_read_search): PID 1's, which belongs to root, is tried, unless procscope runs as its owner.
+    static func unreadableDescriptorTable(proc: ProcFileSystem = ProcFileSystem()) -> String? {
+        guard let owner = proc.ownerUID(of: 1), owner != geteuid() else { return nil }
+        guard let directory = opendir("\(proc.root)/1/fd") else { return String(cString: strerror(errno)) }
+        closedir(directory)
+        return nil
     }
 
     /// Says so, at most once a second, when the kernel dropped frames since the last look: the counts reach the
