@@ -15,21 +15,8 @@ func receiveDescriptor(path: String, bytes: Int) -> Never {
     let connection = accept(listener, nil, nil)
     guard connection >= 0 else { fail("unix accept") }
     // One byte of data carries the control message: a 16-byte cmsghdr and the descriptor, padded to 24.
-    var byte: UInt8 = 0
     var control = [UInt8](repeating: 0, count: 24)
-    let received: Int = withUnsafeMutablePointer(to: &byte) { byte in
-        control.withUnsafeMutableBytes { control in
-            var vector = iovec(iov_base: UnsafeMutableRawPointer(byte), iov_len: 1)
-            return withUnsafeMutablePointer(to: &vector) { vector in
-                var message = msghdr()
-                message.msg_iov = vector
-                message.msg_iovlen = 1
-                message.msg_control = control.baseAddress
-                message.msg_controllen = control.count
-                return recvmsg(connection, &message, 0)
-            }
-        }
-    }
+    let received = withOneByteMessage(0, control: &control) { recvmsg(connection, &$0, 0) }
     guard received == 1 else { fail("recvmsg") }
     let fd = control.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 16, as: Int32.self) }
     close(connection)
@@ -63,8 +50,16 @@ func passDescriptor(host: String, port: UInt16, bytes: Int, path: String) -> Nev
         raw.storeBytes(of: 1 /* SCM_RIGHTS */, toByteOffset: 12, as: Int32.self)
         raw.storeBytes(of: fd, toByteOffset: 16, as: Int32.self)
     }
-    var byte: UInt8 = 0x70
-    let sent: Int = withUnsafeMutablePointer(to: &byte) { byte in
+    let sent = withOneByteMessage(0x70, control: &control) { sendmsg(unix, &$0, 0) }
+    guard sent == 1 else { fail("sendmsg") }
+    ready(fd)
+    exit(0)
+}
+
+/// A msghdr of one data byte (`byte`) and `control` as its control buffer, handed to sendmsg or recvmsg.
+private func withOneByteMessage(_ byte: UInt8, control: inout [UInt8], _ call: (inout msghdr) -> Int) -> Int {
+    var byte = byte
+    return withUnsafeMutablePointer(to: &byte) { byte in
         control.withUnsafeMutableBytes { control in
             var vector = iovec(iov_base: UnsafeMutableRawPointer(byte), iov_len: 1)
             return withUnsafeMutablePointer(to: &vector) { vector in
@@ -73,13 +68,10 @@ func passDescriptor(host: String, port: UInt16, bytes: Int, path: String) -> Nev
                 message.msg_iovlen = 1
                 message.msg_control = control.baseAddress
                 message.msg_controllen = control.count
-                return sendmsg(unix, &message, 0)
+                return call(&message)
             }
         }
     }
-    guard sent == 1 else { fail("sendmsg") }
-    ready(fd)
-    exit(0)
 }
 
 private func unixAddress(_ path: String) -> sockaddr_un {

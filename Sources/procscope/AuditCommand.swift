@@ -80,11 +80,7 @@ struct AuditCommand: ParsableCommand {
             outputs.finish(capture.session, capture: capture.report().capture)
         }
         let outputFailure = listing.failure ?? outputs.failure
-        if let failure {
-            if let outputFailure, !outputFailure.isClosedPipe { StandardError.line("procscope: \(outputFailure)") }
-            throw CaptureFailure(underlying: failure)
-        }
-        try rethrowingOutputFailure(outputFailure)
+        try endRun(captureFailure: failure, outputFailure: outputFailure)
     }
 
     /// Lists every packet the session counts; `annotation` gives the owners a file names for the current one.

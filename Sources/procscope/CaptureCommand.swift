@@ -87,11 +87,7 @@ struct CaptureCommand: ParsableCommand {
         // Written whatever failed during the capture: each output is finished where it still can be.
         let written = write(report.filtered(by: owners.filter))
         let outputFailure = outputs.failure ?? written
-        if let failure {
-            if let outputFailure, !outputFailure.isClosedPipe { StandardError.line("procscope: \(outputFailure)") }
-            throw CaptureFailure(underlying: failure)
-        }
-        try rethrowingOutputFailure(outputFailure)
+        try endRun(captureFailure: failure, outputFailure: outputFailure)
     }
 
     /// The JSON document and the summary, each written as far as it can be: the first failure is returned.

@@ -38,6 +38,17 @@ struct OutputFailure: Error, CustomStringConvertible {
     }
 }
 
+/// How a capturing command ends once everything it could write is written: a capture error (a corrupt
+/// file) is thrown, with a failed output said beside it; otherwise a failed output is, or, for a closed pipe,
+/// a quiet status 0.
+func endRun(captureFailure: Error?, outputFailure: OutputFailure?) throws {
+    if let captureFailure {
+        if let outputFailure, !outputFailure.isClosedPipe { StandardError.line("procscope: \(outputFailure)") }
+        throw CaptureFailure(underlying: captureFailure)
+    }
+    try rethrowingOutputFailure(outputFailure)
+}
+
 /// What a command does with an output failure once everything else is written: nothing more for a closed
 /// pipe (exit 0, quietly), the failure itself otherwise.
 func rethrowingOutputFailure(_ failure: OutputFailure?) throws {

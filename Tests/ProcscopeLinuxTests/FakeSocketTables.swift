@@ -25,10 +25,6 @@ final class FakeSocketTables: SocketTables {
         sockets[Tuple(proto: proto, local: socket.local, remote: socket.remote, namespace: namespace)] = socket
     }
 
-    func remove(_ proto: IPProtocol, _ socket: InetDiagMessage, namespace: UInt16 = 0) {
-        sockets.removeValue(forKey: Tuple(proto: proto, local: socket.local, remote: socket.remote, namespace: namespace))
-    }
-
     func socket(_ proto: IPProtocol, local: Endpoint, remote: Endpoint, namespace: UInt16) throws -> InetDiagMessage? {
         if let failure { throw failure }
         if let exact = sockets[Tuple(proto: proto, local: local, remote: remote, namespace: namespace)] { return exact }

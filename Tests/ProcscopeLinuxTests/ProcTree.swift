@@ -30,15 +30,6 @@ final class ProcTree {
         try FileManager.default.createSymbolicLink(atPath: "\(root)/\(pid)/fd/\(fd)", withDestinationPath: "socket:[\(inode)]")
     }
 
-    /// Closes every descriptor `pid` has on socket `inode`.
-    func release(_ inode: UInt32, pid: Int32) throws {
-        let fds = "\(root)/\(pid)/fd"
-        for fd in try FileManager.default.contentsOfDirectory(atPath: fds)
-        where (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fds)/\(fd)")) == "socket:[\(inode)]" {
-            try FileManager.default.removeItem(atPath: "\(fds)/\(fd)")
-        }
-    }
-
     /// The process exits: its directory goes.
     func exit(_ pid: Int32) throws {
         try FileManager.default.removeItem(atPath: "\(root)/\(pid)")

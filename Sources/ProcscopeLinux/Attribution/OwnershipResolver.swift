@@ -42,9 +42,8 @@ final class OwnershipResolver {
     var recentCloses: [SocketClosed] = []
     /// fds that could not be read during scans (EACCES), for the report.
     private(set) var deniedFDs = 0
-    /// Processes whose whole descriptor table could not be read, by uid (bounded): the sockets of those
-    /// uids may be theirs.
-    private var unreadableProcesses: [UInt32: Set<Int32>] = [:]
+    /// Processes whose whole descriptor table could not be read (bounded): a socket of their uid may be theirs.
+    private var unreadableProcesses = Set<Int32>()
     /// Attempts before a handshake still in flight falls back to the listening socket's owner.
     let maxAttempts = 50
 
@@ -293,21 +292,21 @@ final class OwnershipResolver {
         return found
     }
 
-    /// The sockets `pid` holds; a process whose descriptor table could not be read at all is noted under its
-    /// uid (`unreadableProcesses`), so a socket of that uid found nowhere is not said to have lost its owner.
+    /// The sockets `pid` holds; a process whose descriptor table could not be read at all is noted
+    /// (`unreadableProcesses`), so a socket of its uid found nowhere is not said to have lost its owner.
     private func readSockets(of pid: Int32) -> [(fd: Int32, inode: UInt32)] {
         var tableDenied = false
         let sockets = proc.sockets(of: pid, deniedCount: &deniedFDs, tableDenied: &tableDenied)
-        if tableDenied, let uid = proc.ownerUID(of: pid), unreadableProcesses[uid, default: []].count < 64 {
-            unreadableProcesses[uid, default: []].insert(pid)
-        }
+        if tableDenied && unreadableProcesses.count < 4096 { unreadableProcesses.insert(pid) }
         return sockets
     }
 
     /// Why a socket of `uid` that is still open was found in no process: its owner exited, or, when processes
     /// of that uid could not be searched, a missing permission (never a guess that it exited).
     func noHolder(inode: UInt32, uid: UInt32) -> Attribution {
-        if let hidden = unreadableProcesses[uid], !hidden.isEmpty {
+        // Their uids are read here, on this rare path, not at every scan; a process gone since holds nothing.
+        let hidden = unreadableProcesses.filter { proc.ownerUID(of: $0) == uid }
+        if !hidden.isEmpty {
             let pids = hidden.sorted().prefix(5).map(String.init).joined(separator: ", ")
             return .unknown(.permissionDenied, detail: "socket inode \(inode) (uid \(uid)) is open, but the descriptors of "
                             + "\(hidden.count) process(es) of uid \(uid) could not be read (pids \(pids)): procscope needs "

@@ -179,19 +179,7 @@ public final class PcapCaptureSource: CaptureSource {
 
     /// Names of the interfaces libpcap can capture on (pcap_findalldevs).
     public static func interfaceNames() throws -> [String] {
-        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
-        var list: UnsafeMutablePointer<pcap_if_t>?
-        guard pcap_findalldevs(&list, &errorBuffer) == 0 else {
-            throw CaptureError.setupFailed(interface: "(list)", message: errorText(errorBuffer))
-        }
-        defer { pcap_freealldevs(list) }
-        var names: [String] = []
-        var node = list
-        while let current = node {
-            names.append(String(cString: current.pointee.name))
-            node = current.pointee.next
-        }
-        return names
+        try interfaces().map(\.name)
     }
 }
 
