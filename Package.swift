@@ -35,8 +35,11 @@ let package = Package(
         // bpf_loader.c wraps libbpf (Debian: libbpf-dev) behind an opaque handle: libbpf's <linux/bpf.h>
         // and libpcap's <pcap/bpf.h> both define `struct bpf_insn`, so Swift may import only one of them.
         .target(name: "CProcscopeLinux", exclude: ["bpf"], linkerSettings: [.linkedLibrary("bpf")]),
+        // One inline function: a cache prefetch hint for the flow table (Swift has no intrinsic for it).
+        .target(name: "CCacheHints"),
         .target(
             name: "ProcscopeCore",
+            dependencies: ["CCacheHints"],
             // The core is single-threaded by design (one capture loop owns a session): dynamic exclusivity
             // checks cost ~6% of the per-packet path and guard against nothing here.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]

@@ -62,7 +62,7 @@ struct CaptureCommand: ParsableCommand {
                 if outputs.failure != nil { capture.requestStop() }
             }
             do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
-            report = capture.report()
+            report = capture.report(listing: .slots) // the capture has ended
             outputs.finish(capture.session, capture: report.capture)
         } else {
             let capture = try source.openLive(signals: signals)
@@ -74,7 +74,7 @@ struct CaptureCommand: ParsableCommand {
                 if outputs.failure != nil { capture.requestStop() }
             }
             do { _ = try capture.run(until: stop) } catch { failure = error }
-            report = capture.report()
+            report = capture.report(listing: .slots) // the capture has ended
             outputs.finish(capture.session, capture: report.capture)
             StandardError.line("\(report.capture.packets) packets captured\n\(capture.source.receivedByFilter()) packets received by filter\n\(report.capture.droppedByKernel) packets dropped by kernel")
             if capture.source.switches > 0 {

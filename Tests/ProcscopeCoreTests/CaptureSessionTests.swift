@@ -253,7 +253,7 @@ import Testing
                                          attribution: .process(identity(2), .inheritedSocket, nil), at: Timestamp(microseconds: 150)))
         session.ingest(data, at: 200)
         #expect(attributor.requests.count == 1)
-        #expect(session.conversations.count == 1)
+        #expect(session.table.slotCount == 1)
     }
 
     @Test("A SYN on a tuple whose connection ended starts a new conversation")
@@ -291,10 +291,23 @@ import Testing
         #expect(warnings.count == 1 && warnings[0].contains("flow table is full"))
     }
 
-    @Test("A live conversation costs at most 256 bytes")
-    func conversationFitsTheMemoryBudget() {
-        // The conversation record plus its share of the flow index (at most half full, doubling: up to 4 slots).
-        let perConversation = MemoryLayout<Conversation>.stride + 4 * FlowIndex.slotSize
-        #expect(perConversation <= 256, "\(perConversation) bytes")
+    @Test("A final report lists the same conversations as slots as it does as values")
+    func slotListingMatchesValues() {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        for port in 1...5 {
+            session.ingest(FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 17, sourcePort: UInt16(port), destinationPort: 53), at: Int64(port))
+        }
+        for (n, request) in attributor.requests.prefix(3).enumerated() {
+            session.apply(AttributionResult(conversation: request.conversation, key: request.key,
+                                            attribution: .process(identity(Int32(10 + n % 2)), .exactSocket,
+                                                                  SocketEvidence(inode: 5, cookie: UInt64(n + 1), uid: 0)),
+                                            resolvedAt: Timestamp(microseconds: 10)))
+        }
+        let info = CaptureReport.CaptureInfo(interfaces: ["x"], filter: nil, started: .zero, ended: .zero)
+        let values = session.report(info), slots = session.report(info, listing: .slots)
+        #expect(values.unknown.conversations.count == 2)
+        #expect(values.processes.map(\.conversations.count) == [2, 1])
+        #expect(values.json == slots.json)
     }
 }

@@ -35,7 +35,7 @@ import Testing
             session.retireIdle(now: Timestamp(microseconds: Int64(n) * 1_000_000 + 30))
         }
         #expect(session.liveConversationCount <= 11)
-        #expect(session.conversations.count <= 12, "slots are reused: \(session.conversations.count)")
+        #expect(session.table.slotCount <= 12, "slots are reused: \(session.table.slotCount)")
         let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
         #expect(report.processes.count == 1)
         #expect(report.processes.first?.tx == TrafficCounter(packets: 600, bytes: 600 * 140))
@@ -88,7 +88,7 @@ import Testing
         writer.drain(session, now: Timestamp(microseconds: 1), to: output)
         session.retireIdle(now: Timestamp(microseconds: 20_000_000))
         connection(session, attributor, port: 1001, at: 30_000_000, pid: 8)
-        #expect(session.conversations.count == 1, "the second connection took the first one's slot")
+        #expect(session.table.slotCount == 1, "the second connection took the first one's slot")
         let info = CaptureReport.CaptureInfo(interfaces: ["x"], filter: nil, started: .zero, ended: Timestamp(microseconds: 40_000_000))
         writer.finish(session, capture: info, now: Timestamp(microseconds: 40_000_000), to: output)
         let replayed = try AnnotatedCaptureRoundTripTests().replay(output.files[0])

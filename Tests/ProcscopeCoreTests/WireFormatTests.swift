@@ -34,21 +34,34 @@ import Testing
         #expect(TerminalSafe.text("evil\u{1b}]0;title\u{07}name\u{9b}") == "evil?]0;title?name?")
     }
 
-    @Test("The flow index finds, removes and keeps finding keys across growth and deletions")
-    func flowIndexSurvivesChurn() {
-        var conversations = ContiguousArray<Conversation>()
-        var index = FlowIndex(capacity: 4)
+    @Test("The conversation table finds, ends and keeps finding keys across growth, deletions and slot reuse")
+    func conversationTableSurvivesChurn() {
+        let table = ConversationTable(capacity: 4)
         func key(_ i: Int) -> FlowKey {
             FlowKey(proto: .udp, local: Endpoint(address: IPAddress(ipv4: UInt32(i)), port: UInt16(i & 0xFFFF)),
                     remote: Endpoint(address: .ipv4Loopback, port: 9), hasPorts: true)
         }
-        for i in 0..<5000 {
-            conversations.append(Conversation(key: key(i), firstSeen: .zero))
-            index.insert(key(i), index: Int32(i), in: conversations)
-        }
-        for i in stride(from: 0, to: 5000, by: 2) { index.remove(key(i), in: conversations) }
-        #expect(index.count == 2500)
-        #expect((0..<5000).allSatisfy { i in (index.find(key(i), in: conversations) != nil) == (i % 2 == 1) })
+        for i in 0..<5000 { _ = table.add(Conversation(key: key(i), firstSeen: .zero)) }
+        for i in stride(from: 0, to: 5000, by: 2) { table.retire(Int32(i)) }
+        #expect(table.indexedCount == 2500 && table.liveCount == 2500)
+        #expect((0..<5000).allSatisfy { i in (table.find(key(i)) != nil) == (i % 2 == 1) })
+        // New conversations take retired slots, and are found there.
+        let reused = table.add(Conversation(key: key(10_000), firstSeen: .zero))
+        #expect(reused % 2 == 0 && table.slotCount == 5000 && table.find(key(10_000)) == reused)
+    }
+
+    @Test("A flow is found from either end in one probe; its own orientation wins when both exist")
+    func findEitherWay() {
+        let table = ConversationTable()
+        let forward = FlowKey(proto: .tcp, local: Endpoint(address: IPAddress(ipv4: 1), port: 1000),
+                              remote: Endpoint(address: IPAddress(ipv4: 2), port: 80), hasPorts: true)
+        #expect(forward.symmetricHash == forward.reversed.symmetricHash)
+        #expect(forward.symmetricHash != forward.in(1).symmetricHash)
+        let first = table.add(Conversation(key: forward, firstSeen: .zero))
+        #expect(table.findEitherWay(forward.reversed).map { [$0.slot, $0.reversed ? 1 : 0] } == [first, 1])
+        let second = table.add(Conversation(key: forward.reversed, firstSeen: .zero))
+        #expect(table.findEitherWay(forward.reversed).map { [$0.slot, $0.reversed ? 1 : 0] } == [second, 0])
+        #expect(table.findEitherWay(forward).map { [$0.slot, $0.reversed ? 1 : 0] } == [first, 0])
     }
 
     @Test("A frame seen again on another interface within the window is a duplicate; a retransmission is not")

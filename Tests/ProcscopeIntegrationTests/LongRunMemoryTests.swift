@@ -44,6 +44,26 @@ extension IntegrationTests {
         #expect(closed + lines.filter { $0.contains(#""event":"final""#) }.count >= 500_000, "every connection's last line")
     }
 
+    @Test("A conversation costs at most 256 bytes, --json included: 200,000 against 20,000 read from a pipe")
+    func conversationFitsTheMemoryBudget() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Scripts/make-connections-capture.py").path
+        var peaks: [Int] = []
+        for connections in [20_000, 200_000] {
+            let path = NSTemporaryDirectory() + "procscope-budget-\(getpid())-\(connections).pcap"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try Shell.run(["python3", script, path, String(connections)])
+            // From a pipe, so the mapped file does not count; --json keeps every conversation to the end.
+            let (status, peak) = try peakMemory(["/bin/sh", "-c", "exec \"$0\" capture -r - --quiet --json /dev/null < \"$1\"",
+                                                 Shell.binaryDirectory + "/procscope", path])
+            #expect(status == 0)
+            peaks.append(peak)
+        }
+        let perConversation = (peaks[1] - peaks[0]) * 1024 / 180_000
+        print("memory per conversation with --json: \(perConversation) bytes (peaks \(peaks[0]) and \(peaks[1]) KiB)")
+        #expect(perConversation <= 256 && perConversation > 0, "\(perConversation) bytes per conversation")
+    }
+
     @Test("A live capture --ndjson through 100,000 connections keeps its memory flat")
     func liveCaptureThroughManyConnectionsStaysFlat() throws {
         let namespace = try TestNamespace("churn")

@@ -1,95 +1,156 @@
-/// Maps a `FlowKey` to the index of its live conversation.
+import CCacheHints
+
+/// Maps a `FlowKey` to the slot of its live conversation in a `ConversationTable`.
 ///
-/// Open addressing with linear probing over 8-byte slots, keyed by `FlowKey.fastHash`, with backward-shift
-/// deletion (no tombstones, so probes stay short however many flows come and go). Each slot holds the
-/// conversation index and the upper 32 bits of its key's hash: a probe compares that tag first and touches a
-/// conversation record (a cache miss on large tables) only when the tag matches, so a lookup of an absent key
-/// (the first probe of every reply frame read from a file) costs no record access at all.
-public struct FlowIndex: Sendable {
-    /// Tag in the upper 32 bits, conversation index in the lower 32; `empty` when free.
-    var slots: [UInt64]
-    var mask: Int
+/// Open addressing with linear probing over 8-byte entries, keyed by `FlowKey.symmetricHash` (a key and its
+/// reverse share a chain), with backward-shift deletion (no tombstones, so probes stay short however many
+/// flows come and go). Each entry holds the conversation's slot and the upper 32 bits of its key's hash: a
+/// probe compares that tag first and touches a conversation record (a cache miss on large tables) only when
+/// the tag matches, so a lookup of an absent key costs no record access at all.
+///
+/// The entries are raw memory, not an array: the index is read several times per frame from the capture
+/// loop, and an array reached through a class pays a retain and release at each such read.
+public final class FlowIndex {
+    /// Tag in the upper 32 bits, conversation slot in the lower 32; `empty` when free.
+    private var entries: UnsafeMutablePointer<UInt64>
+    private var mask: Int
     public private(set) var count = 0
 
     static let empty = UInt64.max
-    /// Bytes a slot takes, for the memory budget.
-    public static let slotSize = MemoryLayout<UInt64>.stride
+    /// Bytes an entry takes, for the memory budget.
+    public static let entrySize = MemoryLayout<UInt64>.stride
+    /// Entries allocated (a power of two, at least twice `count`).
+    public var capacity: Int { mask + 1 }
 
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [UInt64](repeating: Self.empty, count: size)
+        entries = .allocate(capacity: size)
+        entries.initialize(repeating: Self.empty, count: size)
         mask = size - 1
     }
 
+    deinit { entries.deallocate() }
+
     @inline(__always) static func tag(_ hash: UInt64) -> UInt64 { hash & 0xFFFF_FFFF_0000_0000 }
 
-    /// The conversation index stored for `key`, looking keys up in `conversations`.
+    /// The slot stored for `key`, comparing keys in `records`.
     @inline(__always)
-    public func find(_ key: FlowKey, in conversations: ContiguousArray<Conversation>) -> Int32? {
-        let hash = key.fastHash
+    public func find(_ key: FlowKey, in records: UnsafePointer<Conversation>) -> Int32? {
+        let hash = key.symmetricHash
         let tag = Self.tag(hash)
-        var slot = Int(truncatingIfNeeded: hash) & mask
+        var position = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let value = slots[slot]
+            let value = entries[position]
             if value == Self.empty { return nil }
             if value & 0xFFFF_FFFF_0000_0000 == tag {
-                let index = Int32(truncatingIfNeeded: value)
-                if conversations[Int(index)].key == key { return index }
+                let slot = Int32(truncatingIfNeeded: value)
+                if records[Int(slot)].key == key { return slot }
             }
-            slot = (slot + 1) & mask
+            position = (position + 1) & mask
         }
     }
 
-    /// Stores `index` for `key`; the key must not be present.
-    public mutating func insert(_ key: FlowKey, index: Int32, in conversations: ContiguousArray<Conversation>) {
-        if (count + 1) * 2 > slots.count { grow(conversations) }
-        place(key.fastHash, index: index)
+    /// The slot of `key`, or else of `key.reversed`, walking their shared chain once.
+    @inline(__always)
+    public func findEitherWay(_ key: FlowKey, in records: UnsafePointer<Conversation>)
+        -> (slot: Int32, reversed: Bool)? {
+        let hash = key.symmetricHash
+        let tag = Self.tag(hash)
+        var position = Int(truncatingIfNeeded: hash) & mask
+        var reversed: Int32?
+        while true {
+            let value = entries[position]
+            if value == Self.empty { return reversed.map { ($0, true) } }
+            if value & 0xFFFF_FFFF_0000_0000 == tag {
+                let slot = Int32(truncatingIfNeeded: value)
+                let found = records[Int(slot)].key
+                if found == key { return (slot, false) }
+                if reversed == nil && found == key.reversed { reversed = slot }
+            }
+            position = (position + 1) & mask
+        }
+    }
+
+    /// Hints the processor to load the entry a key hashed `hash` starts probing at.
+    @inline(__always) public func prefetch(hash: UInt64) {
+        procscope_prefetch(entries + (Int(truncatingIfNeeded: hash) & mask))
+    }
+
+    /// Hints the processor to load the record a key hashed `hash` most likely finds (the first entry of its
+    /// chain with its tag), a few frames after `prefetch(hash:)` brought that entry in.
+    @inline(__always)
+    public func prefetchRecord(hash: UInt64, in records: UnsafePointer<Conversation>) {
+        let tag = Self.tag(hash)
+        var position = Int(truncatingIfNeeded: hash) & mask
+        for _ in 0..<4 {
+            let value = entries[position]
+            if value == Self.empty { return }
+            if value & 0xFFFF_FFFF_0000_0000 == tag {
+                let record = UnsafeRawPointer(records + Int(Int32(truncatingIfNeeded: value)))
+                // Every line the record spans (two: records are 128 bytes from a line boundary).
+                var line = 0
+                while line < MemoryLayout<Conversation>.stride {
+                    procscope_prefetch(record + line)
+                    line += 64
+                }
+                return
+            }
+            position = (position + 1) & mask
+        }
+    }
+
+    /// Stores `slot` for `key`, which must not be present.
+    public func insert(_ key: FlowKey, slot: Int32, in records: UnsafePointer<Conversation>) {
+        if (count + 1) * 2 > capacity { grow(records) }
+        place(key.symmetricHash, slot: slot)
         count += 1
     }
 
-    private mutating func place(_ hash: UInt64, index: Int32) {
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] != Self.empty { slot = (slot + 1) & mask }
-        slots[slot] = Self.tag(hash) | UInt64(UInt32(bitPattern: index))
+    private func place(_ hash: UInt64, slot: Int32) {
+        var position = Int(truncatingIfNeeded: hash) & mask
+        while entries[position] != Self.empty { position = (position + 1) & mask }
+        entries[position] = Self.tag(hash) | UInt64(UInt32(bitPattern: slot))
     }
 
     /// Removes `key`, shifting back the entries that probed past it.
-    public mutating func remove(_ key: FlowKey, in conversations: ContiguousArray<Conversation>) {
-        let hash = key.fastHash
-        var slot = Int(truncatingIfNeeded: hash) & mask
+    public func remove(_ key: FlowKey, in records: UnsafePointer<Conversation>) {
+        let hash = key.symmetricHash
+        var position = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let value = slots[slot]
+            let value = entries[position]
             if value == Self.empty { return }
             if value & 0xFFFF_FFFF_0000_0000 == Self.tag(hash),
-               conversations[Int(Int32(truncatingIfNeeded: value))].key == key { break }
-            slot = (slot + 1) & mask
+               records[Int(Int32(truncatingIfNeeded: value))].key == key { break }
+            position = (position + 1) & mask
         }
-        var hole = slot
+        var hole = position
         var next = (hole + 1) & mask
-        while slots[next] != Self.empty {
-            let moved = conversations[Int(Int32(truncatingIfNeeded: slots[next]))].key.fastHash
+        while entries[next] != Self.empty {
+            let moved = records[Int(Int32(truncatingIfNeeded: entries[next]))].key.symmetricHash
             let home = Int(truncatingIfNeeded: moved) & mask
             // Move the entry back if its home is not in the cyclic range (hole, next].
             let distanceToNext = (next - home) & mask
             let distanceToHole = (hole - home) & mask
             if distanceToHole < distanceToNext {
-                slots[hole] = slots[next]
+                entries[hole] = entries[next]
                 hole = next
             }
             next = (next + 1) & mask
         }
-        slots[hole] = Self.empty
+        entries[hole] = Self.empty
         count -= 1
     }
 
-    mutating func grow(_ conversations: ContiguousArray<Conversation>) {
-        let old = slots
-        slots = [UInt64](repeating: Self.empty, count: old.count * 2)
-        mask = slots.count - 1
-        for value in old where value != Self.empty {
-            let index = Int32(truncatingIfNeeded: value)
-            place(conversations[Int(index)].key.fastHash, index: index)
+    private func grow(_ records: UnsafePointer<Conversation>) {
+        let old = entries, oldCapacity = capacity
+        entries = .allocate(capacity: oldCapacity * 2)
+        entries.initialize(repeating: Self.empty, count: oldCapacity * 2)
+        mask = oldCapacity * 2 - 1
+        for position in 0..<oldCapacity where old[position] != Self.empty {
+            let slot = Int32(truncatingIfNeeded: old[position])
+            place(records[Int(slot)].key.symmetricHash, slot: slot)
         }
+        old.deallocate()
     }
 }

@@ -94,7 +94,7 @@ public final class AnnotatedCaptureWriter {
         }
         for (position, side) in record.sides.senderFirst.enumerated() {
             if position > 0 { out += " > ".utf8 }
-            let conversation = session.conversations[Int(side.conversation)]
+            let conversation = session.table[side.conversation]
             let cacheKey = conversation.owner >= 0 ? Int64(conversation.owner)
                 : conversation.owner == Conversation.unknown ? -2 - Int64(conversation.methodOrReason) : -1
             if let label = labels[cacheKey] {

@@ -62,7 +62,7 @@ extension TrafficCounter {
 extension Endpoint {
     func write(to writer: inout JSONWriter, hasPorts: Bool) {
         writer.object { w in
-            w.key("address"); w.string(address.description)
+            w.key("address"); w.address(address)
             w.key("port"); if hasPorts { w.number(UInt64(port)) } else { w.null() }
         }
     }

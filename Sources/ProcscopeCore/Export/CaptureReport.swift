@@ -49,7 +49,7 @@ public struct CaptureReport: Sendable {
         public var identity: ProcessIdentity
         public var tx = TrafficCounter()
         public var rx = TrafficCounter()
-        public var conversations: [ConversationEntry] = []
+        public var conversations = ConversationList()
         /// Ended conversations folded into the totals (a long run keeps only what is live; not in the JSON,
         /// which is written from a run that keeps every conversation).
         public var foldedConversations = 0
@@ -62,7 +62,7 @@ public struct CaptureReport: Sendable {
         public var rx = TrafficCounter()
         public var reasons: [UnknownReason: TrafficCounter] = [:]
         /// The detail of each reason's first occurrence, for the summary's one-line explanation.
-        public var conversations: [ConversationEntry] = []
+        public var conversations = ConversationList()
         public var foldedConversations = 0
         public var conversationCount: Int { conversations.count + foldedConversations }
 

@@ -22,10 +22,10 @@ public final class ConversationStream {
     public func follow(_ session: CaptureSession) {
         session.retirementObservers.append { [unowned self, unowned session] conversation, now in
             let index = Int(conversation)
-            grow(to: session.conversations.count)
+            grow(to: session.table.slotCount)
             if emitted[index] & Self.closedBit == 0 {
                 // Ended by its socket's close, or by FIN/RST (a file has no close events); else gone silent.
-                let record = session.conversations[index]
+                let record = session.table[index]
                 let event = record.isClosed || !record.tcpFlagsSeen.isDisjoint(with: [.fin, .rst]) ? "closed" : "expired"
                 append(conversation, event: event, session, now: now, to: &retiredLines)
             }
@@ -45,10 +45,10 @@ public final class ConversationStream {
     public func lines(_ session: CaptureSession, now: Timestamp, final: Bool = false) -> [UInt8] {
         var out = retiredLines
         retiredLines.removeAll()
-        let conversations = session.conversations
-        grow(to: conversations.count)
-        for index in conversations.indices where emitted[index] & Self.closedBit == 0 && !conversations[index].isRetired {
-            let conversation = conversations[index]
+        let table = session.table
+        grow(to: table.slotCount)
+        for index in table.slots where emitted[index] & Self.closedBit == 0 && !table[index].isRetired {
+            let conversation = table[index]
             let packets = conversation.tx.packets &+ conversation.rx.packets
             let event: String
             if conversation.isClosed {

@@ -121,6 +121,16 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    /// An address as a string (`IPAddress.description`), formatted straight into the buffer: its text needs
+    /// no escaping.
+    public mutating func address(_ value: IPAddress) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        value.appendText(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
     public mutating func string(_ value: String?) {
         if let value { string(value) } else { null() }
     }

@@ -22,7 +22,7 @@ public struct PacketHold {
             // A conversation split at its socket's close since the packet was counted: name the part it is in.
             let time = queue[head].time
             queue[head].sides = queue[head].sides.remapped { session.currentConversation($0, at: time) }
-            let waiting = queue[head].sides.contains { session.conversations[Int($0.conversation)].isPending }
+            let waiting = queue[head].sides.contains { session.table[$0.conversation].isPending }
             if waiting && !force && now.microseconds(since: queue[head].time) < holdMicros { break }
             head += 1
             body(queue[head - 1])

@@ -49,6 +49,24 @@ public struct FlowKey: Hashable, Sendable, CustomStringConvertible {
         return h ^ (h >> 33)
     }
 
+    /// A well-mixed 64-bit hash that is the same for the key and its `reversed` twin: the flow index hashes
+    /// keys with it so one probe finds a flow whichever end it was keyed from (a file's reply frames, where
+    /// who spoke first decides), and both orientations' index entries share a cache line.
+    @inlinable public var symmetricHash: UInt64 {
+        // Addition is commutative: each end is mixed on its own, then the two are summed.
+        var h = (Self.mix(local) &+ Self.mix(remote)) ^ (UInt64(proto.rawValue) << 16 | UInt64(namespace))
+        h = (h ^ (h >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+        h = (h ^ (h >> 33)) &* 0xC4CE_B9FE_1A85_EC53
+        return h ^ (h >> 33)
+    }
+
+    @inlinable static func mix(_ endpoint: Endpoint) -> UInt64 {
+        var h = endpoint.address.high &* 0x9E37_79B9_7F4A_7C15
+        h = (h ^ endpoint.address.low) &* 0xC2B2_AE3D_27D4_EB4F
+        h = (h ^ UInt64(endpoint.port)) &* 0x1656_67B1_9E37_79F9
+        return h ^ (h >> 29)
+    }
+
     public var description: String {
         hasPorts ? "\(proto) \(local) <-> \(remote)" : "\(proto) \(local.address) <-> \(remote.address)"
     }

@@ -69,17 +69,29 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Dotted quad for IPv4; RFC 5952 compressed form for IPv6 (lower case, longest zero run as `::`).
     public var description: String {
+        var text: [UInt8] = []
+        text.reserveCapacity(39)
+        appendText(to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends `description`'s text to `bytes` without building a String (the JSON writer calls it twice
+    /// per conversation).
+    public func appendText(to bytes: inout [UInt8]) {
         if isIPv4 {
             let v = ipv4Value
-            return "\(v >> 24).\((v >> 16) & 0xFF).\((v >> 8) & 0xFF).\(v & 0xFF)"
+            for shift in [24, 16, 8, 0] as [UInt32] {
+                UInt64((v >> shift) & 0xFF).appendDecimal(to: &bytes)
+                if shift != 0 { bytes.append(UInt8(ascii: ".")) }
+            }
+            return
         }
-        let groups: [UInt16] = (0..<8).map { i in
-            let word = i < 4 ? high : low
-            return UInt16(truncatingIfNeeded: word >> (48 - 16 * UInt64(i % 4)))
+        @inline(__always) func group(_ i: Int) -> UInt16 {
+            UInt16(truncatingIfNeeded: (i < 4 ? high : low) >> (48 - 16 * UInt64(i % 4)))
         }
         var bestStart = -1, bestLength = 0, runStart = -1
         for i in 0...8 {
-            if i < 8 && groups[i] == 0 {
+            if i < 8 && group(i) == 0 {
                 if runStart < 0 { runStart = i }
             } else if runStart >= 0 {
                 let length = i - runStart
@@ -87,10 +99,23 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
                 runStart = -1
             }
         }
-        func hex(_ range: Range<Int>) -> String {
-            groups[range].map { String($0, radix: 16) }.joined(separator: ":")
+        func hex(_ range: Range<Int>) {
+            for i in range {
+                if i != range.lowerBound { bytes.append(UInt8(ascii: ":")) }
+                let value = group(i)
+                var started = false
+                for shift in stride(from: 12, through: 0, by: -4) {
+                    let nibble = UInt8(truncatingIfNeeded: value >> UInt16(shift)) & 0xF
+                    if nibble != 0 || started || shift == 0 {
+                        bytes.append(nibble < 10 ? 48 + nibble : 87 + nibble)
+                        started = true
+                    }
+                }
+            }
         }
         if bestStart < 0 { return hex(0..<8) }
-        return hex(0..<bestStart) + "::" + hex((bestStart + bestLength)..<8)
+        hex(0..<bestStart)
+        bytes.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: ":")])
+        hex((bestStart + bestLength)..<8)
     }
 }

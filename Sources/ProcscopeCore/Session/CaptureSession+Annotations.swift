@@ -3,7 +3,7 @@
 extension CaptureSession {
     /// The record of conversation `index` as it stands now.
     public func record(ofConversation index: Int32) -> ConversationRecord {
-        let conversation = conversations[Int(index)]
+        let conversation = table[index]
         var record = ConversationRecord(key: conversation.key, owner: nil, method: nil, reason: nil, detail: nil,
                                         inode: conversation.inode, latencyMicros: conversation.latencyMicros)
         if conversation.owner >= 0 {
@@ -24,7 +24,7 @@ extension CaptureSession {
     }
 
     public func attributionStamp(ofConversation index: Int32) -> AttributionStamp {
-        let conversation = conversations[Int(index)]
+        let conversation = table[index]
         return AttributionStamp(owner: conversation.owner, methodOrReason: conversation.methodOrReason,
                                 detail: conversation.detail)
     }

@@ -2,16 +2,16 @@
 extension CaptureSession {
     /// Credits a pending conversation with its owner or its unknown reason.
     public func apply(_ result: AttributionResult) {
-        let i = Int(result.conversation)
-        guard i < conversations.count, conversations[i].key == result.key, conversations[i].isPending else { return }
+        let i = result.conversation
+        guard i >= 0 && Int(i) < table.slots.count, table[i].key == result.key, table[i].isPending else { return }
         pendingFrames.removeValue(forKey: result.conversation)
-        let latency = result.resolvedAt.microseconds(since: conversations[i].firstSeen)
-        conversations[i].latencyMicros = UInt32(clamping: max(0, latency))
+        let latency = result.resolvedAt.microseconds(since: table[i].firstSeen)
+        table[i].latencyMicros = UInt32(clamping: max(0, latency))
         switch result.attribution {
         case .process(let identity, let method, let evidence):
             // A close for this tuple was seen while the lookup ran; if the lookup then found another socket,
             // that socket is a newer one on the reused tuple and its owner did not send these frames.
-            let closedCookie = conversations[i].cookie
+            let closedCookie = table[i].cookie
             if closedCookie != 0, let evidence, evidence.cookie != closedCookie {
                 resolve(result.conversation, as: .socketClosedBeforeLookup,
                         detail: "socket (cookie \(closedCookie)) closed before lookup; the tuple now belongs to "
@@ -19,12 +19,12 @@ extension CaptureSession {
                 return
             }
             pending.remove(result.conversation)
-            conversations[i].owner = Int32(owners.intern(identity))
-            conversations[i].methodOrReason = UInt16(methods.intern(method))
+            table[i].owner = Int32(owners.intern(identity))
+            table[i].methodOrReason = UInt16(methods.intern(method))
             if let evidence {
-                conversations[i].inode = evidence.inode
-                conversations[i].cookie = evidence.cookie
-                byCookie[evidence.cookie, default: []].append(result.conversation)
+                table[i].inode = evidence.inode
+                table[i].cookie = evidence.cookie
+                byCookie.add(result.conversation, cookie: evidence.cookie)
             }
         case .unknown(let reason, let detail):
             resolve(result.conversation, as: reason, detail: detail)
@@ -33,12 +33,12 @@ extension CaptureSession {
 
     /// Marks a conversation unknown with a reason and detail.
     func resolve(_ conversation: Int32, as reason: UnknownReason, detail: String) {
-        let i = Int(conversation)
+        let i = conversation
         pending.remove(conversation)
         pendingFrames.removeValue(forKey: conversation)
-        conversations[i].owner = Conversation.unknown
-        conversations[i].methodOrReason = UInt16(reasons.intern(reason))
-        conversations[i].detail = Int32(details.intern(detail))
+        table[i].owner = Conversation.unknown
+        table[i].methodOrReason = UInt16(reasons.intern(reason))
+        table[i].detail = Int32(details.intern(detail))
     }
 
     /// A socket closed: its conversations end, so a later socket on the same tuple (a reused port) starts new
@@ -46,14 +46,12 @@ extension CaptureSession {
     /// lookup that later finds a different socket is not credited.
     public func socketClosed(_ event: SocketClosed) {
         if !heirs.isEmpty { heirs = heirs.filter { $0.value.cookie != event.cookie } }
-        if let known = byCookie.removeValue(forKey: event.cookie) {
-            for conversation in known { close(conversation, at: event.closedAt) }
-        }
+        for conversation in byCookie.removeAll(of: event.cookie) { close(conversation, at: event.closedAt) }
         for conversation in pending {
-            let i = Int(conversation)
-            guard !conversations[i].isClosed, conversations[i].cookie == 0,
-                  event.covers(conversations[i].key) else { continue }
-            conversations[i].cookie = event.cookie
+            let i = conversation
+            guard !table[i].isClosed, table[i].cookie == 0,
+                  event.covers(table[i].key) else { continue }
+            table[i].cookie = event.cookie
             close(conversation, at: event.closedAt)
             // Frames counted after the close (the event is read late) are a later socket's: they move.
             splitPending(conversation, at: event.closedAt)
@@ -64,10 +62,10 @@ extension CaptureSession {
     /// count there, as after a close), and the tuple's next frame opens a conversation credited to the new
     /// holder, or to the reason none can be named.
     public func ownerChanged(_ change: OwnerChange) {
-        guard let known = byCookie[change.cookie] else { return }
+        let known = byCookie.conversations(of: change.cookie)
         var ended = false
-        for conversation in known where !conversations[Int(conversation)].isClosed
-            && conversations[Int(conversation)].key == change.key {
+        for conversation in known where !table[conversation].isClosed
+            && table[conversation].key == change.key {
             close(conversation, at: change.at)
             ended = true
         }
@@ -78,7 +76,7 @@ extension CaptureSession {
     /// closed conversations whose late frames can no longer arrive.
     public func expire(now: Timestamp) {
         let limit = configuration.pendingAgeLimitMicros
-        for conversation in pending where now.microseconds(since: conversations[Int(conversation)].firstSeen) > limit {
+        for conversation in pending where now.microseconds(since: table[conversation].firstSeen) > limit {
             resolve(conversation, as: .lookupTimedOut, detail: "no answer from the socket lookup within \(limit / 1000) ms")
         }
         if !recentlyClosed.isEmpty {

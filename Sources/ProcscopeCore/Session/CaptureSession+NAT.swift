@@ -19,22 +19,19 @@ extension CaptureSession {
                                hasPorts: true).in(naiveSpace)
         let correctKey = FlowKey(proto: binding.proto, local: binding.replySource, remote: binding.replyDestination,
                                  hasPorts: true).in(correctSpace)
-        guard naiveKey != correctKey, let found = index.find(naiveKey, in: conversations),
-              conversations[Int(found)].isPending, index.find(correctKey, in: conversations) == nil else { return }
+        guard naiveKey != correctKey, let found = table.find(naiveKey), table[found].isPending,
+              table.find(correctKey) == nil else { return }
         rekey(found, to: correctKey)
     }
 
     /// Moves a pending conversation to another key and asks for that key's owner (the earlier request's
     /// answer no longer matches the key and is ignored).
     func rekey(_ conversation: Int32, to key: FlowKey) {
-        let i = Int(conversation)
-        index.remove(conversations[i].key, in: conversations)
-        conversations[i].key = key
-        index.insert(key, index: conversation, in: conversations)
+        table.rekey(conversation, to: key)
         let first = pendingFrames[conversation]?.first
-        let request = AttributionRequest(conversation: conversation, key: key, firstSeen: conversations[i].firstSeen,
+        let request = AttributionRequest(conversation: conversation, key: key, firstSeen: table[conversation].firstSeen,
                                          firstFrameOutgoing: first.map { $0.direction == .transmitted } ?? false,
-                                         firstTCPFlags: first?.flags ?? conversations[i].tcpFlagsSeen,
+                                         firstTCPFlags: first?.flags ?? table[conversation].tcpFlagsSeen,
                                          firstICMPType: first?.icmpType ?? 0)
         if let answer = attributor.request(request) { apply(answer) }
     }

@@ -26,7 +26,7 @@ extension PacketRecord {
 
 extension CaptureSession {
     public func owner(ofConversation index: Int32) -> ConversationOwner {
-        let conversation = conversations[Int(index)]
+        let conversation = table[index]
         if conversation.owner >= 0 { return .process(owners[Int(conversation.owner)]) }
         if conversation.owner == Conversation.pending { return .pending }
         return .unknown(reasons[Int(conversation.methodOrReason)])

@@ -36,7 +36,6 @@ extension CaptureSession {
     /// A pending conversation's socket closed at `time`: the frames it holds from after the close leave it for
     /// a new conversation of the same tuple, which is looked up afresh.
     func splitPending(_ conversation: Int32, at time: Timestamp) {
-        let i = Int(conversation)
         guard let log = pendingFrames[conversation], log.count < Self.pendingFrameLimit,
               let firstLate = log.firstIndex(where: { $0.time > time }) else { return }
         let kept = log[..<firstLate], late = log[firstLate...]
@@ -47,17 +46,16 @@ extension CaptureSession {
             if frame.direction == .transmitted { tx.add(bytes: frame.bytes) } else { rx.add(bytes: frame.bytes) }
             flags.formUnion(frame.flags)
         }
-        conversations[i].tx = tx
-        conversations[i].rx = rx
-        conversations[i].tcpFlagsSeen = flags
-        conversations[i].lastSeen = kept.last?.time ?? conversations[i].firstSeen
+        table[conversation].tx = tx
+        table[conversation].rx = rx
+        table[conversation].tcpFlagsSeen = flags
+        table[conversation].lastSeen = kept.last?.time ?? table[conversation].firstSeen
         pendingFrames[conversation] = Array(kept)
         // What leaves: a new conversation, as if its first frame had just arrived.
         let first = late.first!
-        var moved = Conversation(key: conversations[i].key, firstSeen: first.time)
+        var moved = Conversation(key: table[conversation].key, firstSeen: first.time)
         for frame in late { moved.count(frame.direction, bytes: frame.bytes, at: frame.time, flags: frame.flags) }
-        let new = store(moved)
-        index.insert(moved.key, index: new, in: conversations)
+        let new = table.add(moved)
         recentlyClosed[moved.key] = (conversation, time)
         pendingFrames[new] = Array(late)
         pending.insert(new)

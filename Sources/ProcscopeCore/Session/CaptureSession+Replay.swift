@@ -38,7 +38,7 @@ extension CaptureSession {
         let flags = frame?.tcpFlags ?? TCPFlags()
         let unkeyed = PacketAnnotation.decode(annotation) { id, direction in
             let conversation = replayedConversation(id, direction, frame, at: time, from: tables)
-            conversations[Int(conversation)].count(direction, bytes: length, at: time, flags: flags)
+            table[conversation].count(direction, bytes: length, at: time, flags: flags)
             observe(conversation, direction)
         }
         if let (reason, outgoing) = unkeyed { countUnkeyed(reason, outgoing: outgoing, bytes: length) }
@@ -48,8 +48,6 @@ extension CaptureSession {
     func replayedConversation(_ id: UInt32, _ direction: Direction, _ frame: DecodedFrame?, at time: Timestamp,
                               from tables: CaptureAnnotations) -> Int32 {
         if let known = replayed[id] { return known }
-        let index = Int32(conversations.count)
-        replayed[id] = index
         guard let record = tables.conversations[id] else {
             // The file names a conversation it has no record of (cut short, or edited): key it from the frame.
             var key = FlowKey(proto: frame?.proto ?? IPProtocol(rawValue: 0),
@@ -58,17 +56,19 @@ extension CaptureSession {
                                                port: frame?.destinationPort ?? 0),
                               hasPorts: frame?.hasPorts ?? false)
             if direction == .received { key = key.reversed }
-            conversations.append(Conversation(key: key, firstSeen: time))
+            let index = table.append(unindexed: Conversation(key: key, firstSeen: time))
+            replayed[id] = index
             resolve(index, as: .offlineCapture, detail: "the file names conversation \(id) but holds no record of it")
             return index
         }
         var conversation = Conversation(key: record.key, firstSeen: time)
         conversation.inode = record.inode
         conversation.latencyMicros = record.latencyMicros
-        conversations.append(conversation)
+        let index = table.append(unindexed: conversation)
+        replayed[id] = index
         if let owner = record.owner, let identity = tables.processes[owner] {
-            conversations[Int(index)].owner = Int32(owners.intern(identity))
-            conversations[Int(index)].methodOrReason = UInt16(methods.intern(record.method ?? .annotation))
+            table[index].owner = Int32(owners.intern(identity))
+            table[index].methodOrReason = UInt16(methods.intern(record.method ?? .annotation))
         } else if let reason = record.reason {
             resolve(index, as: reason, detail: record.detail ?? "")
         } else {

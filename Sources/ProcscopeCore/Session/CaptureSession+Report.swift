@@ -1,6 +1,11 @@
 /// Builds the plain-value report from the session's tables (at the end, or as a snapshot for live views).
 extension CaptureSession {
-    public func report(_ info: CaptureReport.CaptureInfo) -> CaptureReport {
+    /// How a report lists conversations: as values (a snapshot, for a session that goes on), or as slots made
+    /// into values when read (`ConversationList`: for the final report of a session that takes no more
+    /// frames; a fraction of the memory).
+    public enum Listing: Sendable { case values, slots }
+
+    public func report(_ info: CaptureReport.CaptureInfo, listing: Listing = .values) -> CaptureReport {
         var info = info
         info.packets = counters.packets
         info.bytes = counters.bytes
@@ -8,19 +13,26 @@ extension CaptureSession {
         info.duplicates = counters.duplicates
         var processes = [Int32: CaptureReport.ProcessEntry]()
         var unknown = CaptureReport.UnknownEntry()
-        for index in conversations.indices where !conversations[index].isRetired {
+        var slotsByOwner = [Int32: [Int32]](), unknownSlots: [Int32] = []
+        for index in table.slots where !table[index].isRetired {
             let (entry, owner) = entry(ofConversation: Int32(index))
             if let owner {
-                let conversation = conversations[index]
+                let conversation = table[index]
                 var process = processes[conversation.owner] ?? CaptureReport.ProcessEntry(identity: owner)
                 process.tx.add(conversation.tx)
                 process.rx.add(conversation.rx)
-                process.conversations.append(entry)
+                if listing == .values { process.conversations.append(entry) }
+                if listing == .slots { slotsByOwner[conversation.owner, default: []].append(Int32(index)) }
                 processes[conversation.owner] = process
             } else {
                 unknown.add(entry.reason ?? .lookupPending, tx: entry.tx, rx: entry.rx)
-                unknown.conversations.append(entry)
+                if listing == .values { unknown.conversations.append(entry) } else { unknownSlots.append(Int32(index)) }
             }
+        }
+        if listing == .slots {
+            let maker = ConversationList.EntryMaker { [self] slot in entry(ofConversation: slot).0 }
+            for (owner, slots) in slotsByOwner { processes[owner]?.conversations = ConversationList(slots: slots, maker: maker) }
+            unknown.conversations = ConversationList(slots: unknownSlots, maker: maker)
         }
         for (owner, totals) in folded.owners {
             var process = processes[owner] ?? CaptureReport.ProcessEntry(identity: owners[Int(owner)])
@@ -44,7 +56,7 @@ extension CaptureSession {
 
     /// One conversation as exported, with its owner (nil: unknown, with the reason and detail in the entry).
     public func entry(ofConversation index: Int32) -> (CaptureReport.ConversationEntry, ProcessIdentity?) {
-        let conversation = conversations[Int(index)]
+        let conversation = table[index]
         var entry = CaptureReport.ConversationEntry(
             key: conversation.key, firstSeen: conversation.firstSeen, lastSeen: conversation.lastSeen,
             tx: conversation.tx, rx: conversation.rx, tcpFlags: conversation.tcpFlagsSeen,

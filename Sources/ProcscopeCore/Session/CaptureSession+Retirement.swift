@@ -8,41 +8,24 @@ extension CaptureSession {
     /// the last frame's time when reading a file). Pending conversations stay until answered.
     public func retireIdle(now: Timestamp) {
         guard let rules = configuration.retirement else { return }
-        for index in conversations.indices where !conversations[index].isRetired && !conversations[index].isPending {
-            let conversation = conversations[index]
+        for slot in table.slots where !table[slot].isRetired && !table[slot].isPending {
+            let conversation = table[slot]
             let idle = now.microseconds(since: conversation.lastSeen)
             let ended = conversation.isClosed ? idle > rules.closedIdleMicros
                 : !conversation.tcpFlagsSeen.isDisjoint(with: [.fin, .rst]) ? idle > rules.finishedIdleMicros
                 : idle > rules.idleMicros
-            if ended { retire(Int32(index), now: now) }
+            if ended { retire(Int32(slot), now: now) }
         }
     }
 
     /// Folds one conversation into the totals, tells the observers, and frees its slot.
     func retire(_ conversation: Int32, now: Timestamp) {
-        let i = Int(conversation)
         for observer in retirementObservers { observer(conversation, now) }
-        let record = conversations[i]
+        let record = table[conversation]
         folded.add(record, reason: record.owner == Conversation.unknown ? reasons[Int(record.methodOrReason)] : nil)
-        if !record.isClosed { index.remove(record.key, in: conversations) }
         if recentlyClosed[record.key]?.conversation == conversation { recentlyClosed.removeValue(forKey: record.key) }
-        if record.cookie != 0, var known = byCookie[record.cookie] {
-            known.removeAll { $0 == conversation }
-            byCookie[record.cookie] = known.isEmpty ? nil : known
-        }
-        conversations[i].isRetired = true
-        conversations[i].isClosed = true
-        free.append(conversation)
-    }
-
-    /// A new conversation's slot: a retired one's when there is one, else a new one at the end.
-    func store(_ conversation: Conversation) -> Int32 {
-        if let reused = free.popLast() {
-            conversations[Int(reused)] = conversation
-            return reused
-        }
-        conversations.append(conversation)
-        return Int32(conversations.count - 1)
+        if record.cookie != 0 { byCookie.remove(conversation, cookie: record.cookie) }
+        table.retire(conversation)
     }
 
     /// Has ended and idle conversations folded away from now on (a run that writes no JSON document). Not
@@ -52,5 +35,5 @@ extension CaptureSession {
     }
 
     /// Conversations live now (not retired).
-    public var liveConversationCount: Int { conversations.count - free.count }
+    public var liveConversationCount: Int { table.liveCount }
 }

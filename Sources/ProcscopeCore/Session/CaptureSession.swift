@@ -14,10 +14,12 @@ public final class CaptureSession {
     public var namespaces: NamespaceDirectory?
 
     public internal(set) var counters = CaptureCounters()
-    public internal(set) var conversations = ContiguousArray<Conversation>()
-    var index = FlowIndex()
+    /// The conversations, by slot, and their index by flow key.
+    public let table = ConversationTable()
     var duplicates = DuplicateFrameFilter()
     var fragments = FragmentTracker()
+    /// Frames decoded but not yet counted (`ingestAhead`).
+    var lookahead = FrameLookahead()
 
     var owners = InternTable<ProcessIdentity>()
     var methods = InternTable<AttributionMethod>()
@@ -27,7 +29,7 @@ public final class CaptureSession {
     /// Conversations still waiting for their owner, for close events and the age limit.
     var pending = Set<Int32>()
     /// Conversations by socket cookie: a close event carries only the cookie and a (maybe wildcard) tuple.
-    var byCookie: [UInt64: [Int32]] = [:]
+    var byCookie = CookieIndex()
     /// Called once per frame (after it was counted) with what a per-packet listing prints; nil, the default,
     /// costs one branch per frame.
     public var packetObserver: ((PacketRecord) -> Void)?
@@ -45,8 +47,6 @@ public final class CaptureSession {
     var pendingFrames: [Int32: [PendingFrame]] = [:]
     /// Recent splits of pending conversations at a close, for the outputs that name packets' conversations.
     var splits: [ConversationSplit] = []
-    /// Slots of retired conversations, reused by new ones (`retireIdle`).
-    var free: [Int32] = []
     /// What retired conversations leave: traffic and counts per owner and per reason.
     public internal(set) var folded = FoldedTotals()
     /// Called with a conversation just before it is retired (its slot is then reused): outputs that name
@@ -69,7 +69,12 @@ public final class CaptureSession {
 
     /// Accounts one captured frame. `bytes` are the captured bytes; `wireLength` the length on the wire.
     public func ingest(_ bytes: UnsafeRawBufferPointer, wireLength: Int, at time: Timestamp) {
-        let decoded = decoder.decode(bytes, wireLength: wireLength)
+        ingest(decoder.decode(bytes, wireLength: wireLength), bytes, wireLength: wireLength, at: time)
+    }
+
+    /// Accounts one frame already decoded.
+    @inline(__always)
+    func ingest(_ decoded: FrameDecodeResult, _ bytes: UnsafeRawBufferPointer, wireLength: Int, at time: Timestamp) {
         guard let packetObserver else {
             account(decoded, bytes, wireLength: wireLength, at: time)
             return
@@ -166,7 +171,7 @@ public final class CaptureSession {
         if let sender { count(outgoingKey.in(sender), .transmitted, frame, at: time) }
         if let receiver { count(outgoingKey.reversed.in(receiver), .received, frame, at: time) }
         if sender == nil && receiver == nil {
-            if index.find(outgoingKey.reversed, in: conversations) != nil {
+            if table.find(outgoingKey.reversed) != nil {
                 count(outgoingKey.reversed, .received, frame, at: time, notLocal: true)
             } else {
                 count(outgoingKey, .transmitted, frame, at: time, notLocal: true)
@@ -238,10 +243,12 @@ public final class CaptureSession {
         case .host, .broadcast, .multicast:
             count(key.reversed, .received, frame, at: time)
         default:
-            if let found = index.find(key, in: conversations) {
-                count(key, .transmitted, frame, at: time, found: found)
-            } else if let found = index.find(key.reversed, in: conversations) {
-                count(key.reversed, .received, frame, at: time, found: found)
+            if let (found, reversed) = table.findEitherWay(key) {
+                if reversed {
+                    count(key.reversed, .received, frame, at: time, found: found)
+                } else {
+                    count(key, .transmitted, frame, at: time, found: found)
+                }
             } else {
                 count(key, .transmitted, frame, at: time, found: .some(nil))
             }
@@ -252,26 +259,24 @@ public final class CaptureSession {
     /// it (nil: known absent); omitted, the lookup is made here.
     func count(_ key: FlowKey, _ direction: Direction, _ frame: DecodedFrame, at time: Timestamp,
                notLocal: Bool = false, found: Int32?? = .none) {
-        if let found = found ?? index.find(key, in: conversations) {
-            let i = Int(found)
+        if let found = found ?? table.find(key) {
             // A SYN after the old connection ended (FIN/RST seen) opens a new epoch on a reused tuple.
             if frame.tcpFlags.isConnectionOpen
-                && !conversations[i].tcpFlagsSeen.isDisjoint(with: [.fin, .rst]) {
+                && !table[found].tcpFlagsSeen.isDisjoint(with: [.fin, .rst]) {
                 close(found, at: time)
             } else {
-                conversations[i].count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
-                if conversations[i].isPending { logPending(found, direction, frame, at: time) }
+                table[found].count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
+                if table[found].isPending { logPending(found, direction, frame, at: time) }
                 observe(found, direction)
                 return
             }
         } else if !recentlyClosed.isEmpty, let closed = recentlyClosed[key], time <= closed.closedAt {
             // Stamped before its socket's close was reported: it belongs to the closed conversation.
-            conversations[Int(closed.conversation)].count(direction, bytes: frame.ipLength, at: time,
-                                                          flags: frame.tcpFlags)
+            table[closed.conversation].count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
             observe(closed.conversation, direction)
             return
         }
-        guard index.count < configuration.maxLiveConversations else {
+        guard table.indexedCount < configuration.maxLiveConversations else {
             countUnkeyed(.flowTableFull, outgoing: direction == .transmitted, bytes: frame.ipLength)
             if !warnedTableFull {
                 warnedTableFull = true
@@ -282,9 +287,8 @@ public final class CaptureSession {
         }
         var conversation = Conversation(key: key, firstSeen: time)
         conversation.count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
-        let new = store(conversation)
+        let new = table.add(conversation)
         observe(new, direction)
-        index.insert(key, index: new, in: conversations)
         recentlyClosed.removeValue(forKey: key)
         if notLocal {
             resolve(new, as: .notLocal, detail: "neither endpoint is an address of this network namespace")
@@ -329,10 +333,8 @@ public final class CaptureSession {
     /// Ends a live conversation: later frames of its key start a new one (and a new lookup). `lastSeen`
     /// stays the last frame's time (what the export says, and what a re-read of the annotated file finds).
     func close(_ conversation: Int32, at time: Timestamp) {
-        let i = Int(conversation)
-        guard !conversations[i].isClosed else { return }
-        conversations[i].isClosed = true
-        index.remove(conversations[i].key, in: conversations)
-        recentlyClosed[conversations[i].key] = (conversation, max(time, conversations[i].lastSeen))
+        guard !table[conversation].isClosed else { return }
+        table.end(conversation)
+        recentlyClosed[table[conversation].key] = (conversation, max(time, table[conversation].lastSeen))
     }
 }

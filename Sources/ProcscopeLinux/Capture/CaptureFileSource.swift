@@ -51,6 +51,7 @@ public final class CaptureFileSource: CaptureSource {
     public func dispatch(limit: Int, _ handler: (UnsafeRawBufferPointer, Int, Timestamp) -> Void) throws -> Int? {
         // The batch before this one is accounted: its pages can go.
         file.releaseBehind(reader.offset)
+        file.populateAhead(reader.offset)
         do {
             if let filter {
                 return try reader.read(limit: limit) { frame in

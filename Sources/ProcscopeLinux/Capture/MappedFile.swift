@@ -21,8 +21,31 @@ final class MappedFile {
         guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
             throw SystemCallError(call: "mmap", errno: errno, subject: path)
         }
-        madvise(base, size, MADV_SEQUENTIAL | MADV_WILLNEED)
+        // Advice values are not flags: one call each. Sequential: aggressive read-ahead, pages behind drop
+        // first.
+        madvise(base, size, MADV_SEQUENTIAL)
         bytes = UnsafeRawBufferPointer(start: base, count: size)
+    }
+
+    /// Where `populateAhead` has mapped the pages up to.
+    private var populated = 0
+    /// MADV_POPULATE_READ (Linux 5.14): maps a range's pages in one call instead of a page fault per few
+    /// pages (the faults were 4% of `capture -r` in perf). Older kernels refuse it, and then faults do it.
+    private static let populateRead: Int32 = 22
+    private var populateWorks = true
+
+    /// Maps the pages of the next 32 MiB from `offset` ahead of the reader, in 16 MiB steps.
+    func populateAhead(_ offset: Int) {
+        guard populateWorks, offset + (16 << 20) > populated, populated < bytes.count,
+              let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = max(populated, offset / page * page)
+        let end = min(bytes.count, offset + (32 << 20))
+        guard end > start else { return }
+        if madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, Self.populateRead) != 0 {
+            populateWorks = false
+        }
+        populated = end
     }
 
     /// Where the pages before which `releaseBehind` has dropped everything end.

@@ -39,7 +39,7 @@ public final class FileCapture {
     public func run(until stop: StopCondition, signals: SignalWatcher?) throws -> StopReason {
         let session = self.session
         let annotated = annotations.flatMap { tables in (source as? CaptureFileSource).map { ($0, tables) } }
-        var lastFrame = Timestamp.zero
+        var lastFrame = Timestamp.zero, lastRetirement = Timestamp.zero
         while true {
             var limit = 16384
             if let packetLimit = stop.packetLimit {
@@ -51,6 +51,15 @@ public final class FileCapture {
                 delivered = try source.dispatch(limit: limit) { bytes, length, time in
                     session.replay(bytes, wireLength: length, at: time, annotation: file.currentAnnotation, from: tables)
                 }
+            } else if source is CaptureFileSource {
+                // Mapped: a batch's frames stay readable until the next dispatch, so they may be counted a
+                // few frames after they are decoded (`ingestAhead`).
+                // A corrupt tail throws after the frames before it: those are counted first.
+                defer { session.flushLookahead() }
+                delivered = try source.dispatch(limit: limit) { bytes, length, time in
+                    session.ingestAhead(bytes, wireLength: length, at: time)
+                    lastFrame = time
+                }
             } else {
                 delivered = try source.dispatch(limit: limit) { bytes, length, time in
                     session.ingest(bytes, wireLength: length, at: time)
@@ -58,8 +67,13 @@ public final class FileCapture {
                 }
             }
             onBatch?()
-            // After the outputs took the batch's packets: what ended is folded away, by the file's clock.
-            session.retireIdle(now: lastFrame)
+            // After the outputs took the batch's packets: what ended is folded away, by the file's clock, once
+            // a second of it (the walk covers every slot; the idle limits are seconds).
+            let sinceRetirement = lastFrame.microseconds(since: lastRetirement)
+            if sinceRetirement > 1_000_000 || sinceRetirement < 0 || delivered == nil {
+                session.retireIdle(now: lastFrame)
+                lastRetirement = lastFrame
+            }
             if delivered == nil { return .endOfFile }
             if let signals, signals.check() { return .signal(signals.received ?? 2) }
             if stopRequested { return .requested }
@@ -68,18 +82,21 @@ public final class FileCapture {
 
     /// The report; for an annotated file, with the live run's interfaces, filter, times, drops and
     /// duplicates (a filter given now replaces the recorded one).
-    public func report() -> CaptureReport {
+    /// `.slots` lists conversations as slots made into values when read (`CaptureSession.Listing`): only once
+    /// the reading has ended.
+    public func report(listing: CaptureSession.Listing = .values) -> CaptureReport {
         if let recorded = annotations?.capture {
             var info = recorded
             if let filter { info.filter = filter }
-            var report = session.report(info)
+            var report = session.report(info, listing: listing)
             report.capture.duplicates = filter == nil ? recorded.duplicates : 0
             return report
         }
-        let live = session.conversations.lazy.filter { !$0.isRetired }
+        let table = session.table
+        let live = table.slots.lazy.map { table[$0] }.filter { !$0.isRetired }
         let first = ([live.map(\.firstSeen).min(), session.folded.firstSeen].compactMap { $0 }).min() ?? .zero
         let last = ([live.map(\.lastSeen).max(), session.folded.lastSeen].compactMap { $0 }).max() ?? .zero
         return session.report(CaptureReport.CaptureInfo(interfaces: [source.name], filter: filter,
-                                                        started: first, ended: last))
+                                                        started: first, ended: last), listing: listing)
     }
 }

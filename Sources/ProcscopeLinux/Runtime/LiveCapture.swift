@@ -280,10 +280,11 @@ public final class LiveCapture {
     }
 
     /// The report of what was captured so far.
-    public func report() -> CaptureReport {
+    /// The report; `.slots` once the capture has ended (`CaptureSession.Listing`).
+    public func report(listing: CaptureSession.Listing = .values) -> CaptureReport {
         let drops = source.drops()
         return session.report(CaptureReport.CaptureInfo(
             interfaces: [source.name], filter: filter, started: started, ended: ended == .zero ? wallClockNow() : ended,
-            droppedByKernel: drops.kernel, droppedByInterface: drops.interface))
+            droppedByKernel: drops.kernel, droppedByInterface: drops.interface), listing: listing)
     }
 }

@@ -1,0 +1,54 @@
+/// A report's conversations: either values, or the slots of a finished session's table, made into values as
+/// they are read.
+///
+/// The final report of a capture that writes `--json` lists every conversation it saw; held as values, the
+/// list would cost about as much again as the table it was made from (some 200 bytes per conversation on top
+/// of the table's 150). As slots it costs 4 bytes per conversation, and the JSON writer makes each entry as
+/// it writes it. Slots are read from the session whenever the list is, so such a list is made only when the
+/// session takes no more frames (`CaptureSession.report(_:listing:)`).
+public struct ConversationList: RandomAccessCollection, Sendable {
+    private enum Storage: Sendable {
+        case values([CaptureReport.ConversationEntry])
+        case slots([Int32], EntryMaker)
+    }
+
+    /// Makes a slot's entry; a class so the list stays a small value, `@unchecked` because it reads the
+    /// session, which the report's readers use on the session's own thread after the session ended.
+    final class EntryMaker: @unchecked Sendable {
+        let make: (Int32) -> CaptureReport.ConversationEntry
+        init(_ make: @escaping (Int32) -> CaptureReport.ConversationEntry) { self.make = make }
+    }
+
+    private var storage: Storage
+
+    public init(_ values: [CaptureReport.ConversationEntry] = []) { storage = .values(values) }
+
+    init(slots: [Int32], maker: EntryMaker) { storage = .slots(slots, maker) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int {
+        switch storage {
+        case .values(let values): values.count
+        case .slots(let slots, _): slots.count
+        }
+    }
+
+    public subscript(position: Int) -> CaptureReport.ConversationEntry {
+        switch storage {
+        case .values(let values): values[position]
+        case .slots(let slots, let maker): maker.make(slots[position])
+        }
+    }
+
+    /// Adds an entry (a list of slots becomes a list of values first).
+    public mutating func append(_ entry: CaptureReport.ConversationEntry) {
+        var values: [CaptureReport.ConversationEntry]
+        switch storage {
+        case .values(let held): values = held
+        case .slots: values = Array(self)
+        }
+        storage = .values([]) // the array's only reference is `values` now: appended in place
+        values.append(entry)
+        storage = .values(values)
+    }
+}
