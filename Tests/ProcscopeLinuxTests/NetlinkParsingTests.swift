@@ -51,6 +51,18 @@ import Testing
         #expect(message?.type == NetlinkMessage.error && message?.sequence == 9 && message?.errorCode == 2)
     }
 
+    @Test("Inputs the fuzzer found crashing parse without a trap: an error code of Int32.min is no errno")
+    func fuzzCrashesParse() throws {
+        let messages = try Self.messages("fuzz-crash-error-int32-min.bin")
+        #expect(!messages.isEmpty)
+        #expect(messages.contains { $0.payload.count >= 4 && $0.errorCode == nil })
+        for message in messages {
+            _ = InetDiagMessage(payload: message.payload)
+            _ = PacketDiagMessage(payload: message.payload)
+            _ = ConntrackMessage.binding(message.payload)
+        }
+    }
+
     @Test("Proc connector events: fork, exec and exit of thread-group leaders; threads are ignored")
     func processEventsParse() {
         func event(_ what: UInt32, _ fields: [Int32]) -> ProcessEvent? {

@@ -30,10 +30,11 @@ public struct NetlinkMessage: Equatable {
     }
 
     /// For NLMSG_ERROR (and for the errno some kernels put in NLMSG_DONE's payload): the positive errno,
-    /// 0 for an acknowledgement, nil when the payload is too short.
+    /// 0 for an acknowledgement, nil when the payload is too short or holds no negatable value (Int32.min,
+    /// found by the netlink fuzz target: negating it trapped).
     public var errorCode: Int32? {
         guard payload.count >= 4 else { return nil }
         let value = payload.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }
-        return -value
+        return value == .min ? nil : -value
     }
 }
