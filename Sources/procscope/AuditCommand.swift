@@ -41,6 +41,8 @@ struct AuditCommand: ParsableCommand {
         let stop = StopCondition(packetLimit: source.count, durationSeconds: source.duration)
         var failure: Error?
         let outputs = try CaptureOutputs(pcapng: annotatedFile, filter: owners.filter)
+        // SIGHUP (logrotate) reopens the files written as the capture runs; with none, it stops the capture.
+        if outputs.writesFiles { signals.onHangup = { outputs.reopen() } }
         let listing = Listing()
         if let path = source.readFile {
             let capture = try source.openFile(path)

@@ -16,6 +16,9 @@ struct CaptureCommand: ParsableCommand {
           procscope capture -r trace.pcapng --json -
           procscope capture --ndjson - --interval 5 | jq -c 'select(.owner.name == "curl")'
           procscope capture -i eth0 -w annotated.pcapng --duration 60
+
+        SIGINT and SIGTERM stop the capture and write everything; SIGHUP reopens the --ndjson and -w files \
+        (logrotate).
         """
     )
 
@@ -51,6 +54,8 @@ struct CaptureCommand: ParsableCommand {
         let report: CaptureReport
         var failure: Error?
         let outputs = try CaptureOutputs(ndjson: ndjson, pcapng: annotatedFile, interval: interval, filter: owners.filter)
+        // SIGHUP (logrotate) reopens the files written as the capture runs; with none, it stops the capture.
+        if outputs.writesFiles { signals.onHangup = { outputs.reopen() } }
         if let path = source.readFile {
             let capture = try source.openFile(path)
             // Without a JSON document, which lists every conversation, ended ones are folded away.

@@ -9,6 +9,8 @@ final class CaptureOutputs {
     private let intervalMicros: Int64
     private var lastStreamed = Timestamp.zero
     private var streamFailure: OutputFailure?
+    /// Whether a file is written (not standard output): then SIGHUP reopens it rather than stopping.
+    let writesFiles: Bool
 
     /// The first output that failed (the NDJSON stream, the pcapng file): the command stops the capture
     /// at the end of the turn, finishes what it can, and reports it.
@@ -20,6 +22,7 @@ final class CaptureOutputs {
             (AnnotatedCaptureWriter(), try RotatingCaptureFile($0, megabytes: pcapng.fileSize))
         }
         intervalMicros = Int64(interval * 1_000_000)
+        writesFiles = [ndjson, pcapng.writeFile].contains { $0.map { !$0.isStandardOutput } ?? false }
     }
 
     /// Starts the pcapng file (section and interface) and has the session hand over every packet (after
@@ -51,6 +54,15 @@ final class CaptureOutputs {
             lastStreamed = now
             writeStream(stream.lines.lines(session, now: now))
         }
+    }
+
+    /// SIGHUP (logrotate): the NDJSON and pcapng files are opened again by name. The `--json` document needs
+    /// nothing: it is written whole at the end.
+    func reopen() {
+        if let stream, streamFailure == nil {
+            do { try stream.output.reopen() } catch { streamFailure = error as? OutputFailure }
+        }
+        annotated?.output.reopen()
     }
 
     /// At the end: every packet left, the capture's facts in the pcapng, and a final line per conversation.

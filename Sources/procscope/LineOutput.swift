@@ -4,7 +4,7 @@ import Glibc
 /// start and written as lines come, or standard output. Unlike `OutputTarget.stream` it is not written
 /// atomically at the end: a reader follows it while the capture runs.
 final class LineOutput {
-    private let descriptor: Int32
+    private var descriptor: Int32
     private let name: String
 
     init(_ target: OutputTarget) throws {
@@ -19,6 +19,16 @@ final class LineOutput {
         guard fd >= 0 else { throw OutputFailure(output: target.path, errno: errno) }
         descriptor = fd
         name = target.path
+    }
+
+    /// Opens the file again by its name (SIGHUP: logrotate moved it away), appending when it still exists so
+    /// that a hang-up with nothing moved loses nothing. Standard output stays as it is.
+    func reopen() throws {
+        guard descriptor != 1 else { return }
+        let fd = open(name, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutputFailure(output: name, errno: errno) }
+        close(descriptor)
+        descriptor = fd
     }
 
     deinit {

@@ -13,6 +13,8 @@ final class RotatingCaptureFile: AnnotatedCaptureOutput {
     private var buffer: [UInt8] = []
     /// The first write that failed; nothing more is written after it (the capture stops at the turn's end).
     private(set) var failure: OutputFailure?
+    /// A new section began (`reopen`): the next packet's records must be written again.
+    private var sectionRestarted = false
 
     /// `megabytes`: the size after which the next packet starts a new file (nil: one file).
     init(_ target: OutputTarget, megabytes: Int?) throws {
@@ -27,7 +29,27 @@ final class RotatingCaptureFile: AnnotatedCaptureOutput {
         flush()
     }
 
+    /// SIGHUP: what is buffered goes to the file as it was; then the file is opened again by its name and a new
+    /// section begins there (its own header and interface; pcapng allows several sections in a file, so if
+    /// nothing moved the file it simply goes on).
+    func reopen() {
+        flush()
+        guard failure == nil else { return }
+        do { try output.reopen() } catch {
+            failure = error as? OutputFailure
+            return
+        }
+        written = 0
+        write(header)
+        flush()
+        sectionRestarted = true
+    }
+
     func startsNewFileIfFull() -> Bool {
+        if sectionRestarted {
+            sectionRestarted = false
+            return true
+        }
         guard let limit, written >= limit, !target.isStandardOutput else { return false }
         flush()
         index += 1

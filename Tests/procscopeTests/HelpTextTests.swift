@@ -15,6 +15,9 @@ import Testing
           procscope capture --ndjson - --interval 5 | jq -c 'select(.owner.name == "curl")'
           procscope capture -i eth0 -w annotated.pcapng --duration 60
 
+        SIGINT and SIGTERM stop the capture and write everything; SIGHUP reopens the --ndjson and -w files
+        (logrotate).
+
         USAGE: procscope capture [<options>] [<filter> ...]
 
         ARGUMENTS:

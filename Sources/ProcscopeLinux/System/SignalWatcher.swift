@@ -2,11 +2,15 @@ import CProcscopeLinux
 import Glibc
 
 /// SIGINT, SIGTERM and SIGHUP as a pollable descriptor (signalfd), so the capture loop notices them between
-/// batches and then writes everything it has. Create it on the main thread before starting other threads:
+/// batches: a stop writes everything it has; a hang-up reopens the output files when a command has some
+/// (`onHangup`, for logrotate), and stops the capture otherwise (the terminal went away). Create it on the main thread before starting other threads:
 /// they inherit the blocked mask, so the signal is only ever delivered here.
 public final class SignalWatcher {
     public let descriptor: Int32
     public private(set) var received: Int32?
+    /// Called on SIGHUP from the capture loop's thread, between batches (outputs reopen their files). Unset,
+    /// SIGHUP stops the capture as SIGTERM does.
+    public var onHangup: (() -> Void)?
 
     public init() throws {
         var set = sigset_t()
@@ -19,11 +23,16 @@ public final class SignalWatcher {
 
     deinit { close(descriptor) }
 
-    /// True once a stop signal has arrived.
+    /// True once a stop signal has arrived; a hang-up that `onHangup` takes is handled here and is not one.
     public func check() -> Bool {
         var info = signalfd_siginfo()
         while read(descriptor, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size {
-            received = Int32(info.ssi_signo)
+            let signal = Int32(info.ssi_signo)
+            if signal == SIGHUP, let onHangup {
+                onHangup()
+                continue
+            }
+            received = signal
         }
         return received != nil
     }
