@@ -28,6 +28,7 @@ extension CaptureSourceOptions {
     /// Opens the file of -r, saying so on stderr as tcpdump does.
     func openFile(_ path: String) throws -> FileCapture {
         let capture = try FileCapture(path: path, filter: filter)
+        capture.session.limitLiveConversations(to: maxFlows)
         capture.session.warn = { StandardError.line("procscope: warning: \($0)") }
         StandardError.line("reading from file \(path), link-type \(capture.source.linkType.pcapName), snapshot length \(capture.source.snapLength)")
         return capture
@@ -38,7 +39,8 @@ extension CaptureSourceOptions {
     func openLive(signals: SignalWatcher) throws -> LiveCapture {
         let capture = try LiveCapture(interface: liveInterface, filter: filter, snapLength: effectiveSnapLength,
                                       bufferBytes: bufferKiB * 1024, signals: signals)
-        for warning in capture.warnings { StandardError.line("procscope: warning: \(warning)") }
+        for warning in capture.warnings { StandardError.line("procscope: warning: \(warning.message)") }
+        capture.session.limitLiveConversations(to: maxFlows)
         capture.session.warn = { StandardError.line("procscope: warning: \($0)") }
         StandardError.line("listening on \(liveInterface), link-type \(capture.source.linkType.pcapName), snapshot length \(capture.source.snapLength) bytes")
         return capture

@@ -27,6 +27,9 @@ struct CaptureSourceOptions: ParsableArguments {
     @Option(name: [.customShort("B"), .customLong("buffer-size")], help: "Kernel capture buffer in KiB.")
     var bufferKiB: Int = 65536
 
+    @Option(name: .long, help: ArgumentHelp("Live conversations kept at most; past it new flows are <Unknown> flow-table-full (about 170 bytes each).", valueName: "count"))
+    var maxFlows: Int = 1 << 20
+
     @Option(name: .customShort("F"), help: ArgumentHelp("Read the filter expression from this file ('#' starts a comment), as tcpdump -F.", valueName: "file"))
     var filterFile: String?
 
@@ -72,5 +75,6 @@ struct CaptureSourceOptions: ParsableArguments {
             }
         }
         if bufferKiB < 256 { throw ValidationError("-B must be at least 256 KiB.") }
+        if maxFlows < 1 || maxFlows > 1 << 30 { throw ValidationError("--max-flows must be between 1 and 1073741824.") }
     }
 }

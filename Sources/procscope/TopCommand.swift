@@ -48,7 +48,7 @@ struct TopCommand: ParsableCommand {
         let signals = try SignalWatcher()
         let capture = try LiveCapture(interface: interface, filter: filter, snapLength: 256, bufferBytes: 64 << 20,
                                       signals: signals)
-        for warning in capture.warnings { StandardError.line("procscope: warning: \(warning)") }
+        for warning in capture.warnings { StandardError.line("procscope: warning: \(warning.message)") }
         // The view shows live conversations and per-process totals: ended ones are folded away.
         capture.session.retiresEndedConversations()
         let outputs = try CaptureOutputs(pcapng: annotatedFile, filter: owners.filter)

@@ -116,6 +116,9 @@ import Testing
         var info = CaptureReport.CaptureInfo(interfaces: ["any"], filter: nil, started: Timestamp(microseconds: 1),
                                              ended: Timestamp(microseconds: 2), droppedByKernel: 4, droppedByInterface: 5)
         info.duplicates = 6
+        var warned = info
+        warned.warnings = [CaptureWarning(kind: "kernel-drops", message: "dropped\tsome"),
+                           CaptureWarning(kind: "no-process-events", message: "")]
         let records: [AnnotationRecord] = [
             .process(id: 3, identity(77, "caf\u{e9}\u{1b}[2J")),
             .conversation(id: 9, ConversationRecord(key: key, owner: 3, method: .pingSocket, reason: nil, detail: nil,
@@ -123,6 +126,7 @@ import Testing
             .conversation(id: 10, ConversationRecord(key: key.reversed, owner: nil, method: nil, reason: .timeWait,
                                                      detail: "held by the kernel", inode: 0, latencyMicros: 40)),
             .capture(info),
+            .capture(warned),
         ]
         for record in records {
             let bytes = record.encoded

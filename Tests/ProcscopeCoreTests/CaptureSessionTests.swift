@@ -276,7 +276,7 @@ import Testing
         #expect(report.unknown.reasons[.lookupTimedOut]?.packets == 1)
     }
 
-    @Test("A full flow table counts new flows as flow-table-full and says so once")
+    @Test("A full flow table counts new flows as flow-table-full, says so once a minute with what to change, and keeps it for the JSON")
     func fullFlowTableIsTold() {
         let session = CaptureSession(linkType: .raw,
                                      configuration: SessionConfiguration(localAddresses: LocalAddressSet([local]), maxLiveConversations: 2),
@@ -288,7 +288,30 @@ import Testing
         }
         let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
         #expect(report.unknown.reasons[.flowTableFull]?.packets == 3)
-        #expect(warnings.count == 1 && warnings[0].contains("flow table is full"))
+        #expect(warnings.count == 1 && warnings[0].contains("flow table is full") && warnings[0].contains("--max-flows"))
+        #expect(report.capture.warnings.map(\.kind) == ["flow-table-full"])
+        // Still full a minute later: said again, with the count so far.
+        session.ingest(FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 17, sourcePort: 99, destinationPort: 53), at: 61_000_010)
+        #expect(warnings.count == 2 && warnings[1].contains("4 new flows refused"))
+    }
+
+    @Test("A socket closed after its pending log overflowed: none of the conversation is credited, and it is said")
+    func overflowedPendingLogIsNotCredited() throws {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        var warnings: [String] = []
+        session.warn = { warnings.append($0) }
+        let frame = FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 17, sourcePort: 4000, destinationPort: 53)
+        for n in 0...CaptureSession.pendingFrameLimit { session.ingest(frame, at: Int64(10 + n)) }
+        let request = try #require(attributor.requests.first)
+        session.socketClosed(SocketClosed(key: request.key, cookie: 5, closedAt: Timestamp(microseconds: 100)))
+        session.apply(AttributionResult(conversation: request.conversation, key: request.key,
+                                        attribution: .process(identity(7), .exactSocket, SocketEvidence(inode: 1, cookie: 5, uid: 0)),
+                                        resolvedAt: Timestamp(microseconds: 9000)))
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        #expect(report.processes.isEmpty, "no frame credited")
+        #expect(report.unknown.reasons[.socketClosedBeforeLookup]?.packets == UInt64(CaptureSession.pendingFrameLimit + 1))
+        #expect(warnings.count == 1 && report.capture.warnings.map(\.kind) == ["pending-log-full"])
     }
 
     @Test("A final report lists the same conversations as slots as it does as values")

@@ -20,7 +20,7 @@ import Testing
         let json = String(decoding: report.json, as: UTF8.self)
         #expect(json == """
         {"capture":{"bytes":32,"dropped":{"interface":0,"kernel":0},"duplicates":0,"ended":"2023-11-14T22:13:21.000000Z",\
-        "filter":"udp","interfaces":["lo"],"packets":1,"started":"2023-11-14T22:13:20.000000Z","undecodable":0},\
+        "filter":"udp","interfaces":["lo"],"packets":1,"started":"2023-11-14T22:13:20.000000Z","undecodable":0,"warnings":[]},\
         "processes":[{"cmdline":["dig"],"container":null,"conversations":[{"attribution":{"inode":7,"latency_us":120,\
         "method":"exact-socket"},"first_seen":"2023-11-14T22:13:20.000000Z","last_seen":"2023-11-14T22:13:20.000000Z",\
         "local":{"address":"127.0.0.1","port":1000},"protocol":"udp","remote":{"address":"127.0.0.2","port":53},\

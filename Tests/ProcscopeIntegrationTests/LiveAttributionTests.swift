@@ -56,6 +56,34 @@ extension IntegrationTests {
         #expect(report.bytes(pid: server.pid, proto: "tcp", port: server.port) > 20000)
     }
 
+    @Test("As an unprivileged user with exactly the README's capabilities, on the host: every PID credited, no warning")
+    func readmeCapabilitiesAreEnough() throws {
+        // In the host's namespace, as deployed (from another one, process events take cap_sys_admin too: the
+        // README says so), on loopback and a port of this test's own.
+        let namespace = TestNamespace.host
+        let readme = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md").path, encoding: .utf8)
+        // The setcap line's set, as setpriv names capabilities: cap_net_raw,... -> +net_raw,...
+        let line = try #require(readme.split(separator: "\n").first { $0.contains("setcap cap_") })
+        let set = try #require(line.split(separator: " ").first { $0.hasPrefix("cap_") }).split(separator: "+").first ?? ""
+        let kept = set.split(separator: ",").map { "+" + $0.dropFirst(4) }.joined(separator: ",")
+        #expect(kept.contains("+net_raw") && kept.contains("+bpf"), "read the set from the README: \(kept)")
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "tcp", "port", "5311"],
+                                       launcher: ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                                                  "--inh-caps", kept, "--ambient-caps", kept])
+        #expect(!capture.startupText.contains("warning"), "no warning with the README's set: \(capture.startupText)")
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5311", "2"])
+        let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5311", "20000", "50"])
+        client.wait()
+        let report = try capture.stop()
+        server.stop()
+        let owners = [(server.pid, "tcp", server.port), (client.pid, "tcp", client.port)]
+        #expect(report.wronglyCreditedBytes(owners: owners) == 0)
+        #expect(report.bytes(pid: client.pid, proto: "tcp", port: client.port) > 20000)
+        #expect(report.bytes(pid: server.pid, proto: "tcp", port: server.port) > 20000)
+        #expect(report.warningKinds.isEmpty, "capture.warnings: \(report.warningKinds)")
+    }
+
     @Test("Without cap_sys_ptrace and cap_dac_read_search, root's sockets are permission-denied, never owner-exited")
     func unreadableOwnersArePermissionDenied() throws {
         let namespace = try TestNamespace("noptrace")
@@ -75,6 +103,7 @@ extension IntegrationTests {
         #expect(report.wronglyCreditedBytes(owners: owners) == 0)
         let reasons = report.unknown.filter { $0.localPort == 5310 || $0.localPort == Int(client.port) }.compactMap(\.reason)
         #expect(!reasons.contains("owner-exited"), "\(reasons)")
+        #expect(report.warningKinds.contains("unreadable-descriptors"), "the JSON says it too: \(report.warningKinds)")
         #expect(reasons.contains("permission-denied") || report.bytes(pid: client.pid, proto: "tcp", port: client.port) > 0,
                 "each side is either credited from the kernel's records or permission-denied: \(reasons)")
     }

@@ -38,6 +38,8 @@ import Testing
                                   ports as numbers and never resolves them.
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
+          --max-flows <count>     Live conversations kept at most; past it new flows are <Unknown>
+                                  flow-table-full (about 170 bytes each). (default: 1048576)
           -F <file>               Read the filter expression from this file ('#' starts a comment), as
                                   tcpdump -F.
           --pid <pid>             Keep only this process's traffic (repeatable).
@@ -99,6 +101,8 @@ import Testing
                                   ports as numbers and never resolves them.
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
+          --max-flows <count>     Live conversations kept at most; past it new flows are <Unknown>
+                                  flow-table-full (about 170 bytes each). (default: 1048576)
           -F <file>               Read the filter expression from this file ('#' starts a comment), as
                                   tcpdump -F.
           --pid <pid>             Keep only this process's traffic (repeatable).

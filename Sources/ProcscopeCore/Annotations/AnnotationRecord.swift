@@ -57,6 +57,8 @@ public enum AnnotationRecord: Equatable, Sendable {
             w.u64(info.droppedByKernel)
             w.u64(info.droppedByInterface)
             w.u64(info.duplicates)
+            // Added after the first files: a reader of those finds the record ending here.
+            w.strings(info.warnings.map(\.encoded))
         }
         return w.bytes
     }
@@ -98,6 +100,10 @@ public enum AnnotationRecord: Equatable, Sendable {
                                                  ended: Timestamp(microseconds: ended),
                                                  droppedByKernel: kernel, droppedByInterface: interface)
             info.duplicates = duplicates
+            if !r.isAtEnd { // files written before warnings were recorded end here
+                guard let warnings = r.strings() else { return nil }
+                info.warnings = warnings.map(CaptureWarning.init(encoded:))
+            }
             self = .capture(info)
         }
     }

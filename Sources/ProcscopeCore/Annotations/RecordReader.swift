@@ -6,6 +6,9 @@ struct RecordReader {
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
+    /// Whether everything was read (a field added to a record later is absent from older files).
+    var isAtEnd: Bool { offset == bytes.count }
+
     private mutating func take(_ count: Int) -> UnsafeRawBufferPointer? {
         guard count >= 0, count <= bytes.count - offset else { return nil }
         defer { offset += count }

@@ -46,6 +46,14 @@ extension CaptureReport.CaptureInfo {
             w.key("packets"); w.number(packets)
             w.key("started"); w.timestamp(started)
             w.key("undecodable"); w.number(undecodable)
+            w.key("warnings"); w.array { w in
+                for warning in warnings {
+                    w.object { w in
+                        w.key("kind"); w.string(warning.kind)
+                        w.key("message"); w.string(warning.message)
+                    }
+                }
+            }
         }
     }
 }

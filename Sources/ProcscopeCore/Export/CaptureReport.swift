@@ -18,6 +18,8 @@ public struct CaptureReport: Sendable {
         public var droppedByInterface: UInt64 = 0
         public var undecodable: UInt64 = 0
         public var duplicates: UInt64 = 0
+        /// What was said on stderr about what the capture could not see or do, first of each kind.
+        public var warnings: [CaptureWarning] = []
 
         public init(interfaces: [String], filter: String?, started: Timestamp, ended: Timestamp,
                     droppedByKernel: UInt64 = 0, droppedByInterface: UInt64 = 0) {

@@ -19,14 +19,22 @@ struct ConversationSplit: Sendable {
 }
 
 extension CaptureSession {
-    /// Frames logged per pending conversation at most; past it the log stops, and such a conversation is not
-    /// split at a close (what it holds after the close could not all be moved).
+    /// Frames logged per pending conversation at most; past it the log stops, and such a conversation cannot
+    /// be split at a close: if its socket closes with frames after the close, none of it is credited.
     static let pendingFrameLimit = 4096
 
     /// Notes a frame counted in a pending conversation.
     @inline(__always)
     func logPending(_ conversation: Int32, _ direction: Direction, _ frame: DecodedFrame, at time: Timestamp) {
-        guard (pendingFrames[conversation]?.count ?? 0) < Self.pendingFrameLimit else { return }
+        let logged = pendingFrames[conversation]?.count ?? 0
+        guard logged < Self.pendingFrameLimit else {
+            sayOnce("pending-log-full") {
+                "a flow (\(table[conversation].key)) sent \(Self.pendingFrameLimit) frames while its owner lookup was "
+                    + "still pending: if its socket closes before the answer, its frames stay <Unknown> rather than "
+                    + "risk crediting a later socket's; lookups this slow mean a loaded host (a narrower filter helps)"
+            }
+            return
+        }
         // In place (the dictionary's modify accessor): no copy of the log per frame.
         pendingFrames[conversation, default: []].append(
             PendingFrame(time: time, bytes: frame.ipLength, direction: direction, flags: frame.tcpFlags,
@@ -36,8 +44,17 @@ extension CaptureSession {
     /// A pending conversation's socket closed at `time`: the frames it holds from after the close leave it for
     /// a new conversation of the same tuple, which is looked up afresh.
     func splitPending(_ conversation: Int32, at time: Timestamp) {
-        guard let log = pendingFrames[conversation], log.count < Self.pendingFrameLimit,
-              let firstLate = log.firstIndex(where: { $0.time > time }) else { return }
+        guard let log = pendingFrames[conversation], let firstLate = log.firstIndex(where: { $0.time > time }) else {
+            return
+        }
+        guard log.count < Self.pendingFrameLimit else {
+            // Too many frames to tell which came after the close: none is credited (a later socket's may be
+            // among them).
+            resolve(conversation, as: .socketClosedBeforeLookup,
+                    detail: "socket closed while its lookup was pending, after more than \(Self.pendingFrameLimit) "
+                        + "frames: frames before and after the close cannot be told apart, none credited")
+            return
+        }
         let kept = log[..<firstLate], late = log[firstLate...]
         // What stays: the frames up to the close (they were logged from the conversation's first frame).
         var tx = TrafficCounter(), rx = TrafficCounter()

@@ -11,6 +11,9 @@ extension CaptureSession {
         info.bytes = counters.bytes
         info.undecodable = counters.undecodable
         info.duplicates = counters.duplicates
+        for warning in warnings where !info.warnings.contains(where: { $0.kind == warning.kind }) {
+            info.warnings.append(warning)
+        }
         var processes = [Int32: CaptureReport.ProcessEntry]()
         var unknown = CaptureReport.UnknownEntry()
         var slotsByOwner = [Int32: [Int32]](), unknownSlots: [Int32] = []

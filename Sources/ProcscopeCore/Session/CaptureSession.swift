@@ -52,10 +52,14 @@ public final class CaptureSession {
     /// Called with a conversation just before it is retired (its slot is then reused): outputs that name
     /// conversations write their last word on it here.
     public var retirementObservers: [(_ conversation: Int32, _ now: Timestamp) -> Void] = []
-    /// Told once, in words for the user, when something costs attribution from now on (the flow table filled
-    /// up); nil: not told.
+    /// Prints a warning for the user (stderr); nil: not printed. Warnings reach it through `say`.
     public var warn: ((String) -> Void)?
-    private var warnedTableFull = false
+    /// What was said (`say`) or noted (`note`), first of each kind, for the report.
+    public internal(set) var warnings: [CaptureWarning] = []
+    /// When the flow table last said it was full (said again at most once a minute while it stays full).
+    private var tableFullSaidAt: Timestamp?
+    /// New flows refused by the full table.
+    private var flowsRefused: UInt64 = 0
     /// Connections this namespace translates (conntrack): their frames are keyed as the untranslated flow.
     public var nat = NATTable()
     /// Frames that never got a conversation (non-IP, untracked fragments, table full), per reason.
@@ -278,10 +282,13 @@ public final class CaptureSession {
         }
         guard table.indexedCount < configuration.maxLiveConversations else {
             countUnkeyed(.flowTableFull, outgoing: direction == .transmitted, bytes: frame.ipLength)
-            if !warnedTableFull {
-                warnedTableFull = true
-                warn?("the flow table is full (\(configuration.maxLiveConversations) live conversations): new flows are "
-                      + "counted under <Unknown> flow-table-full, not attributed, until conversations end")
+            flowsRefused &+= 1
+            if tableFullSaidAt.map({ time.microseconds(since: $0) > 60_000_000 }) ?? true {
+                tableFullSaidAt = time
+                say("flow-table-full", "the flow table is full (\(configuration.maxLiveConversations) live "
+                    + "conversations, \(flowsRefused) new flows refused so far): new flows are counted under <Unknown> "
+                    + "flow-table-full, not attributed, until conversations end; a larger --max-flows or a narrower "
+                    + "filter helps")
             }
             return
         }

@@ -31,7 +31,8 @@ public final class LiveCapture {
     /// Ends the capture after the current loop turn (from `onTurn`: the live view's quit key).
     public func requestStop() { stopRequested = true }
     /// Non-fatal problems met while setting up (e.g. no proc connector), to tell the user once.
-    public private(set) var warnings: [String] = []
+    /// What the capture cannot do here (said once at the start by the command, kept for the JSON).
+    public private(set) var warnings: [CaptureWarning] = []
 
     /// Opens everything; throws an actionable error when the interface, filter or privileges are wrong.
     public init(interface: String, filter: String?, snapLength: Int, bufferBytes: Int, signals: SignalWatcher) throws {
@@ -45,30 +46,31 @@ public final class LiveCapture {
         } catch {
             throw CaptureError.setupFailed(interface: interface, message: "cannot open sock_diag: \(error)")
         }
-        var warnings: [String] = []
+        var warnings: [CaptureWarning] = []
+        func warn(_ kind: String, _ message: String) { warnings.append(CaptureWarning(kind: kind, message: message)) }
         if let unreadable = Self.unreadableDescriptorTable() {
-            warnings.append("cannot read other users' /proc/PID/fd (\(unreadable)): their sockets are reported "
+            warn("unreadable-descriptors", "cannot read other users' /proc/PID/fd (\(unreadable)): their sockets are reported "
                             + "permission-denied; add cap_sys_ptrace and cap_dac_read_search (see the README's setcap line)")
         }
         do {
             closeEvents = try SockDiagClient(groups: SockDiagClient.destroyGroups)
         } catch {
             closeEvents = nil
-            warnings.append("no socket-close events (\(error)); a port reused within the capture may be attributed late")
+            warn("no-socket-close-events", "no socket-close events (\(error)); a port reused within the capture may be attributed late")
         }
         let connector: ProcConnector?
         do {
             connector = try ProcConnector()
         } catch {
             connector = nil
-            warnings.append("no process events (\(error)); short-lived processes are found by scanning only")
+            warn("no-process-events", "no process events (\(error)); short-lived processes are found by scanning only")
         }
         let recorder: SocketReleaseRecorder?
         do {
             recorder = try SocketReleaseRecorder()
         } catch {
             recorder = nil
-            warnings.append("no socket-release recorder (\(error)); owners that exit before their socket is "
+            warn("no-socket-release-recorder", "no socket-release recorder (\(error)); owners that exit before their socket is "
                             + "looked up stay unknown")
         }
         releases = recorder
@@ -77,7 +79,7 @@ public final class LiveCapture {
             do {
                 firstSends = try FirstSendRecorder()
             } catch {
-                warnings.append("no first-send recorder (\(error)); a refused connect or an exited pinger whose "
+                warn("no-first-send-recorder", "no first-send recorder (\(error)); a refused connect or an exited pinger whose "
                                 + "socket is gone before lookup stays unknown")
             }
         }
@@ -89,7 +91,7 @@ public final class LiveCapture {
             addressChanges = try AddressChangeWatcher()
         } catch {
             addressChanges = nil
-            warnings.append("no address-change events (\(error)); an address added during the capture counts as not local")
+            warn("no-address-events", "no address-change events (\(error)); an address added during the capture counts as not local")
         }
         let configuration = SessionConfiguration(localAddresses: try LocalAddresses.current(),
                                                  deduplicateAcrossInterfaces: interface == "any")
@@ -102,11 +104,12 @@ public final class LiveCapture {
             for binding in try ConntrackWatcher.currentBindings() { session.nat.insert(binding) }
         } catch {
             watcher = nil
-            warnings.append("no connection-tracking events (\(error)); traffic this host translates (NAT) is counted "
+            warn("no-conntrack-events", "no connection-tracking events (\(error)); traffic this host translates (NAT) is counted "
                             + "before and after the translation, and after it not attributed")
         }
         conntrack = watcher
         self.warnings = warnings
+        for warning in warnings { session.note(warning) }
     }
 
     /// A turn that took at least this many frames means traffic is flowing: the next wait batches.
@@ -237,8 +240,8 @@ public final class LiveCapture {
     private func warnOfNewKernelDrops() {
         let drops = source.drops().kernel
         guard drops > kernelDropsSaid else { return }
-        session.warn?("the kernel dropped \(drops - kernelDropsSaid) packets since the last second (\(drops) in all): "
-                      + "the capture did not keep up; a larger buffer (-B KiB) or a narrower filter helps")
+        session.say("kernel-drops", "the kernel dropped \(drops - kernelDropsSaid) packets since the last second "
+                    + "(\(drops) in all): the capture did not keep up; a larger buffer (-B KiB) or a narrower filter helps")
         kernelDropsSaid = drops
     }
 

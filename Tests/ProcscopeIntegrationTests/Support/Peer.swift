@@ -21,7 +21,7 @@ struct Peer {
         posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
         posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
         posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
-        let argv = ["env", "ip", "netns", "exec", namespace.name, Shell.binaryDirectory + "/procscope-testpeer"] + arguments
+        let argv = ["env"] + namespace.commandPrefix + [Shell.binaryDirectory + "/procscope-testpeer"] + arguments
         var cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
         // The test runner's threads block or handle signals; the peer must start with none blocked and the

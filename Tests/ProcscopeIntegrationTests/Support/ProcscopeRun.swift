@@ -18,7 +18,7 @@ final class ProcscopeRun {
         jsonPath = NSTemporaryDirectory() + "procscope-test-\(UUID().uuidString).json"
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let command = audit ? ["audit", "--json"] : document ? ["capture", "--json", jsonPath, "--quiet"] : ["capture", "--quiet"]
-        process.arguments = ["ip", "netns", "exec", namespace.name] + launcher + [Shell.binaryDirectory + "/procscope"] + command
+        process.arguments = namespace.commandPrefix + launcher + [Shell.binaryDirectory + "/procscope"] + command
             + arguments
         process.standardError = stderrPipe
         if audit {
@@ -147,6 +147,11 @@ struct CaptureJSON {
 
     /// Packets the capture counted.
     var packets: Int { (root["capture"] as? [String: Any])?["packets"] as? Int ?? -1 }
+
+    /// The kinds of `capture.warnings`: what the capture said it could not see or do.
+    var warningKinds: [String] {
+        ((root["capture"] as? [String: Any])?["warnings"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+    }
 
     /// Frames the kernel dropped because the capture fell behind.
     var droppedByKernel: Int {

@@ -6,16 +6,31 @@ import Synchronization
 final class TestNamespace {
     let name: String
     private(set) var peers: [TestNamespace] = []
+    /// Whether this is the host's own namespace (`host`): nothing to make or delete, commands run as they are.
+    private let isHost: Bool
+
+    /// The host's namespace, for what only runs as deployed there (the proc connector lives only in it, and
+    /// entering it from another takes cap_sys_admin). Tests in it use loopback only, on ports of their own.
+    static var host: TestNamespace { TestNamespace(hostNamed: "host") }
+
+    private init(hostNamed name: String) {
+        self.name = name
+        isHost = true
+    }
+
+    /// The words that run a command in this namespace.
+    var commandPrefix: [String] { isHost ? [] : ["ip", "netns", "exec", name] }
 
     init(_ label: String) throws {
         name = "ps-\(label)-\(getpid() % 100_000)"
+        isHost = false
         try? Shell.run(["ip", "netns", "del", name])
         try Shell.run(["ip", "netns", "add", name])
         try exec(["ip", "link", "set", "lo", "up"])
     }
 
     func exec(_ command: [String]) throws {
-        try Shell.run(["ip", "netns", "exec", name] + command)
+        try Shell.run(commandPrefix + command)
     }
 
     /// Joins `self` (198.18.0.1, fdbe:ac::1) and `other` (198.18.0.2, fdbe:ac::2) with a veth pair.
@@ -51,6 +66,7 @@ final class TestNamespace {
     }
 
     func tearDown() {
+        guard !isHost else { return }
         try? Shell.run(["ip", "netns", "del", name])
     }
 }
