@@ -49,8 +49,9 @@ public final class LiveCapture {
         var warnings: [CaptureWarning] = []
         func warn(_ kind: String, _ message: String) { warnings.append(CaptureWarning(kind: kind, message: message)) }
         if let unreadable = Self.unreadableDescriptorTable() {
-            warn("unreadable-descriptors", "cannot read other users' /proc/PID/fd (\(unreadable)): their sockets are reported "
-                            + "permission-denied; add cap_sys_ptrace and cap_dac_read_search (see the README's setcap line)")
+            warn("unreadable-descriptors", "cannot read other users' /proc/PID/fd and exe links (\(unreadable)): their "
+                 + "sockets are reported permission-denied and their programs' paths unknown; add cap_sys_ptrace and "
+                 + "cap_dac_read_search (see the README's setcap line)")
         }
         do {
             closeEvents = try SockDiagClient(groups: SockDiagClient.destroyGroups)
@@ -226,12 +227,22 @@ public final class LiveCapture {
         return reason ?? .packetLimit
     }
 
-    /// Why another user's descriptor table cannot be read, nil when it can (root, or cap_sys_ptrace with
-    /// cap_dac_read_search): PID 1's, which belongs to root, is tried, unless procscope runs as its owner.
+    /// Why other users' processes cannot be read, nil when they can (root, or cap_sys_ptrace with
+    /// cap_dac_read_search). Listing a descriptor table needs only cap_dac_read_search, but reading its links
+    /// and a program's exe link needs ptrace read access (cap_sys_ptrace): so the exe link of a process of
+    /// another user is read, kthreadd's (PID 2) first: a kernel thread has none, and the kernel says ENOENT
+    /// when access is allowed, EACCES when not. PID 1 is not used: in some sandboxes even root may not read it.
     static func unreadableDescriptorTable(proc: ProcFileSystem = ProcFileSystem()) -> String? {
-        guard let owner = proc.ownerUID(of: 1), owner != geteuid() else { return nil }
-        guard let directory = opendir("\(proc.root)/1/fd") else { return String(cString: strerror(errno)) }
+        let me = geteuid()
+        let others = ([2] + proc.processIDs().filter { $0 > 2 }.prefix(64)).lazy
+            .filter { pid in proc.ownerUID(of: pid).map { $0 != me } ?? false }
+        guard let pid = others.first else { return nil }
+        guard let directory = opendir("\(proc.root)/\(pid)/fd") else { return String(cString: strerror(errno)) }
         closedir(directory)
+        var target = [CChar](repeating: 0, count: 256)
+        if readlink("\(proc.root)/\(pid)/exe", &target, target.count) < 0, errno == EACCES || errno == EPERM {
+            return String(cString: strerror(errno))
+        }
         return nil
     }
 

@@ -28,9 +28,9 @@ public struct SystemCallError: Error, CustomStringConvertible, Equatable {
 /// The capabilities procscope needs, and how to grant them, in one place.
 public enum Privileges {
     public static let hint = "procscope needs cap_net_raw and cap_net_admin to capture and query sockets, "
-        + "cap_sys_ptrace and cap_dac_read_search to read other users' /proc/PID/fd, and cap_bpf to record "
-        + "the owners of sockets that close before they are looked up: run it with sudo, or grant them once with: "
-        + "sudo setcap cap_net_raw,cap_net_admin,cap_sys_ptrace,cap_dac_read_search,cap_bpf+eip "
+        + "cap_sys_ptrace and cap_dac_read_search to read other users' /proc/PID/fd, and cap_bpf with cap_perfmon "
+        + "to record the owners of sockets that close before they are looked up: run it with sudo, or grant them "
+        + "once with: sudo setcap cap_net_raw,cap_net_admin,cap_sys_ptrace,cap_dac_read_search,cap_bpf,cap_perfmon+eip "
         + "\"$(command -v procscope)\""
 }
 
