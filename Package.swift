@@ -1,7 +1,8 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-/// Layers, outermost last: C system libraries, the shim and the eBPF objects (the OS edge), `ProcscopeCore` (pure Swift:
+/// Layers, outermost last: C system libraries, the shim and the eBPF objects (the OS edge), `CCacheHints` (one
+/// inline prefetch hint, which Swift lacks), `ProcscopeCore` (pure Swift otherwise:
 /// decoding, flows, attribution logic, aggregation, exports, the live view's model), `ProcscopeLinux`
 /// (libpcap, netlink, /proc, eBPF), `ProcscopeTerminal` (ncurses), and the `procscope` executable, which
 /// only parses arguments and wires the parts together.

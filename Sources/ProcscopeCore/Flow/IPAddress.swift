@@ -77,7 +77,7 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Appends `description`'s text to `bytes` without building a String (the JSON writer calls it twice
     /// per conversation).
-    public func appendText(to bytes: inout [UInt8]) {
+    public func appendText<Sink: ByteSink>(to bytes: inout Sink) {
         if isIPv4 {
             let v = ipv4Value
             for shift in [24, 16, 8, 0] as [UInt32] {
@@ -115,7 +115,8 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         }
         if bestStart < 0 { return hex(0..<8) }
         hex(0..<bestStart)
-        bytes.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(UInt8(ascii: ":"))
         hex((bestStart + bestLength)..<8)
     }
 }

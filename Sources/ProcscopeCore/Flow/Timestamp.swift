@@ -25,7 +25,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Appends the RFC 3339 form to `bytes` (the JSON export writes one per conversation end).
-    public func appendRFC3339(to bytes: inout [UInt8]) {
+    public func appendRFC3339<Sink: ByteSink>(to bytes: inout Sink) {
         let seconds = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
         let micros = microseconds - seconds * 1_000_000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400

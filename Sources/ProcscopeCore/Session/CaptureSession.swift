@@ -18,8 +18,6 @@ public final class CaptureSession {
     public let table = ConversationTable()
     var duplicates = DuplicateFrameFilter()
     var fragments = FragmentTracker()
-    /// Frames decoded but not yet counted (`ingestAhead`).
-    var lookahead = FrameLookahead()
 
     var owners = InternTable<ProcessIdentity>()
     var methods = InternTable<AttributionMethod>()

@@ -72,5 +72,38 @@ public final class CaptureFileSource: CaptureSource {
         }
     }
 
+    /// Reads up to `capacity` frames (those the filter keeps) and decodes them into `frames`, for counting
+    /// later (`FileReadAhead`): their bytes stay mapped until `releaseBehind` passes them. Returns how many,
+    /// whether the file ended, and the read error that ended it (a corrupt tail: the frames before it are
+    /// returned with it). Safe on another thread than the session's, which only reads what it is handed.
+    func prepare(into frames: UnsafeMutablePointer<PreparedFrame>, capacity: Int, decoder: FrameDecoder)
+        -> (count: Int, ended: Bool, error: CaptureError?) {
+        file.populateAhead(reader.offset)
+        var count = 0, read = 0
+        do {
+            while count < capacity {
+                // Unfiltered, a read delivers exactly what is asked; filtered, it may keep fewer.
+                let delivered = try reader.read(limit: capacity - count) { frame in
+                    guard filter?.matches(frame.bytes, wireLength: frame.wireLength) ?? true else { return }
+                    (frames + count).initialize(to: PreparedFrame(decoding: frame.bytes, wireLength: frame.wireLength,
+                                                                  at: frame.time, with: decoder))
+                    count += 1
+                }
+                guard let delivered else { return (count, true, nil) }
+                read += delivered
+                if filter == nil || read >= capacity * 8 { break } // a filter keeping little: hand over what there is
+            }
+        } catch {
+            return (count, true, CaptureError.readFailed(source: name, message: error.description))
+        }
+        return (count, false, nil)
+    }
+
+    /// The file offset the next frame is read from.
+    var offset: Int { reader.offset }
+
+    /// Drops the mapped pages before `offset` (frames up to there are counted).
+    func releaseBehind(_ offset: Int) { file.releaseBehind(offset) }
+
     public func drops() -> (kernel: UInt64, interface: UInt64) { (0, 0) }
 }

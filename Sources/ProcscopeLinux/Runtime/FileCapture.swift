@@ -37,11 +37,14 @@ public final class FileCapture {
     /// Reads to the end, the packet limit, or a signal. A corrupt tail is rethrown after everything before it
     /// has been accounted, so the caller can still write the report.
     public func run(until stop: StopCondition, signals: SignalWatcher?) throws -> StopReason {
+        if annotations == nil, let mapped = source as? CaptureFileSource {
+            return try runReadingAhead(mapped, until: stop, signals: signals)
+        }
         let session = self.session
         let annotated = annotations.flatMap { tables in (source as? CaptureFileSource).map { ($0, tables) } }
         var lastFrame = Timestamp.zero, lastRetirement = Timestamp.zero
         while true {
-            var limit = 16384
+            var limit = Self.turnFrames
             if let packetLimit = stop.packetLimit {
                 if session.counters.packets >= packetLimit { return .packetLimit }
                 limit = Int(min(UInt64(limit), packetLimit - session.counters.packets))
@@ -51,37 +54,70 @@ public final class FileCapture {
                 delivered = try source.dispatch(limit: limit) { bytes, length, time in
                     session.replay(bytes, wireLength: length, at: time, annotation: file.currentAnnotation, from: tables)
                 }
-            } else if source is CaptureFileSource {
-                // Mapped: a batch's frames stay readable until the next dispatch, so they may be counted a
-                // few frames after they are decoded (`ingestAhead`).
-                // A corrupt tail throws after the frames before it: those are counted first.
-                defer { session.flushLookahead() }
-                delivered = try source.dispatch(limit: limit) { bytes, length, time in
-                    session.ingestAhead(bytes, wireLength: length, at: time)
-                    lastFrame = time
-                }
             } else {
                 delivered = try source.dispatch(limit: limit) { bytes, length, time in
                     session.ingest(bytes, wireLength: length, at: time)
                     lastFrame = time
                 }
             }
-            onBatch?()
-            // After the outputs took the batch's packets: what ended is folded away, by the file's clock, once
-            // a second of it (the walk covers every slot; the idle limits are seconds).
-            let sinceRetirement = lastFrame.microseconds(since: lastRetirement)
-            if sinceRetirement > 1_000_000 || sinceRetirement < 0 || delivered == nil {
-                session.retireIdle(now: lastFrame)
-                lastRetirement = lastFrame
+            if let reason = endTurn(lastFrame: lastFrame, lastRetirement: &lastRetirement, atEnd: delivered == nil,
+                                    signals: signals) {
+                return reason
             }
-            if delivered == nil { return .endOfFile }
-            if let signals, signals.check() { return .signal(signals.received ?? 2) }
-            if stopRequested { return .requested }
         }
     }
 
-    /// The report; for an annotated file, with the live run's interfaces, filter, times, drops and
-    /// duplicates (a filter given now replaces the recorded one).
+    /// Frames between two turns (the outputs take their packets, ended conversations are folded away,
+    /// signals are looked at).
+    static let turnFrames = 16384
+
+    /// A mapped file without procscope's annotations: read and decoded ahead (`FileReadAhead`), counted here.
+    private func runReadingAhead(_ mapped: CaptureFileSource, until stop: StopCondition,
+                                 signals: SignalWatcher?) throws -> StopReason {
+        let ahead = FileReadAhead(source: mapped)
+        defer { ahead.stop() }
+        var lastFrame = Timestamp.zero, lastRetirement = Timestamp.zero
+        var sinceTurn = 0
+        while true {
+            let batch = ahead.next()
+            let counted = session.ingest(UnsafeBufferPointer(start: batch.frames, count: batch.count),
+                                         packetLimit: stop.packetLimit)
+            if counted > 0 { lastFrame = batch.frames[counted - 1].time }
+            sinceTurn += counted
+            let limitReached = stop.packetLimit.map { session.counters.packets >= $0 } ?? false
+            if sinceTurn >= Self.turnFrames || batch.ended || limitReached {
+                sinceTurn = 0
+                // A corrupt tail is thrown once the frames before it are counted and handed to the outputs.
+                if batch.ended, let error = batch.error {
+                    onBatch?()
+                    throw error
+                }
+                if let reason = endTurn(lastFrame: lastFrame, lastRetirement: &lastRetirement, atEnd: batch.ended,
+                                        signals: signals) {
+                    return reason
+                }
+                if limitReached { return .packetLimit }
+            }
+            ahead.done(with: batch)
+        }
+    }
+
+    /// After a turn's frames: the outputs take their packets; what ended is folded away, by the file's clock,
+    /// once a second of it (the walk covers every slot; the idle limits are seconds). The reason to stop, if any.
+    private func endTurn(lastFrame: Timestamp, lastRetirement: inout Timestamp, atEnd: Bool,
+                         signals: SignalWatcher?) -> StopReason? {
+        onBatch?()
+        let sinceRetirement = lastFrame.microseconds(since: lastRetirement)
+        if sinceRetirement > 1_000_000 || sinceRetirement < 0 || atEnd {
+            session.retireIdle(now: lastFrame)
+            lastRetirement = lastFrame
+        }
+        if atEnd { return .endOfFile }
+        if let signals, signals.check() { return .signal(signals.received ?? 2) }
+        if stopRequested { return .requested }
+        return nil
+    }
+
     /// `.slots` lists conversations as slots made into values when read (`CaptureSession.Listing`): only once
     /// the reading has ended.
     public func report(listing: CaptureSession.Listing = .values) -> CaptureReport {

@@ -1,0 +1,54 @@
+import ProcscopeCore
+@testable import ProcscopeLinux
+import Testing
+
+/// Reading ahead on a second thread hands the session exactly the frames, in the order, that reading in place
+/// does; a corrupt tail arrives after the frames before it; stopping early never hangs.
+@Suite struct FileReadAheadTests {
+    static let fixtures = ["ethernet-ipv4-tcp.pcap", "ethernet-ipv4-fragments.pcap", "sll2-ipv4-tcp-ifindex.pcap",
+                           "pcapng-two-sections-both-byte-orders.pcapng", "ethernet-malformed.pcap",
+                           "corrupt-truncated-record.pcap", "corrupt-pcapng-trailer.pcapng"]
+
+    /// Every frame handed out, as (time, wire length, decoded), and the error that ended the file, if any.
+    static func frames(_ name: String, threaded: Bool, filter: String? = nil) throws
+        -> (frames: [String], error: String?) {
+        let source = try #require(try CaptureFileSource(path: Fixture.path("pcap/" + name), filter: filter))
+        let ahead = FileReadAhead(source: source, threaded: threaded)
+        var frames: [String] = []
+        while true {
+            let batch = ahead.next()
+            for frame in UnsafeBufferPointer(start: batch.frames, count: batch.count) {
+                frames.append("\(frame.time) \(frame.wireLength) \(frame.decoded) \(frame.hash)")
+            }
+            if batch.ended { return (frames, batch.error.map { "\($0)" }) }
+            ahead.done(with: batch)
+        }
+    }
+
+    @Test("The reader thread hands over what reading in place does, errors included", arguments: fixtures)
+    func threadedMatchesInPlace(name: String) throws {
+        let inPlace = try Self.frames(name, threaded: false), threaded = try Self.frames(name, threaded: true)
+        #expect(threaded.frames == inPlace.frames)
+        #expect(threaded.error == inPlace.error)
+        #expect(!inPlace.frames.isEmpty)
+        if name.hasPrefix("corrupt") { #expect(inPlace.error != nil, "a corrupt tail is reported after its frames") }
+    }
+
+    @Test("A filter keeps only its frames, read ahead as in place")
+    func filterApplies() throws {
+        let all = try Self.frames("ethernet-ipv4-tcp.pcap", threaded: true)
+        let tcp = try Self.frames("ethernet-ipv4-tcp.pcap", threaded: true, filter: "tcp")
+        let none = try Self.frames("ethernet-ipv4-tcp.pcap", threaded: true, filter: "udp port 1")
+        #expect(tcp.frames.count <= all.frames.count && !tcp.frames.isEmpty)
+        #expect(none.frames.isEmpty && none.error == nil)
+    }
+
+    @Test("Stopping after the first batch returns at once, the reader thread ended")
+    func stoppingEarlyDoesNotHang() throws {
+        let source = try #require(try CaptureFileSource(path: Fixture.path("pcap/ethernet-ipv4-tcp.pcap"), filter: nil))
+        let ahead = FileReadAhead(source: source, threaded: true)
+        _ = ahead.next()
+        ahead.stop()
+        ahead.stop() // twice is harmless
+    }
+}
