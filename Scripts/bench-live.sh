@@ -4,8 +4,8 @@
 #   1. small UDP datagrams on loopback, as fast as one core sends them (procscope-testpeer udp-flood);
 #   2. one bulk TCP connection across a veth pair (procscope-testpeer tcp-bulk).
 # Each load runs with no capture, with tcpdump -w /dev/null (buffered, as tcpdump runs by default, and in
-# --immediate-mode, as procscope runs: each frame is handed over at once, which is what lets procscope look
-# up a flow's owner on its first frame), and with procscope capture --json; for each the sender's rate and
+# --immediate-mode: each frame handed over at once), with nethogs in trace mode (-a -t -d 1: loopback allowed,
+# refreshing each second), and with procscope capture --json; for each the sender's rate and
 # the capture's packets and kernel drops are printed, with the sender's rate as a ratio to its rate beside
 # buffered tcpdump and each capture's CPU time per million packets (medians of ROUNDS rounds, default 3,
 # interleaved so a noisy machine affects every capture alike); then each capture's CPU on a quiet interface.
@@ -43,6 +43,8 @@ start_capture() {
                  ip netns exec "$2" tcpdump --immediate-mode -Z root -n -s 256 -B 65536 -i "$3" -w /dev/null "$4" \
                      2>"$work/tcpdump.err" &
                  capture_pid=$!; pids+=("$capture_pid") ;;
+        nethogs) ip netns exec "$2" nethogs -a -t -d 1 "$3" >/dev/null 2>"$work/nethogs.err" &
+                 capture_pid=$!; pids+=("$capture_pid") ;;
         procscope) ip netns exec "$2" "$bin/procscope" capture -i "$3" --quiet --json "$work/procscope.json" "$4" \
                        2>"$work/procscope.err" &
                    capture_pid=$!; pids+=("$capture_pid") ;;
@@ -58,13 +60,15 @@ fields = open(f'/proc/{sys.argv[1]}/stat').read().rsplit(')', 1)[1].split()
 print((int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK'))" "$1" 2>/dev/null || echo 0
 }
 
-# stop_capture NAME: stops it as a user would (SIGINT); prints "CPU_SECONDS PACKETS KERNEL_DROPS".
+# stop_capture NAME: stops it as a user would (SIGINT); prints "CPU_SECONDS PACKETS KERNEL_DROPS" (nethogs
+# reports neither: -1; its CPU per million packets is taken over what buffered tcpdump saw of the same load).
 stop_capture() {
     [ -n "$capture_pid" ] || { echo "0 0 0"; return; }
     sleep 0.5
     cpu=$(cpu_seconds "$capture_pid")
     kill -INT "$capture_pid"; wait "$capture_pid" 2>/dev/null || true
     case "$1" in
+        nethogs) echo "$cpu -1 -1" ;;
         tcpdump*) python3 - "$work/tcpdump.err" "$cpu" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
@@ -83,11 +87,11 @@ PY
     esac
 }
 
-rate() { # the sender's "sent packets=N bytes=B seconds=T" line as packets and bits per second
+rate() { # the sender's "sent packets=N bytes=B seconds=T" line as packets and bits per second, and packets
     python3 -c "
 import sys
 f = dict(kv.split('=') for kv in sys.argv[1].split()[1:])
-print(int(f['packets']) / float(f['seconds']), int(f['bytes']) * 8 / float(f['seconds']))" "$1"
+print(int(f['packets']) / float(f['seconds']), int(f['bytes']) * 8 / float(f['seconds']), f['packets'])" "$1"
 }
 
 # stop_server PID: ends a server this script started, quietly.
@@ -100,12 +104,16 @@ summary() {
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1]) if line.startswith(sys.argv[2] + " ")]
 by = {}
-for load, capture, pps, bps, cpu, packets, drops in rows:
+for load, capture, pps, bps, sent, cpu, packets, drops in rows:
     by.setdefault(capture, []).append((float(pps), float(bps), float(cpu), int(packets), int(drops)))
+# nethogs counts no packets: its CPU is taken over the packets buffered tcpdump saw of the same load.
+seen = statistics.median(r[3] for r in by["tcpdump"])
+for capture, runs in by.items():
+    by[capture] = [(r[0], r[1], r[2], r[3] if r[3] >= 0 else seen, r[4]) for r in runs]
 udp = sys.argv[2] == "udp"
 rate = lambda r: r[0] if udp else r[1]
 base = statistics.median(rate(r) for r in by["tcpdump"])
-for capture in ["none", "tcpdump", "tcpdump-immediate", "procscope"]:
+for capture in ["none", "tcpdump", "tcpdump-immediate", "nethogs", "procscope"]:
     runs = by[capture]
     median = statistics.median(rate(r) for r in runs)
     shown = f"{median / 1e6:.3f} Mpps" if udp else f"{median / 1e9:.2f} Gbit/s"
@@ -114,8 +122,9 @@ for capture in ["none", "tcpdump", "tcpdump-immediate", "procscope"]:
         cpu = statistics.median(r[2] for r in runs)
         packets = statistics.median(r[3] for r in runs)
         per = cpu / packets * 1e6 if packets > 0 else 0
+        drops = max(r[4] for r in runs)
         line += f"; cpu {cpu:.2f} s ({per:.2f} s per million packets), {int(packets)} packets, " \
-                f"kernel drops {max(r[4] for r in runs)}"
+                f"kernel drops {drops if drops >= 0 else 'n/a'}"
     print(line)
 PY
 }
@@ -124,7 +133,7 @@ rounds=${ROUNDS:-3}
 : > "$work/results"
 echo "UDP flood on loopback, 18-byte datagrams to a socket that never reads, ${seconds} s per run, median of $rounds:"
 for round in $(seq "$rounds"); do
-    for capture in none tcpdump tcpdump-immediate procscope; do
+    for capture in none tcpdump tcpdump-immediate nethogs procscope; do
         ip netns exec "$a" "$bin/procscope-testpeer" udp-sink 127.0.0.1 5400 120 >/dev/null &
         sink=$!; pids+=("$sink")
         start_capture "$capture" "$a" lo "udp port 5400"
@@ -137,7 +146,7 @@ summary udp
 
 echo "Bulk TCP across a veth pair, $((tcp_bytes / 1048576)) MiB, capture on the receiver's side (snaplen 256), median of $rounds:"
 for round in $(seq "$rounds"); do
-    for capture in none tcpdump tcpdump-immediate procscope; do
+    for capture in none tcpdump tcpdump-immediate nethogs procscope; do
         ip netns exec "$a" "$bin/procscope-testpeer" tcp-server 198.18.0.1 5401 120 >/dev/null &
         server=$!; pids+=("$server")
         start_capture "$capture" "$a" "v$$a" "tcp port 5401"
@@ -149,7 +158,7 @@ done
 summary tcp
 
 echo "Idle: CPU each capture uses in ${seconds} s on a quiet interface (no traffic):"
-for capture in tcpdump procscope; do
+for capture in tcpdump nethogs procscope; do
     start_capture "$capture" "$a" lo "udp port 5402"
     before=$(cpu_seconds "$capture_pid")
     sleep "$seconds"
