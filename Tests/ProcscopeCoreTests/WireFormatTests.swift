@@ -50,6 +50,11 @@ import Testing
         #expect(reused % 2 == 0 && table.slotCount == 5000 && table.find(key(10_000)) == reused)
     }
 
+    @Test("A conversation record is 128 bytes: two cache lines in the table, as its cache hints assume")
+    func conversationRecordIsTwoCacheLines() {
+        #expect(MemoryLayout<Conversation>.stride == 128)
+    }
+
     @Test("A flow is found from either end in one probe; its own orientation wins when both exist")
     func findEitherWay() {
         let table = ConversationTable()

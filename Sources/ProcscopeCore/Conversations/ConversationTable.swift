@@ -4,7 +4,7 @@
 /// annotated file and the NDJSON stream all refer to slots. A retired conversation's slot is reused by the
 /// next new one, so the table holds what is live, not what was ever seen. Records are compact
 /// (`Conversation`, 128 bytes) and the index costs 16 to 32 bytes per live conversation: together under the
-/// 256-byte budget (`ConversationMemoryTests`).
+/// 256-byte budget (`LongRunMemoryTests` measures it with `--json`, from a pipe).
 ///
 /// Conversations that ended (a close, a new SYN on the tuple) stay in their slot, unindexed, until retired:
 /// late frames and the outputs still name them.
@@ -59,12 +59,6 @@ public final class ConversationTable {
     public var liveCount: Int { slotCount - free.count }
     /// Conversations a frame can still be counted in (not ended).
     public var indexedCount: Int { index.count }
-    /// Bytes the table holds now: records, index entries and the free list (for the memory budget).
-    public var allocatedBytes: Int {
-        allocated * MemoryLayout<Conversation>.stride + index.capacity * FlowIndex.entrySize
-            + free.capacity * MemoryLayout<Int32>.stride
-    }
-
     /// The live conversation of `key`.
     @inline(__always) public func find(_ key: FlowKey) -> Int32? {
         index.find(key, in: records)

@@ -17,8 +17,6 @@ public final class FlowIndex {
     public private(set) var count = 0
 
     static let empty = UInt64.max
-    /// Bytes an entry takes, for the memory budget.
-    public static let entrySize = MemoryLayout<UInt64>.stride
     /// Entries allocated (a power of two, at least twice `count`).
     public var capacity: Int { mask + 1 }
 
