@@ -24,6 +24,9 @@ struct CaptureSourceOptions: ParsableArguments {
     @Flag(name: .customShort("n"), help: "Accepted as tcpdump takes it (also -nn): procscope prints addresses and ports as numbers and never resolves them.")
     var numeric: Int
 
+    @Flag(name: .customShort("p"), help: "Accepted as tcpdump takes it: procscope never puts the interface in promiscuous mode (frames for other hosts are no local process's).")
+    var notPromiscuous = false
+
     @Option(name: [.customShort("B"), .customLong("buffer-size")], help: "Kernel capture buffer in KiB.")
     var bufferKiB: Int = 65536
 

@@ -36,6 +36,8 @@ import Testing
                                   (default: 256)
           -n                      Accepted as tcpdump takes it (also -nn): procscope prints addresses and
                                   ports as numbers and never resolves them.
+          -p                      Accepted as tcpdump takes it: procscope never puts the interface in
+                                  promiscuous mode (frames for other hosts are no local process's).
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
           --max-flows <count>     Live conversations kept at most; past it new flows are <Unknown>
@@ -99,6 +101,8 @@ import Testing
                                   (default: 256)
           -n                      Accepted as tcpdump takes it (also -nn): procscope prints addresses and
                                   ports as numbers and never resolves them.
+          -p                      Accepted as tcpdump takes it: procscope never puts the interface in
+                                  promiscuous mode (frames for other hosts are no local process's).
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
           --max-flows <count>     Live conversations kept at most; past it new flows are <Unknown>
@@ -216,10 +220,10 @@ import Testing
         #expect(CaptureSourceOptions.withoutComments(text) == expected)
     }
 
-    @Test("-n and -nn are accepted; -s 0 means 262144; -F excludes filter words")
+    @Test("-n, -nn and -p are accepted; -s 0 means 262144; -F excludes filter words")
     func tcpdumpFlagsParse() throws {
-        let options = try CaptureSourceOptions.parse(["-nn", "-s", "0", "-i", "lo"])
-        #expect(options.numeric == 2)
+        let options = try CaptureSourceOptions.parse(["-nn", "-p", "-s", "0", "-i", "lo"])
+        #expect(options.numeric == 2 && options.notPromiscuous)
         #expect(options.effectiveSnapLength == 262_144)
         #expect(throws: (any Error).self) { try CaptureSourceOptions.parse(["-F", "/dev/null", "tcp"]) }
         #expect(throws: (any Error).self) { try CaptureSourceOptions.parse(["-s", "10"]) }
