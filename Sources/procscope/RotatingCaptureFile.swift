@@ -34,7 +34,7 @@ final class RotatingCaptureFile: AnnotatedCaptureOutput {
     /// nothing moved the file it simply goes on).
     func reopen() {
         flush()
-        guard failure == nil else { return }
+        guard failure == nil, !target.isStandardOutput else { return }
         do { try output.reopen() } catch {
             failure = error as? OutputFailure
             return
