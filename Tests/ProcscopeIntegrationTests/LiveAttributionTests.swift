@@ -90,23 +90,16 @@ extension IntegrationTests {
     func eachMissingCapabilityIsNamed(dropped: String, named: String) throws {
         let kept = ["net_raw", "net_admin", "sys_ptrace", "dac_read_search", "bpf", "perfmon"].filter { $0 != dropped }
             .map { "+" + $0 }.joined(separator: ",")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid", "65534", "--regid", "65534", "--clear-groups", "--inh-caps", kept,
-                             "--ambient-caps", kept, Shell.binaryDirectory + "/procscope", "capture", "-i", "lo",
-                             "--duration", "0.5", "--quiet", "tcp", "port", "5312"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (status, text) = try Shell.outcome(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                                                "--inh-caps", kept, "--ambient-caps", kept,
+                                                Shell.binaryDirectory + "/procscope", "capture", "-i", "lo",
+                                                "--duration", "0.5", "--quiet", "tcp", "port", "5312"])
         let said = text.split(separator: "\n").filter {
             $0.contains("warning") || $0.hasPrefix("Error") || $0.hasPrefix("procscope needs")
         }
         #expect(said.contains { $0.contains(named) }, "without \(dropped): \(text)")
         // Capturing itself needs cap_net_raw: without it the run fails, saying so; without any other it goes on.
-        #expect(process.terminationStatus == (dropped == "net_raw" ? 1 : 0), "\(text)")
+        #expect(status == (dropped == "net_raw" ? 1 : 0), "\(text)")
     }
 
     @Test("Without cap_sys_ptrace and cap_dac_read_search, root's sockets are permission-denied, never owner-exited")

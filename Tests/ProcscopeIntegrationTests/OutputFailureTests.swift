@@ -16,17 +16,8 @@ import Testing
 
     /// Runs `command` through bash; its exit status (of procscope, the first command of a pipeline) and stderr.
     static func bash(_ command: String) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", command + "; exit ${PIPESTATUS[0]}"]
-        process.environment = ["P": Shell.binaryDirectory + "/procscope", "F": capture, "PATH": "/usr/bin:/bin"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        try Shell.outcome(["/bin/bash", "-c", command + "; exit ${PIPESTATUS[0]}"],
+                          environment: ["P": Shell.binaryDirectory + "/procscope", "F": capture, "PATH": "/usr/bin:/bin"])
     }
 
     @Test("A reader that closes the pipe ends procscope quietly with status 0",

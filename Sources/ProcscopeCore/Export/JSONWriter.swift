@@ -117,22 +117,23 @@ public struct JSONWriter {
 
     /// A timestamp as an RFC 3339 string, formatted straight into the buffer.
     public mutating func timestamp(_ value: Timestamp) {
-        separate()
-        out.append(UInt8(ascii: "\""))
-        var sink = out
-        value.appendRFC3339(to: &sink)
-        out.append(UInt8(ascii: "\""))
-        needsComma = true
+        formatted(quoted: true) { value.appendRFC3339(to: &$0) }
     }
 
     /// An address as a string (`IPAddress.description`), formatted straight into the buffer: its text needs
     /// no escaping.
     public mutating func address(_ value: IPAddress) {
+        formatted(quoted: true) { value.appendText(to: &$0) }
+    }
+
+    /// A value whose text a formatter writes into the buffer itself and that needs no escaping.
+    @inline(__always)
+    private mutating func formatted(quoted: Bool, _ format: (inout ByteBuffer) -> Void) {
         separate()
-        out.append(UInt8(ascii: "\""))
+        if quoted { out.append(UInt8(ascii: "\"")) }
         var sink = out
-        value.appendText(to: &sink)
-        out.append(UInt8(ascii: "\""))
+        format(&sink)
+        if quoted { out.append(UInt8(ascii: "\"")) }
         needsComma = true
     }
 
@@ -141,10 +142,7 @@ public struct JSONWriter {
     }
 
     public mutating func number(_ value: UInt64) {
-        separate()
-        var sink = out
-        value.appendDecimal(to: &sink)
-        needsComma = true
+        formatted(quoted: false) { value.appendDecimal(to: &$0) }
     }
 
     public mutating func number(_ value: Int64) {

@@ -53,16 +53,8 @@ public final class CaptureFileSource: CaptureSource {
         file.releaseBehind(reader.offset)
         file.populateAhead(reader.offset)
         do {
-            if let filter {
-                return try reader.read(limit: limit) { frame in
-                    if filter.matches(frame.bytes, wireLength: frame.wireLength) {
-                        currentCommentBytes = frame.comment
-                        currentAnnotation = frame.annotation
-                        handler(frame.bytes, frame.wireLength, frame.time)
-                    }
-                }
-            }
             return try reader.read(limit: limit) { frame in
+                guard filter?.matches(frame.bytes, wireLength: frame.wireLength) ?? true else { return }
                 currentCommentBytes = frame.comment
                 currentAnnotation = frame.annotation
                 handler(frame.bytes, frame.wireLength, frame.time)

@@ -31,8 +31,9 @@ public final class LiveCapture {
     /// Ends the capture after the current loop turn (from `onTurn`: the live view's quit key).
     public func requestStop() { stopRequested = true }
     /// Non-fatal problems met while setting up (e.g. no proc connector), to tell the user once.
-    /// What the capture cannot do here (said once at the start by the command, kept for the JSON).
-    public private(set) var warnings: [CaptureWarning] = []
+    /// What the capture could not do, kept by the session for the JSON: right after `init`, what was found at
+    /// the start (the command says it once, before anything else is said).
+    public var warnings: [CaptureWarning] { session.warnings }
 
     /// Opens everything; throws an actionable error when the interface, filter or privileges are wrong.
     public init(interface: String, filter: String?, snapLength: Int, bufferBytes: Int, signals: SignalWatcher) throws {
@@ -109,7 +110,6 @@ public final class LiveCapture {
                             + "before and after the translation, and after it not attributed")
         }
         conntrack = watcher
-        self.warnings = warnings
         for warning in warnings { session.note(warning) }
     }
 
@@ -234,9 +234,10 @@ public final class LiveCapture {
     /// when access is allowed, EACCES when not. PID 1 is not used: in some sandboxes even root may not read it.
     static func unreadableDescriptorTable(proc: ProcFileSystem = ProcFileSystem()) -> String? {
         let me = geteuid()
-        let others = ([2] + proc.processIDs().filter { $0 > 2 }.prefix(64)).lazy
-            .filter { pid in proc.ownerUID(of: pid).map { $0 != me } ?? false }
-        guard let pid = others.first else { return nil }
+        let isOthers = { (pid: Int32) in proc.ownerUID(of: pid).map { $0 != me } ?? false }
+        // /proc is listed only when kthreadd will not do (procscope runs as root, or in a PID namespace).
+        guard let pid = isOthers(2) ? 2 : proc.processIDs().lazy.filter({ $0 > 2 }).prefix(64).first(where: isOthers)
+        else { return nil }
         guard let directory = opendir("\(proc.root)/\(pid)/fd") else { return String(cString: strerror(errno)) }
         closedir(directory)
         var target = [CChar](repeating: 0, count: 256)

@@ -27,6 +27,23 @@ enum Shell {
         return output
     }
 
+    /// Runs a command to its end whatever its status (standard output discarded): its exit status and what it
+    /// said on stderr, for tests of procscope's own errors and warnings.
+    static func outcome(_ arguments: [String], environment: [String: String]? = nil) throws
+        -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
     static var isRoot: Bool { getuid() == 0 }
 
     /// The directory holding the built `procscope` and `procscope-testpeer`: PROCSCOPE_BIN_DIR (the test script
