@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "CProcscopeLinux.h"
 #include <unistd.h>
+#include <malloc.h>
 #include <sched.h>
 #include <sys/syscall.h>
 #include <string.h>
@@ -83,6 +84,8 @@ int ps_ppoll(struct pollfd *fds, unsigned long count, const struct timespec *tim
 }
 
 int ps_gettid(void) { return (int)syscall(SYS_gettid); }
+
+void ps_return_free_memory(void) { malloc_trim(0); }
 
 int ps_setns_net(int fd) { return setns(fd, CLONE_NEWNET); }
 

@@ -95,4 +95,49 @@ import Testing
         #expect(replayed.processes.map(\.identity.pid) == [7, 8])
         #expect(replayed.processes.map(\.tx.packets) == [3, 3])
     }
+
+    @Test("After a burst retires, the table drops its free end and its memory; what stays live keeps its slot and key")
+    func tableGivesBackABurstsMemory() {
+        let table = ConversationTable()
+        func key(_ i: Int) -> FlowKey {
+            FlowKey(proto: .tcp, local: Endpoint(address: IPAddress(ipv4: UInt32(i)), port: UInt16(i & 0xFFFF)),
+                    remote: Endpoint(address: .ipv4Loopback, port: 80), hasPorts: true)
+        }
+        for i in 0..<20_000 { _ = table.add(Conversation(key: key(i), firstSeen: .zero)) }
+        let grownSlots = table.allocatedSlots, grownIndex = table.index.capacity
+        for i in 0..<20_000 where i != 3 && i != 700 { table.retire(Int32(i)) }
+        table.compact()
+        #expect(table.slotCount == 701 && table.liveCount == 2)
+        #expect(table.allocatedSlots < grownSlots / 8 && table.index.capacity < grownIndex / 8,
+                "records \(grownSlots) -> \(table.allocatedSlots), index \(grownIndex) -> \(table.index.capacity)")
+        #expect(table.find(key(3)) == 3 && table.find(key(700)) == 700 && table.find(key(5)) == nil)
+        // Lowest first: the next conversations fill the holes at the start, so the end stays free.
+        let next = (0..<3).map { table.add(Conversation(key: key(100_000 + $0), firstSeen: .zero)) }
+        #expect(next == [0, 1, 2])
+        #expect(table.find(key(100_001)) == 1)
+    }
+
+    @Test("An unknown conversation's detail is dropped with the last conversation that names it")
+    func detailsGoWithTheirConversations() {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        func unknownFlow(port: UInt16, at micros: Int64, detail: String) {
+            for (offset, flags) in [(0, UInt8(0x02)), (20, 0x11)] {
+                session.ingest(FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 6, sourcePort: port, destinationPort: 80,
+                                                 flags: flags, payload: 10), at: micros + Int64(offset))
+            }
+            let request = attributor.requests[attributor.requests.count - 1]
+            session.apply(AttributionResult(conversation: request.conversation, key: request.key,
+                                            attribution: .unknown(.lookupFailed, detail: detail), resolvedAt: .zero))
+        }
+        // Details that name a socket are as many as the conversations: they must not outlive them.
+        for n in 0..<1000 { unknownFlow(port: UInt16(2000 + n), at: Int64(n) * 1000, detail: "socket (cookie \(n)) gone") }
+        unknownFlow(port: 5000, at: 30_000_000, detail: "shared")
+        unknownFlow(port: 5001, at: 30_000_000, detail: "shared")
+        #expect(session.details.count == 1001)
+        session.retireIdle(now: Timestamp(microseconds: 15_000_000))
+        #expect(session.details.count == 1, "the 1,000 retired conversations' details are gone")
+        let entries = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero)).unknown.conversations
+        #expect(entries.map(\.detail) == ["shared", "shared"])
+    }
 }

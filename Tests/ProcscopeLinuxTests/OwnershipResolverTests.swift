@@ -274,4 +274,21 @@ import Testing
         try tree.exit(3950)
         #expect(resolver.handOver(from: 3950, at: wallClockNow()).isEmpty)
     }
+
+    @Test("The cache of socket holders stays bounded however many sockets come and go; one asked about often stays")
+    func socketHolderCacheIsBounded() {
+        var cache = SocketHolderCache(generationLimit: 100)
+        cache.note(1, pid: 10, fd: 3) // a listener, asked about as connections arrive
+        for inode in UInt32(2)..<10_000 {
+            cache.note(inode, pid: 20, fd: Int32(inode))
+            if inode % 50 == 0 { _ = cache.holder(of: 1) }
+        }
+        #expect(cache.count <= 200)
+        #expect(cache.holder(of: 1)?.pid == 10)
+        #expect(cache.holder(of: 9_999)?.fd == 9_999)
+        #expect(cache.holder(of: 2) == nil && !cache.knows(2))
+        cache.forget(1)
+        #expect(cache.holder(of: 1) == nil)
+    }
 }
+

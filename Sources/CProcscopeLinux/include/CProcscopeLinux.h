@@ -51,6 +51,10 @@ int ps_ppoll(struct pollfd *fds, unsigned long count, const struct timespec *tim
 /// The calling thread's kernel id (gettid(2)), for per-thread scheduling calls.
 int ps_gettid(void);
 
+/// Hands the allocator's free memory back to the system (glibc's malloc_trim(0), which <malloc.h> declares
+/// and Swift's Glibc module does not import).
+void ps_return_free_memory(void);
+
 /// setns(fd, CLONE_NEWNET): moves the calling thread into the network namespace of `fd` (sched.h needs
 /// _GNU_SOURCE, which Swift's Glibc module does not define).
 int ps_setns_net(int fd);

@@ -18,11 +18,14 @@ public final class ConversationTable {
     /// Slots used so far (live, ended or retired).
     public private(set) var slotCount = 0
     let index = FlowIndex()
-    /// Slots of retired conversations, reused first.
-    private var free: [Int32] = []
+    /// Slots of retired conversations, reused first, lowest first.
+    private var free = FreeSlots()
+    /// What the records' memory never shrinks below.
+    private let minimumAllocation: Int
 
     public init(capacity: Int = 1024) {
         allocated = max(capacity, 16)
+        minimumAllocation = allocated
         records = Self.allocate(allocated)
     }
 
@@ -53,7 +56,7 @@ public final class ConversationTable {
         return slot
     }
 
-    /// Every slot ever used (live, ended, or retired and free), for walks over the table.
+    /// The slots up to the highest in use (live, ended, or retired and free), for walks over the table.
     public var slots: Range<Int> { 0..<slotCount }
     /// Conversations not retired.
     public var liveCount: Int { slotCount - free.count }
@@ -112,11 +115,31 @@ public final class ConversationTable {
     public func retire(_ slot: Int32) {
         end(slot)
         self[slot].isRetired = true
-        free.append(slot)
+        free.insert(slot)
     }
 
+    /// Gives back what a burst left behind, after a retirement pass. Free slots are reused lowest first, so
+    /// live conversations gather at the start of the table, and the retired ones at its end are dropped. The records' memory halves while a quarter or less of it is in use, and the index's
+    /// likewise, so a capture's memory follows what is live now, not the most it ever held.
+    public func compact() {
+        slotCount = free.trimmed(end: slotCount)
+        var target = allocated
+        while target / 2 >= minimumAllocation && slotCount * 4 <= target { target /= 2 }
+        if target < allocated {
+            let shrunk = Self.allocate(target)
+            shrunk.moveInitialize(from: records, count: slotCount)
+            records.deallocate()
+            records = shrunk
+            allocated = target
+        }
+        index.shrinkIfSparse(records)
+    }
+
+    /// Record slots allocated now (for tests of `compact`).
+    public var allocatedSlots: Int { allocated }
+
     private func store(_ conversation: Conversation) -> Int32 {
-        if let reused = free.popLast() {
+        if let reused = free.popLowest() {
             self[reused] = conversation
             return reused
         }

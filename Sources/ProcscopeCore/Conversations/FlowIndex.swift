@@ -20,12 +20,16 @@ public final class FlowIndex {
     /// Entries allocated (a power of two, at least twice `count`).
     public var capacity: Int { mask + 1 }
 
+    /// What the entries never shrink below.
+    private let minimumCapacity: Int
+
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         entries = .allocate(capacity: size)
         entries.initialize(repeating: Self.empty, count: size)
         mask = size - 1
+        minimumCapacity = size
     }
 
     deinit { entries.deallocate() }
@@ -141,10 +145,22 @@ public final class FlowIndex {
     }
 
     private func grow(_ records: UnsafePointer<Conversation>) {
+        resize(to: capacity * 2, records)
+    }
+
+    /// Halves the entries while an eighth or less of them is used (a burst of flows that has ended), never
+    /// below the initial size; a later burst grows them again.
+    public func shrinkIfSparse(_ records: UnsafePointer<Conversation>) {
+        var target = capacity
+        while target / 2 >= minimumCapacity && count * 8 <= target { target /= 2 }
+        if target < capacity { resize(to: target, records) }
+    }
+
+    private func resize(to size: Int, _ records: UnsafePointer<Conversation>) {
         let old = entries, oldCapacity = capacity
-        entries = .allocate(capacity: oldCapacity * 2)
-        entries.initialize(repeating: Self.empty, count: oldCapacity * 2)
-        mask = oldCapacity * 2 - 1
+        entries = .allocate(capacity: size)
+        entries.initialize(repeating: Self.empty, count: size)
+        mask = size - 1
         for position in 0..<oldCapacity where old[position] != Self.empty {
             let slot = Int32(truncatingIfNeeded: old[position])
             place(records[Int(slot)].key.symmetricHash, slot: slot)

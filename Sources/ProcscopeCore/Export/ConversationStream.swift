@@ -36,8 +36,9 @@ public final class ConversationStream {
     /// The last lines of conversations retired since the last call: written at once, so a long run never
     /// holds more than a turn's worth.
     public func takeRetiredLines() -> [UInt8] {
-        defer { retiredLines.removeAll(keepingCapacity: true) }
-        return retiredLines
+        var taken: [UInt8] = []
+        swap(&taken, &retiredLines)
+        return taken
     }
 
     /// The lines due now: changed and closed conversations (`final`: every conversation not closed yet).
@@ -66,8 +67,11 @@ public final class ConversationStream {
         return out
     }
 
+    /// One entry per table slot: grown as the table grows, cut when the table dropped its free end (slots
+    /// past it were retired, their entries reset).
     private func grow(to count: Int) {
         if emitted.count < count { emitted.append(contentsOf: repeatElement(0, count: count - emitted.count)) }
+        if emitted.count > count * 2 + 1024 { emitted = Array(emitted[..<count]) }
     }
 
     /// One line: the conversation as in schema procscope/1, the event, its owner's identity, the time.

@@ -38,7 +38,9 @@ extension CaptureSession {
         pendingFrames.removeValue(forKey: conversation)
         table[i].owner = Conversation.unknown
         table[i].methodOrReason = UInt16(reasons.intern(reason))
-        table[i].detail = Int32(details.intern(detail))
+        let named = details.retain(detail)
+        details.release(table[i].detail)
+        table[i].detail = named
     }
 
     /// A socket closed: its conversations end, so a later socket on the same tuple (a reused port) starts new

@@ -16,6 +16,7 @@ extension CaptureSession {
                 : idle > rules.idleMicros
             if ended { retire(Int32(slot), now: now) }
         }
+        table.compact()
     }
 
     /// Folds one conversation into the totals, tells the observers, and frees its slot.
@@ -25,6 +26,7 @@ extension CaptureSession {
         folded.add(record, reason: record.owner == Conversation.unknown ? reasons[Int(record.methodOrReason)] : nil)
         if recentlyClosed[record.key]?.conversation == conversation { recentlyClosed.removeValue(forKey: record.key) }
         if record.cookie != 0 { byCookie.remove(conversation, cookie: record.cookie) }
+        details.release(record.detail)
         table.retire(conversation)
     }
 

@@ -22,7 +22,7 @@ public final class CaptureSession {
     var owners = InternTable<ProcessIdentity>()
     var methods = InternTable<AttributionMethod>()
     var reasons = InternTable<UnknownReason>()
-    var details = InternTable<String>()
+    var details = DetailTable()
 
     /// Conversations still waiting for their owner, for close events and the age limit.
     var pending = Set<Int32>()

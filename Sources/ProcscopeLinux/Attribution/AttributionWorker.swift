@@ -97,8 +97,8 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
     /// Sockets that changed hands since the last call (signalled on `resultsDescriptor` too).
     public func takeOwnerChanges() -> [OwnerChange] {
         changes.withLock { pending in
-            let taken = pending
-            pending.removeAll(keepingCapacity: true)
+            var taken: [OwnerChange] = []
+            swap(&taken, &pending)
             return taken
         }
     }
@@ -107,9 +107,11 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
     public func takeResults() -> [AttributionResult] {
         var counter: eventfd_t = 0
         eventfd_read(resultsDescriptor, &counter)
+        // Swapped out, not copied and emptied: emptying a buffer still shared with the copy would allocate
+        // another of the same size each time, and keep a burst's size for good.
         return outgoing.withLock { results in
-            let taken = results
-            results.removeAll(keepingCapacity: true)
+            var taken: [AttributionResult] = []
+            swap(&taken, &results)
             return taken
         }
     }
@@ -152,8 +154,8 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
                 }
             }
             let batch = incoming.withLock { requests in
-                let taken = requests
-                requests.removeAll(keepingCapacity: true)
+                var taken: [AttributionRequest] = []
+                swap(&taken, &requests)
                 return taken
             }
             var answers: [AttributionResult] = []

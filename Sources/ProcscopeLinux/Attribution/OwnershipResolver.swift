@@ -30,8 +30,8 @@ final class OwnershipResolver {
     let records: SocketRecords?
     /// The kernel's record of which socket sent each flow's first SYN or echo request, when attached.
     let firstSends: FirstSendRecords?
-    /// Where each socket inode was last seen: verified with one readlink before it is trusted.
-    private var inodeOwners: [UInt32: (pid: Int32, fd: Int32)] = [:]
+    /// Where socket inodes were last seen held: verified with one readlink before trusted.
+    private var holders = SocketHolderCache()
     /// Processes that recently owned a newly seen socket: scanned before the rest.
     private var recentOwners: [Int32] = []
     /// Cookies of connections seen before they were accepted, by tuple, until their lookup is answered.
@@ -144,7 +144,7 @@ final class OwnershipResolver {
         var hints: [Int32] = []
         if key.proto == .tcp && !request.firstFrameOutgoing && method == .exactSocket,
            let listener = try? listener(for: key) {
-            hints = [inodeOwners[listener.inode]?.pid].compactMap { $0 } + kernelCandidates(cookie: listener.cookie)
+            hints = [holders.holder(of: listener.inode)?.pid].compactMap { $0 } + kernelCandidates(cookie: listener.cookie)
         }
         let stillOwned = { [tables] () -> Bool in
             // Re-asked before a full scan: a socket its owner closed meanwhile has inode 0 or is gone.
@@ -222,9 +222,9 @@ final class OwnershipResolver {
     /// before setuid() keeps its old uid).
     func owner(ofInode inode: UInt32, uid: UInt32, cookie: UInt64 = 0, outgoing: Bool = true, hints: [Int32] = [],
                stillOwned: () -> Bool = { true }, fullScan: FullScan = .inline) -> Search {
-        if let cached = inodeOwners[inode] {
+        if let cached = holders.holder(of: inode) {
             if proc.holds(pid: cached.pid, fd: cached.fd, inode: inode) { return .found(pid: cached.pid, cached: true) }
-            inodeOwners.removeValue(forKey: inode)
+            holders.forget(inode)
         }
         var tried = Set<Int32>()
         func firstHolder(_ candidates: some Sequence<Int32>) -> Int32? {
@@ -264,13 +264,13 @@ final class OwnershipResolver {
     }
 
     /// Whether the socket's holder is cached: a sweep slice may have found it.
-    func knowsHolder(of inode: UInt32) -> Bool { inodeOwners[inode] != nil }
+    func knowsHolder(of inode: UInt32) -> Bool { holders.knows(inode) }
 
     /// One process of the host-wide sweep: caches where the sockets waited for are held (only those: a
     /// busy host's other 100,000 descriptors stay out of memory).
     func sweep(_ pid: Int32, for inodes: Set<UInt32>) {
         for (fd, inode) in readSockets(of: pid) where inodes.contains(inode) {
-            inodeOwners[inode] = (pid, fd)
+            holders.note(inode, pid: pid, fd: fd)
         }
     }
 
@@ -286,7 +286,7 @@ final class OwnershipResolver {
     func scan(_ pid: Int32, for inode: UInt32) -> Bool {
         var found = false
         for (fd, socketInode) in readSockets(of: pid) {
-            inodeOwners[socketInode] = (pid, fd)
+            holders.note(socketInode, pid: pid, fd: fd)
             if socketInode == inode { found = true }
         }
         return found

@@ -25,6 +25,8 @@ public final class LiveCapture {
     public var onTurn: (() -> Void)?
     private var stopRequested = false
     private var lastRetirement = Timestamp.zero
+    /// The most conversations live since memory was last handed back (`returnMemoryAfterBursts`).
+    private var peakLive = 0
     /// Kernel drops already told on stderr.
     private var kernelDropsSaid: UInt64 = 0
 
@@ -195,6 +197,7 @@ public final class LiveCapture {
             // After the outputs took this turn's packets: what ended is folded away (once a second).
             if now.microseconds(since: lastRetirement) > 1_000_000 {
                 session.retireIdle(now: now)
+                returnMemoryAfterBursts()
                 lastRetirement = now
                 warnOfNewKernelDrops()
             }
@@ -294,8 +297,20 @@ public final class LiveCapture {
         }
     }
 
-    /// The report of what was captured so far.
-    /// The report; `.slots` once the capture has ended (`CaptureSession.Listing`).
+    /// Hands freed memory back to the system once a burst of conversations has retired (at least half of
+    /// the most live since the last time, and 4,096 or more): glibc keeps freed memory for reuse otherwise,
+    /// and a capture that once held 100,000 conversations would stay that size through a quiet night.
+    /// Costs a few milliseconds, only after such a burst.
+    private func returnMemoryAfterBursts() {
+        let live = session.liveConversationCount
+        peakLive = max(peakLive, live)
+        if live * 2 < peakLive && peakLive - live >= 4096 {
+            ps_return_free_memory()
+            peakLive = live
+        }
+    }
+
+    /// The report of what was captured so far; `.slots` once the capture has ended (`CaptureSession.Listing`).
     public func report(listing: CaptureSession.Listing = .values) -> CaptureReport {
         let drops = source.drops()
         return session.report(CaptureReport.CaptureInfo(
