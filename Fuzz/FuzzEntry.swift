@@ -15,6 +15,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     case .captureFile: CaptureFileTarget.run(bytes)
     case .netlink: NetlinkTarget.run(bytes)
     case .procTables: ProcTablesTarget.run(bytes)
+    case .metricsRequest: MetricsRequestTarget.run(bytes)
     }
     return 0
 }
@@ -24,6 +25,7 @@ enum FuzzTarget: String, CaseIterable {
     case captureFile = "capture-file"
     case netlink = "netlink"
     case procTables = "proc-tables"
+    case metricsRequest = "metrics-request"
 
     static let selected: FuzzTarget = {
         let name = getenv("PROCSCOPE_FUZZ_TARGET").map { String(cString: $0) } ?? ""

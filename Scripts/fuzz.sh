@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/install-deps.sh
 seconds=${1:-15}; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(frame-decoder capture-file netlink proc-tables)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(frame-decoder capture-file netlink proc-tables metrics-request)
 work=.build-fuzz
 mkdir -p "$work/module"
 binary=$work/procscope-fuzz
@@ -38,6 +38,7 @@ max_length() { # bytes per input: what the target's real inputs measure, so no r
         capture-file) echo 65536 ;;
         netlink) echo 16384 ;;        # procscope's receive buffer is 32 KiB; most replies are far smaller
         proc-tables) echo 8192 ;;
+        metrics-request) echo 9000 ;; # the server reads at most 8 KiB
     esac
 }
 

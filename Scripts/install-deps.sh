@@ -11,3 +11,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# Prometheus, for the test that has a real server scrape procscope: unpacked from the Debian package into
+# .build/tools, not installed, because the package would also start a system-wide Prometheus service.
+tools=$(cd "$(dirname "$0")/.." && pwd)/.build/tools
+if [ ! -x "$tools/usr/bin/prometheus" ]; then
+    echo "unpacking prometheus into $tools"
+    download=$(mktemp -d)
+    (cd "$download" && apt-get download -qq prometheus 2>/dev/null) \
+        || { apt-get update -qq && (cd "$download" && apt-get download -qq prometheus); }
+    mkdir -p "$tools"
+    dpkg-deb -x "$download"/prometheus_*.deb "$tools"
+    rm -rf "$download"
+fi

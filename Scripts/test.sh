@@ -9,4 +9,5 @@ Scripts/install-deps.sh
 flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests
 export PROCSCOPE_BIN_DIR="$(swift build "${flags[@]}" --show-bin-path)"
+export PATH="$PWD/.build/tools/usr/bin:$PATH" # prometheus and promtool (install-deps.sh)
 swift test "${flags[@]}" --skip-build "$@"

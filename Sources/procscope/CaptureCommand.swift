@@ -16,6 +16,7 @@ struct CaptureCommand: ParsableCommand {
           procscope capture -r trace.pcapng --json -
           procscope capture --ndjson - --interval 5 | jq -c 'select(.owner.name == "curl")'
           procscope capture -i eth0 -w annotated.pcapng --duration 60
+          procscope capture --quiet --metrics-listen 127.0.0.1:9464   (Prometheus scrapes /metrics)
 
         SIGINT and SIGTERM stop the capture and write everything; SIGHUP reopens the --ndjson and -w files \
         (logrotate).
@@ -32,6 +33,8 @@ struct CaptureCommand: ParsableCommand {
     var ndjson: OutputTarget?
 
     @OptionGroup var annotatedFile: AnnotatedFileOptions
+
+    @OptionGroup var metricsOptions: MetricsOptions
 
     @Option(name: .long, help: ArgumentHelp("Seconds between --ndjson updates.", valueName: "seconds"))
     var interval: Double = 1
@@ -54,6 +57,7 @@ struct CaptureCommand: ParsableCommand {
         let report: CaptureReport
         var failure: Error?
         let outputs = try CaptureOutputs(ndjson: ndjson, pcapng: annotatedFile, interval: interval, filter: owners.filter)
+        let metrics = try MetricsOutputs(metricsOptions)
         // SIGHUP (logrotate) reopens the files written as the capture runs; with none, it stops the capture.
         if outputs.writesFiles { signals.onHangup = { outputs.reopen() } }
         if let path = source.readFile {
@@ -64,11 +68,13 @@ struct CaptureCommand: ParsableCommand {
                            interface: path, filter: source.filter)
             capture.onBatch = {
                 outputs.turn(capture.session)
-                if outputs.failure != nil { capture.requestStop() }
+                metrics.turn(capture.session, drops: (0, 0))
+                if outputs.failure != nil || metrics.failure != nil { capture.requestStop() }
             }
             do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
             report = capture.report(listing: .slots) // the capture has ended
             outputs.finish(capture.session, capture: report.capture)
+            metrics.finish(capture.session, drops: (0, 0))
         } else {
             let capture = try source.openLive(signals: signals)
             if json == nil { capture.session.retiresEndedConversations() }
@@ -76,11 +82,13 @@ struct CaptureCommand: ParsableCommand {
                            interface: source.liveInterface, filter: source.filter)
             capture.onTurn = {
                 outputs.turn(capture.session)
-                if outputs.failure != nil { capture.requestStop() }
+                metrics.turn(capture.session, drops: capture.source.drops())
+                if outputs.failure != nil || metrics.failure != nil { capture.requestStop() }
             }
             do { _ = try capture.run(until: stop) } catch { failure = error }
             report = capture.report(listing: .slots) // the capture has ended
             outputs.finish(capture.session, capture: report.capture)
+            metrics.finish(capture.session, drops: capture.source.drops())
             StandardError.line("\(report.capture.packets) packets captured\n\(capture.source.receivedByFilter()) packets received by filter\n\(report.capture.droppedByKernel) packets dropped by kernel")
             if capture.source.switches > 0 {
                 StandardError.line("capture switched between immediate and buffered delivery \(capture.source.switches) times (floods are captured buffered)")
@@ -91,7 +99,7 @@ struct CaptureCommand: ParsableCommand {
         }
         // Written whatever failed during the capture: each output is finished where it still can be.
         let written = write(report.filtered(by: owners.filter))
-        let outputFailure = outputs.failure ?? written
+        let outputFailure = outputs.failure ?? metrics.failure ?? written
         try endRun(captureFailure: failure, outputFailure: outputFailure)
     }
 

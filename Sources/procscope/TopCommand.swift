@@ -17,6 +17,7 @@ struct TopCommand: ParsableCommand {
           sudo procscope top
           sudo procscope top -i eth0 --interval 2 tcp
           sudo procscope top -w session.pcapng     (and keep every packet, annotated)
+          sudo procscope top --metrics-listen 127.0.0.1:9464   (and serve Prometheus metrics)
         """
     )
 
@@ -29,6 +30,8 @@ struct TopCommand: ParsableCommand {
     @OptionGroup var owners: OwnerFilterOptions
 
     @OptionGroup var annotatedFile: AnnotatedFileOptions
+
+    @OptionGroup var metricsOptions: MetricsOptions
 
     @Argument(help: ArgumentHelp("A pcap-filter expression (see 'man pcap-filter'), e.g. 'tcp port 443'.", valueName: "filter"))
     var filterWords: [String] = []
@@ -54,6 +57,7 @@ struct TopCommand: ParsableCommand {
         let outputs = try CaptureOutputs(pcapng: annotatedFile, filter: owners.filter)
         outputs.attach(to: capture.session, linkType: capture.source.linkType, snapLength: capture.source.snapLength,
                        interface: interface, filter: filter)
+        let metrics = try MetricsOutputs(metricsOptions)
         let screen = try TerminalScreen()
         defer { screen.close() }
         var state = TopState()
@@ -67,9 +71,10 @@ struct TopCommand: ParsableCommand {
         let ownerFilter = owners.filter
         capture.onTurn = {
             outputs.turn(capture.session)
+            metrics.turn(capture.session, drops: capture.source.drops())
             let (keys, resized) = screen.keys()
             for key in keys { TopKey.apply(key, to: &state, rows: rowIDs) }
-            if state.quit || outputs.failure != nil { capture.requestStop() }
+            if state.quit || outputs.failure != nil || metrics.failure != nil { capture.requestStop() }
             let now = wallClockNow()
             let due = now.microseconds(since: snapshotAt) >= every
             guard due || !keys.isEmpty || resized else { return }
@@ -92,10 +97,12 @@ struct TopCommand: ParsableCommand {
             _ = try capture.run(until: StopCondition())
         } catch {
             outputs.finish(capture.session, capture: capture.report().capture)
+            metrics.finish(capture.session, drops: capture.source.drops())
             throw error
         }
         outputs.finish(capture.session, capture: capture.report().capture)
+        metrics.finish(capture.session, drops: capture.source.drops())
         // The screen is restored when `screen` goes; the failure is said after that, in words.
-        try rethrowingOutputFailure(outputs.failure)
+        try rethrowingOutputFailure(outputs.failure ?? metrics.failure)
     }
 }

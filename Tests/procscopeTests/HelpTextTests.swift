@@ -14,6 +14,7 @@ import Testing
           procscope capture -r trace.pcapng --json -
           procscope capture --ndjson - --interval 5 | jq -c 'select(.owner.name == "curl")'
           procscope capture -i eth0 -w annotated.pcapng --duration 60
+          procscope capture --quiet --metrics-listen 127.0.0.1:9464   (Prometheus scrapes /metrics)
 
         SIGINT and SIGTERM stop the capture and write everything; SIGHUP reopens the --ndjson and -w files
         (logrotate).
@@ -60,6 +61,15 @@ import Testing
                                   'capture -r' on it gives the same report.
           -C, --file-size <MB>    With -w, start a new file (OUT1, OUT2, ...) once the current one has
                                   passed this many megabytes.
+          --metrics-listen <address:port>
+                                  Serve Prometheus metrics at http://ADDRESS:PORT/metrics (e.g.
+                                  127.0.0.1:9464, [::1]:9464, :9464 for every address).
+          --metrics-textfile <file>
+                                  Write the same metrics to this file every 5 s and at the end (for
+                                  node_exporter's textfile collector; written whole, through a rename).
+          --metrics-max-programs <count>
+                                  Programs that get series of their own; later ones are counted under
+                                  program="other". (default: 500)
           --interval <seconds>    Seconds between --ndjson updates. (default: 1.0)
           --quiet                 Do not print the summary table.
           --version               Show the version.
@@ -142,8 +152,9 @@ import Testing
           sudo procscope top
           sudo procscope top -i eth0 --interval 2 tcp
           sudo procscope top -w session.pcapng     (and keep every packet, annotated)
+          sudo procscope top --metrics-listen 127.0.0.1:9464   (and serve Prometheus metrics)
 
-        USAGE: procscope top [--interface <interface>] [--interval <seconds>] [--pid <pid> ...] [--comm <name> ...] [--user <user> ...] [--netns <inode> ...] [--container <id> ...] [--unknown-only] [--write <file>] [--file-size <MB>] [<filter> ...]
+        USAGE: procscope top [<options>] [<filter> ...]
 
         ARGUMENTS:
           <filter>                A pcap-filter expression (see 'man pcap-filter'), e.g. 'tcp port 443'.
@@ -164,6 +175,15 @@ import Testing
                                   'capture -r' on it gives the same report.
           -C, --file-size <MB>    With -w, start a new file (OUT1, OUT2, ...) once the current one has
                                   passed this many megabytes.
+          --metrics-listen <address:port>
+                                  Serve Prometheus metrics at http://ADDRESS:PORT/metrics (e.g.
+                                  127.0.0.1:9464, [::1]:9464, :9464 for every address).
+          --metrics-textfile <file>
+                                  Write the same metrics to this file every 5 s and at the end (for
+                                  node_exporter's textfile collector; written whole, through a rename).
+          --metrics-max-programs <count>
+                                  Programs that get series of their own; later ones are counted under
+                                  program="other". (default: 500)
           --version               Show the version.
           -h, --help              Show help information.
 

@@ -19,6 +19,7 @@ extension CaptureSession {
                 return
             }
             pending.remove(result.conversation)
+            attributionLatencies.observe(micros: latency)
             table[i].owner = Int32(owners.intern(identity))
             table[i].methodOrReason = UInt16(methods.intern(method))
             if let evidence {

@@ -47,6 +47,8 @@ public final class CaptureSession {
     var splits: [ConversationSplit] = []
     /// What retired conversations leave: traffic and counts per owner and per reason.
     public internal(set) var folded = FoldedTotals()
+    /// First frame to owner, for each conversation credited to a process live (the metrics' histogram).
+    public internal(set) var attributionLatencies = LatencyHistogram()
     /// Called with a conversation just before it is retired (its slot is then reused): outputs that name
     /// conversations write their last word on it here.
     public var retirementObservers: [(_ conversation: Int32, _ now: Timestamp) -> Void] = []
