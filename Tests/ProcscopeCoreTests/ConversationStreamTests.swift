@@ -26,4 +26,35 @@ import Testing
         #expect(final.contains(#""event":"final""#))
         #expect(stream.lines(session, now: .zero, final: true).isEmpty, "a conversation ends once")
     }
+
+    @Test("Every line names its schema, and a conversation's lines share an id that the other end's do not")
+    func linesCarryASchemaAndAStableID() throws {
+        let attributor = RecordingAttributor()
+        let session = CaptureSession(linkType: .raw, configuration: SessionConfiguration(localAddresses: LocalAddressSet([local])),
+                                     attributor: attributor)
+        let stream = ConversationStream()
+        func lines() throws -> [[String: Any]] {
+            try String(decoding: stream.lines(session, now: .zero), as: UTF8.self).split(separator: "\n").map { line in
+                let id = try #require(line.firstRange(of: #""id":""#)).upperBound
+                let schema = try #require(line.firstRange(of: #""schema":""#)).upperBound
+                return ["id": String(line[id...].prefix(16)), "schema": String(line[schema...].prefix { $0 != "\"" })]
+            }
+        }
+        // Local to local: the sender's and the receiver's conversations of one flow.
+        let frame = FrameBuilder.ipv4(0xC612_0001, 0xC612_0001, proto: 17, sourcePort: 1000, destinationPort: 53, payload: 10)
+        session.ingest(frame, at: 1)
+        for request in attributor.requests {
+            session.apply(AttributionResult(conversation: request.conversation, key: request.key,
+                                            attribution: .process(identity(Int32(40 + request.conversation)), .exactSocket, nil),
+                                            resolvedAt: .zero))
+        }
+        let first = try lines()
+        session.ingest(frame, at: 2)
+        let second = try lines()
+        #expect(first.count == 2 && second.count == 2)
+        #expect(Set(first.map { $0["schema"] as? String }) == ["procscope-ndjson/1"])
+        #expect(first.map { $0["id"] as? String } == second.map { $0["id"] as? String }, "the same id in later lines")
+        #expect(Set(first.compactMap { $0["id"] as? String }).count == 2, "the two ends differ")
+    }
 }
+

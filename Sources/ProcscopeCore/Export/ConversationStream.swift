@@ -1,9 +1,12 @@
 /// The streaming export (`capture --ndjson`): one JSON line per conversation when it changed during an
 /// interval (`update`), when it ends (`closed`), and for every one at the end (`final`), so a pipeline (jq, a
-/// log shipper) can follow a long capture; a conversation folded away in a long run gets its last line then
+/// log shipper) can follow a long capture (the conversation's `id` names it across its lines); a conversation folded away in a long run gets its last line then
 /// (`closed`, or `expired` after a long silence). Each line holds the conversation as in schema procscope/1 and
 /// its owner's identity (null when unknown: the reason is in the conversation). Keys are sorted.
 public final class ConversationStream {
+    /// Each line's `schema`: the line's layout (its conversation is as in procscope/1). A new field keeps it;
+    /// a renamed or removed one changes it.
+    public static let schema = "procscope-ndjson/1"
     private let filter: OwnerFilter
     /// Per conversation: packets at its last line; the top bit once its `closed` line was written.
     private var emitted: [UInt64] = []
@@ -85,6 +88,7 @@ public final class ConversationStream {
             w.key("event"); w.string(event)
             w.key("owner")
             if let owner { owner.writeIdentity(to: &w) } else { w.null() }
+            w.key("schema"); w.string(Self.schema)
             w.key("time"); w.timestamp(now)
         }
         out += writer.bytes
