@@ -232,7 +232,7 @@ def proc_tree():
     link("4242/fd/3", "socket:[55501]")
     link("4242/fd/4", "socket:[55502]")
     link("4242/fd/5", "pipe:[777]")
-    put("4343/stat", "4343 (odd) name)) S 1 4343 4343 0 -1 4194304 100 0 0 0 1 2 0 0 20 0 1 0 20000 1000 100\n")
+    put("4343/stat", "4343 (odd) name)) S 4242 4343 4343 0 -1 4194304 100 0 0 0 1 2 0 0 20 0 1 0 20000 1000 100\n")
     put("4343/status", "Name:\todd name\nUid:\t0\t0\t0\t0\n")
     put("4343/cmdline", "")
     put("4343/cgroup", "0::/\n")

@@ -26,7 +26,7 @@ struct CaptureCommand: ParsableCommand {
     @OptionGroup var source: CaptureSourceOptions
     @OptionGroup var owners: OwnerFilterOptions
 
-    @Option(name: .long, help: ArgumentHelp("Write the JSON export (schema procscope/1) to this file, or '-' for stdout.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Write the JSON export (schema procscope/2) to this file, or '-' for stdout.", valueName: "file"))
     var json: OutputTarget?
 
     @Option(name: .long, help: ArgumentHelp("Stream one JSON line per conversation as it changes, ends (closed, or expired after 5 min of silence) and at the end, to this file or '-'.", valueName: "file"))

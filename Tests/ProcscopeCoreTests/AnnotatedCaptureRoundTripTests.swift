@@ -121,6 +121,10 @@ import Testing
                            CaptureWarning(kind: "no-process-events", message: "")]
         let records: [AnnotationRecord] = [
             .process(id: 3, identity(77, "caf\u{e9}\u{1b}[2J")),
+            .process(id: 4, ProcessIdentity(pid: 8, startTime: .zero, name: "app", executable: nil, commandLine: [], uid: 0,
+                                            userName: nil, networkNamespace: 1, cgroup: "/kubepods/x", parentPID: 7,
+                                            parentName: "containerd-shim",
+                                            containerNames: ContainerNames(container: "app", pod: "web-1", namespace: "shop"))),
             .conversation(id: 9, ConversationRecord(key: key, owner: 3, method: .pingSocket, reason: nil, detail: nil,
                                                     inode: 12, latencyMicros: .max)),
             .conversation(id: 10, ConversationRecord(key: key.reversed, owner: nil, method: nil, reason: .timeWait,

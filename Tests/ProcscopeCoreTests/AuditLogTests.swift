@@ -31,6 +31,6 @@ import Testing
 
     func identity(_ pid: Int32, name: String) -> ProcessIdentity {
         ProcessIdentity(pid: pid, startTime: .zero, name: name, executable: nil, commandLine: [], uid: 0,
-                        userName: nil, networkNamespace: 0, container: nil)
+                        userName: nil, networkNamespace: 0, cgroup: nil)
     }
 }

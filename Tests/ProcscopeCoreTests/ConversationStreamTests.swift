@@ -15,12 +15,12 @@ import Testing
         #expect(stream.lines(session, now: .zero).isEmpty, "pending: waits for its owner")
         let request = try #require(attributor.requests.first)
         let owner = ProcessIdentity(pid: 42, startTime: .zero, name: "dig", executable: "/usr/bin/dig", commandLine: ["dig"],
-                                    uid: 0, userName: "root", networkNamespace: 1, container: nil)
+                                    uid: 0, userName: "root", networkNamespace: 1, cgroup: nil)
         session.apply(AttributionResult(conversation: request.conversation, key: request.key,
                                         attribution: .process(owner, .exactSocket, nil), resolvedAt: .zero))
         let first = String(decoding: stream.lines(session, now: .zero), as: UTF8.self)
         #expect(first.split(separator: "\n").count == 1 && first.contains(#""event":"update""#)
-                && first.contains(#""owner":{"cmdline":["dig"],"container":null,"exe":"/usr/bin/dig","name":"dig","netns":1,"pid":42"#))
+                && first.contains(#""owner":{"cgroup":null,"cmdline":["dig"],"container":null,"exe":"/usr/bin/dig","name":"dig","netns":1,"parent":null,"pid":42"#))
         #expect(stream.lines(session, now: .zero).isEmpty, "unchanged: no line")
         let final = String(decoding: stream.lines(session, now: .zero, final: true), as: UTF8.self)
         #expect(final.contains(#""event":"final""#))

@@ -45,5 +45,5 @@ extension CaptureSession {
 
 func identity(_ pid: Int32, _ name: String = "peer") -> ProcessIdentity {
     ProcessIdentity(pid: pid, startTime: Timestamp(microseconds: Int64(pid) * 1000), name: name, executable: "/bin/\(name)",
-                    commandLine: [name], uid: 0, userName: "root", networkNamespace: 1, container: nil)
+                    commandLine: [name], uid: 0, userName: "root", networkNamespace: 1, cgroup: nil)
 }

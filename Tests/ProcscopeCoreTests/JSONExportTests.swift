@@ -1,7 +1,7 @@
 @testable import ProcscopeCore
 import Testing
 
-/// The JSON export (schema procscope/1) is a contract: its exact shape for a small capture is pinned here,
+/// The JSON export (schema procscope/2) is a contract: its exact shape for a small capture is pinned here,
 /// members sorted, so any change to it is deliberate.
 @Suite struct JSONExportTests {
     @Test("A capture with one process and one unknown conversation exports exactly this document")
@@ -21,12 +21,12 @@ import Testing
         #expect(json == """
         {"capture":{"bytes":32,"dropped":{"interface":0,"kernel":0},"duplicates":0,"ended":"2023-11-14T22:13:21.000000Z",\
         "filter":"udp","interfaces":["lo"],"packets":1,"started":"2023-11-14T22:13:20.000000Z","undecodable":0,"warnings":[]},\
-        "processes":[{"cmdline":["dig"],"container":null,"conversations":[{"attribution":{"inode":7,"latency_us":120,\
+        "processes":[{"cgroup":null,"cmdline":["dig"],"container":null,"conversations":[{"attribution":{"inode":7,"latency_us":120,\
         "method":"exact-socket"},"first_seen":"2023-11-14T22:13:20.000000Z","id":"8974688100b95372",\
         "last_seen":"2023-11-14T22:13:20.000000Z","local":{"address":"127.0.0.1","port":1000},"protocol":"udp","remote":{"address":"127.0.0.2","port":53},\
-        "rx":{"bytes":0,"packets":0},"tx":{"bytes":32,"packets":1}}],"exe":"/bin/dig","name":"dig","netns":1,"pid":42,\
-        "rx":{"bytes":0,"packets":0},"start_time":"1970-01-01T00:00:00.042000Z","tx":{"bytes":32,"packets":1},"uid":0,\
-        "user":"root"}],"schema":"procscope/1","unknown":{"conversations":[{"attribution":{"inode":null,"latency_us":null,\
+        "rx":{"bytes":0,"packets":0},"tx":{"bytes":32,"packets":1}}],"exe":"/bin/dig","name":"dig","netns":1,"parent":null,"pid":42,\
+        "ppid":null,"rx":{"bytes":0,"packets":0},"start_time":"1970-01-01T00:00:00.042000Z","tx":{"bytes":32,"packets":1},\
+        "uid":0,"unit":null,"user":"root"}],"schema":"procscope/2","unknown":{"conversations":[{"attribution":{"inode":null,"latency_us":null,\
         "method":null},"detail":"capture ended before the socket lookup answered","first_seen":"2023-11-14T22:13:20.000000Z",\
         "id":"8006eed6181e6b7a","last_seen":"2023-11-14T22:13:20.000000Z","local":{"address":"127.0.0.2","port":53},"protocol":"udp",\
         "reason":"lookup-timed-out","remote":{"address":"127.0.0.1","port":1000},"rx":{"bytes":32,"packets":1},\

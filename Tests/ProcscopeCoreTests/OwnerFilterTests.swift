@@ -5,7 +5,7 @@ import Testing
 @Suite struct OwnerFilterTests {
     static func identity(_ pid: Int32, _ name: String, uid: UInt32, user: String?, container: String? = nil) -> ProcessIdentity {
         ProcessIdentity(pid: pid, startTime: .zero, name: name, executable: nil, commandLine: [], uid: uid,
-                        userName: user, networkNamespace: 4026531840, container: container)
+                        userName: user, networkNamespace: 4026531840, cgroup: container)
     }
 
     let curl = identity(10, "curl", uid: 1000, user: "alice")

@@ -6,7 +6,7 @@ import Testing
     static func process(_ pid: Int32, _ name: String, tx: UInt64, rx: UInt64) -> CaptureReport.ProcessEntry {
         var entry = CaptureReport.ProcessEntry(identity: ProcessIdentity(
             pid: pid, startTime: .zero, name: name, executable: nil, commandLine: [], uid: 0, userName: "root",
-            networkNamespace: 1, container: nil))
+            networkNamespace: 1, cgroup: nil))
         entry.tx = TrafficCounter(packets: 1, bytes: tx)
         entry.rx = TrafficCounter(packets: 1, bytes: rx)
         return entry

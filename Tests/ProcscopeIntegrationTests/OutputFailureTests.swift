@@ -51,6 +51,6 @@ import Testing
         let (status, stderr) = try Self.bash("$P capture -r $F --quiet --ndjson /dev/full --json \(json)")
         #expect(status == 1, "\(stderr)")
         let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
-        #expect(document?["schema"] as? String == "procscope/1")
+        #expect(document?["schema"] as? String == "procscope/2")
     }
 }

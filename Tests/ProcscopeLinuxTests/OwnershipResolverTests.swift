@@ -35,7 +35,7 @@ import Testing
 
     static func identity(_ pid: Int32) -> ProcessIdentity {
         ProcessIdentity(pid: pid, startTime: .zero, name: "p", executable: nil, commandLine: [], uid: 0, userName: nil,
-                        networkNamespace: 0, container: nil)
+                        networkNamespace: 0, cgroup: nil)
     }
 
     /// A request for `key` whose first frame was seen a second ago.

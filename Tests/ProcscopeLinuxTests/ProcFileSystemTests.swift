@@ -32,18 +32,21 @@ import Testing
         #expect(identity.executable == "/usr/bin/curl")
         #expect(identity.commandLine == ["curl", "-s", "https://example.invalid/"])
         #expect(identity.networkNamespace == 4_026_531_840)
-        #expect(identity.container == "/user.slice/user-1000.slice/session-1.scope")
+        #expect(identity.cgroup == "/user.slice/user-1000.slice/session-1.scope")
+        #expect(identity.workload.unit == "session-1.scope" && identity.workload.container == nil)
+        #expect(identity.parentPID == 1 && identity.parentName == nil, "init is not in the fixture tree")
     }
 
-    @Test("A comm with spaces and parentheses, a deleted exe and the root cgroup")
+    @Test("A comm with spaces and parentheses, a deleted exe, the root cgroup, and its parent named")
     func awkwardIdentityIsRead() throws {
         let reader = ProcessIdentityReader(proc: proc, clockTicksPerSecond: 100, userNames: { _ in nil })
         let identity = try #require(reader.identity(of: 4343))
         #expect(identity.name == "odd) name)")
         #expect(identity.executable == "/opt/odd")
         #expect(identity.commandLine.isEmpty)
-        #expect(identity.container == nil)
+        #expect(identity.cgroup == nil)
         #expect(identity.uid == 0)
+        #expect(identity.parentPID == 4242 && identity.parentName == "curl")
     }
 
     @Test("A process that is not there has no identity")

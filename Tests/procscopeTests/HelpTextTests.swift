@@ -49,10 +49,12 @@ import Testing
           --comm <name>           Keep only processes with this name (comm; repeatable).
           --user <user>           Keep only processes of this user name or uid (repeatable).
           --netns <inode>         Keep only processes in this network namespace (its inode; repeatable).
-          --container <id>        Keep only processes whose cgroup path contains this (a container id;
+          --container <name|id>   Keep only processes of this container: its name, the start of its id, or
+                                  a part of its cgroup path (repeatable).
+          --unit <unit>           Keep only processes of this systemd unit (nginx.service, or nginx;
                                   repeatable).
           --unknown-only          Keep only traffic that could not be attributed.
-          --json <file>           Write the JSON export (schema procscope/1) to this file, or '-' for
+          --json <file>           Write the JSON export (schema procscope/2) to this file, or '-' for
                                   stdout.
           --ndjson <file>         Stream one JSON line per conversation as it changes, ends (closed, or
                                   expired after 5 min of silence) and at the end, to this file or '-'.
@@ -123,7 +125,9 @@ import Testing
           --comm <name>           Keep only processes with this name (comm; repeatable).
           --user <user>           Keep only processes of this user name or uid (repeatable).
           --netns <inode>         Keep only processes in this network namespace (its inode; repeatable).
-          --container <id>        Keep only processes whose cgroup path contains this (a container id;
+          --container <name|id>   Keep only processes of this container: its name, the start of its id, or
+                                  a part of its cgroup path (repeatable).
+          --unit <unit>           Keep only processes of this systemd unit (nginx.service, or nginx;
                                   repeatable).
           --unknown-only          Keep only traffic that could not be attributed.
           --json                  Print one JSON object per packet instead of a line.
@@ -167,7 +171,9 @@ import Testing
           --comm <name>           Keep only processes with this name (comm; repeatable).
           --user <user>           Keep only processes of this user name or uid (repeatable).
           --netns <inode>         Keep only processes in this network namespace (its inode; repeatable).
-          --container <id>        Keep only processes whose cgroup path contains this (a container id;
+          --container <name|id>   Keep only processes of this container: its name, the start of its id, or
+                                  a part of its cgroup path (repeatable).
+          --unit <unit>           Keep only processes of this systemd unit (nginx.service, or nginx;
                                   repeatable).
           --unknown-only          Keep only traffic that could not be attributed.
           -w, --write <file>      Also write every packet to this pcapng file, with a comment naming its

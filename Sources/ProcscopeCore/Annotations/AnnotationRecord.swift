@@ -33,7 +33,13 @@ public enum AnnotationRecord: Equatable, Sendable {
             w.u32(identity.uid)
             w.optionalString(identity.userName)
             w.u64(identity.networkNamespace)
-            w.optionalString(identity.container)
+            w.optionalString(identity.cgroup)
+            // Added after the first files (a reader of those finds the record ending here).
+            w.u32(UInt32(bitPattern: identity.parentPID))
+            w.optionalString(identity.parentName)
+            w.optionalString(identity.containerNames.container)
+            w.optionalString(identity.containerNames.pod)
+            w.optionalString(identity.containerNames.namespace)
         case .conversation(let id, let record):
             w.u8(ProcscopeBlock.Tag.conversationRecord.rawValue)
             w.u32(id)
@@ -75,10 +81,18 @@ public enum AnnotationRecord: Equatable, Sendable {
                   let executable = r.optionalString(), let commandLine = r.strings(), let uid = r.u32(),
                   let userName = r.optionalString(), let netns = r.u64(), let container = r.optionalString()
             else { return nil }
-            self = .process(id: id, ProcessIdentity(
+            var identity = ProcessIdentity(
                 pid: Int32(bitPattern: pid), startTime: Timestamp(microseconds: start), name: name,
                 executable: executable, commandLine: commandLine, uid: uid, userName: userName,
-                networkNamespace: netns, container: container))
+                networkNamespace: netns, cgroup: container)
+            if !r.isAtEnd {
+                guard let parentPID = r.u32(), let parentName = r.optionalString(), let containerName = r.optionalString(),
+                      let pod = r.optionalString(), let namespace = r.optionalString() else { return nil }
+                identity.parentPID = Int32(bitPattern: parentPID)
+                identity.parentName = parentName
+                identity.containerNames = ContainerNames(container: containerName, pod: pod, namespace: namespace)
+            }
+            self = .process(id: id, identity)
         case .conversationRecord:
             guard let id = r.u32(), let proto = r.u8(), let hasPorts = r.u8(), let namespace = r.u16(),
                   let local = r.endpoint(), let remote = r.endpoint(), let owner = r.u32(),

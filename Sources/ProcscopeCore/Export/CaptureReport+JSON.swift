@@ -1,7 +1,7 @@
-/// The JSON export, schema `procscope/1` (shared/DESIGN.md, a contract: change it only with a version bump).
+/// The JSON export, schema `procscope/2` (shared/DESIGN.md, a contract: change it only with a version bump).
 /// Members are written in sorted order, so the output is reproducible byte for byte.
 extension CaptureReport {
-    public static let schema = "procscope/1"
+    public static let schema = "procscope/2"
 
     /// The whole export as UTF-8 bytes, ending with a newline.
     public var json: [UInt8] {
@@ -102,18 +102,53 @@ extension CaptureReport.ConversationEntry {
 extension CaptureReport.ProcessEntry {
     func write(to writer: inout JSONWriter) {
         writer.object { w in
-            w.key("cmdline"); w.array { w in for argument in identity.commandLine { w.string(argument) } }
-            w.key("container"); w.string(identity.container)
-            w.key("conversations"); w.array { w in for conversation in conversations { conversation.write(to: &w) } }
-            w.key("exe"); w.string(identity.executable)
-            w.key("name"); w.string(identity.name)
-            w.key("netns"); w.number(identity.networkNamespace)
-            w.key("pid"); w.number(Int64(identity.pid))
-            w.key("rx"); rx.write(to: &w)
-            w.key("start_time"); w.timestamp(identity.startTime)
-            w.key("tx"); tx.write(to: &w)
-            w.key("uid"); w.number(UInt64(identity.uid))
-            w.key("user"); w.string(identity.userName)
+            identity.writeFields(to: &w, with: [
+                ("conversations", { w in w.array { w in for conversation in conversations { conversation.write(to: &w) } } }),
+                ("rx", { w in rx.write(to: &w) }),
+                ("tx", { w in tx.write(to: &w) }),
+            ])
+        }
+    }
+}
+
+extension ProcessIdentity {
+    /// The identity as an object of its own (the NDJSON lines' `owner`).
+    func writeIdentity(to writer: inout JSONWriter) {
+        writer.object { w in writeFields(to: &w, with: []) }
+    }
+
+    /// The identity's fields, with `extra` ones, in key order (the export's keys are sorted). Schema
+    /// procscope/2: `container` became an object (runtime, id, names) and `cgroup` holds the path it was.
+    func writeFields(to writer: inout JSONWriter, with extra: [(StaticString, (inout JSONWriter) -> Void)]) {
+        let workload = self.workload
+        let fields: [(StaticString, (inout JSONWriter) -> Void)] = [
+            ("cgroup", { w in w.string(cgroup) }),
+            ("cmdline", { w in w.array { w in for argument in commandLine { w.string(argument) } } }),
+            ("container", { w in
+                guard let container = workload.container else { return w.null() }
+                w.object { w in
+                    w.key("id"); w.string(container.id)
+                    w.key("name"); w.string(containerNames.container)
+                    w.key("namespace"); w.string(containerNames.namespace)
+                    w.key("pod"); w.string(containerNames.pod)
+                    w.key("pod_uid"); w.string(container.podUID)
+                    w.key("runtime"); w.string(container.runtime)
+                }
+            }),
+            ("exe", { w in w.string(executable) }),
+            ("name", { w in w.string(name) }),
+            ("netns", { w in w.number(networkNamespace) }),
+            ("parent", { w in w.string(parentName) }),
+            ("pid", { w in w.number(Int64(pid)) }),
+            ("ppid", { w in if parentPID > 0 { w.number(Int64(parentPID)) } else { w.null() } }),
+            ("start_time", { w in w.timestamp(startTime) }),
+            ("uid", { w in w.number(UInt64(uid)) }),
+            ("unit", { w in w.string(workload.unit) }),
+            ("user", { w in w.string(userName) }),
+        ]
+        for (key, write) in (fields + extra).sorted(by: { $0.0.description < $1.0.description }) {
+            writer.key(key)
+            write(&writer)
         }
     }
 }

@@ -1,10 +1,10 @@
 /// The streaming export (`capture --ndjson`): one JSON line per conversation when it changed during an
 /// interval (`update`), when it ends (`closed`), and for every one at the end (`final`), so a pipeline (jq, a
 /// log shipper) can follow a long capture (the conversation's `id` names it across its lines); a conversation folded away in a long run gets its last line then
-/// (`closed`, or `expired` after a long silence). Each line holds the conversation as in schema procscope/1 and
+/// (`closed`, or `expired` after a long silence). Each line holds the conversation as in schema procscope/2 and
 /// its owner's identity (null when unknown: the reason is in the conversation). Keys are sorted.
 public final class ConversationStream {
-    /// Each line's `schema`: the line's layout (its conversation is as in procscope/1). A new field keeps it;
+    /// Each line's `schema`: the line's layout (its conversation and owner are as in procscope/2). A new field keeps it;
     /// a renamed or removed one changes it.
     public static let schema = "procscope-ndjson/1"
     private let filter: OwnerFilter
@@ -77,7 +77,7 @@ public final class ConversationStream {
         if emitted.count > count * 2 + 1024 { emitted = Array(emitted[..<count]) }
     }
 
-    /// One line: the conversation as in schema procscope/1, the event, its owner's identity, the time.
+    /// One line: the conversation as in schema procscope/2, the event, its owner's identity, the time.
     private func append(_ conversation: Int32, event: String, _ session: CaptureSession, now: Timestamp,
                         to out: inout [UInt8]) {
         let (entry, owner) = session.entry(ofConversation: conversation)
@@ -93,22 +93,5 @@ public final class ConversationStream {
         }
         out += writer.bytes
         out.append(UInt8(ascii: "\n"))
-    }
-}
-
-extension ProcessIdentity {
-    /// The identity fields of a process entry (schema procscope/1), without its traffic.
-    func writeIdentity(to writer: inout JSONWriter) {
-        writer.object { w in
-            w.key("cmdline"); w.array { w in for argument in commandLine { w.string(argument) } }
-            w.key("container"); w.string(container)
-            w.key("exe"); w.string(executable)
-            w.key("name"); w.string(name)
-            w.key("netns"); w.number(networkNamespace)
-            w.key("pid"); w.number(Int64(pid))
-            w.key("start_time"); w.timestamp(startTime)
-            w.key("uid"); w.number(UInt64(uid))
-            w.key("user"); w.string(userName)
-        }
     }
 }

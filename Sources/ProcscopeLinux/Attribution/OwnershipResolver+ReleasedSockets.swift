@@ -75,7 +75,7 @@ extension OwnershipResolver {
         var identity = ProcessIdentity(pid: record.pid, startTime: .zero, name: record.name, executable: nil,
                                        commandLine: [], uid: record.uid,
                                        userName: processes.reader.userNames(record.uid), networkNamespace: 0,
-                                       container: nil)
+                                       cgroup: nil)
         // The snapshot taken at exec (or the live process) when it is the same program: a PID reused since
         // would carry another name, and then only what the kernel recorded is reported.
         if let known = processes.identity(of: record.pid), known.name.hasPrefix(record.name) { identity = known }

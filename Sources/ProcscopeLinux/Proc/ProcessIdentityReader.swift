@@ -8,10 +8,14 @@ public struct ProcessIdentityReader: Sendable {
     let bootTime: Int64
     let clockTicksPerSecond: Int64
     let userNames: @Sendable (UInt32) -> String?
+    /// Where the container runtimes' state is read (`/`, or a fixture tree).
+    let containerNames: ContainerNameReader
 
     public init(proc: ProcFileSystem, clockTicksPerSecond: Int64 = Int64(sysconf(Int32(_SC_CLK_TCK))),
-                userNames: @escaping @Sendable (UInt32) -> String? = UserNames.lookup) {
+                userNames: @escaping @Sendable (UInt32) -> String? = UserNames.lookup,
+                containerNames: ContainerNameReader = ContainerNameReader()) {
         self.proc = proc
+        self.containerNames = containerNames
         self.bootTime = proc.bootTime() ?? 0
         self.clockTicksPerSecond = max(1, clockTicksPerSecond)
         self.userNames = userNames
@@ -25,10 +29,15 @@ public struct ProcessIdentityReader: Sendable {
         let commandLine = proc.readText("\(base)/cmdline").map(Self.parseCommandLine) ?? []
         let executable = proc.readLink("\(base)/exe").map { $0.hasSuffix(" (deleted)") ? String($0.dropLast(10)) : $0 }
         let namespace = proc.readLink("\(base)/ns/net").flatMap(Self.parseNamespaceInode) ?? 0
-        let container = proc.readText("\(base)/cgroup").flatMap(Self.parseCgroup)
+        let cgroup = proc.readText("\(base)/cgroup").flatMap(Self.parseCgroup)
+        let parentName = parsed.parentPID > 0
+            ? proc.readText("\(proc.root)/\(parsed.parentPID)/stat").flatMap(Self.parseStat)?.comm : nil
+        let workload = CgroupWorkload(path: cgroup)
         return ProcessIdentity(pid: pid, startTime: startTime(ticks: parsed.startTicks), name: parsed.comm,
                                executable: executable, commandLine: commandLine, uid: uid, userName: userNames(uid),
-                               networkNamespace: namespace, container: container)
+                               networkNamespace: namespace, cgroup: cgroup, parentPID: parsed.parentPID,
+                               parentName: parentName,
+                               containerNames: workload.container.map(containerNames.names) ?? ContainerNames())
     }
 
     /// Wall-clock start time from stat's clock ticks since boot.
@@ -42,13 +51,13 @@ public struct ProcessIdentityReader: Sendable {
     }
 
     /// `pid (comm) state ppid ...`: comm may contain spaces and parentheses, so fields are counted after the
-    /// last ')'. starttime is field 22, the 20th after comm.
-    static func parseStat(_ text: String) -> (comm: String, startTicks: Int64)? {
+    /// last ')'. ppid is field 4 (the 2nd after comm), starttime field 22 (the 20th).
+    static func parseStat(_ text: String) -> (comm: String, startTicks: Int64, parentPID: Int32)? {
         guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close else { return nil }
         let comm = String(text[text.index(after: open)..<close])
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count >= 20, let ticks = Int64(fields[19]) else { return nil }
-        return (comm, ticks)
+        return (comm, ticks, Int32(fields[1]) ?? 0)
     }
 
     /// The real uid from the `Uid:` line of status.
@@ -73,12 +82,20 @@ public struct ProcessIdentityReader: Sendable {
     }
 
     /// The cgroup v2 path (`0::/path`) when it is not the root cgroup.
+    /// The cgroup path that names the process's workload: the unified (v2) one; on a hybrid host where that
+    /// is the root (docker's cgroupfs driver places containers in the v1 hierarchies only), systemd's v1
+    /// hierarchy (`name=systemd`), else the first other non-root v1 path.
     static func parseCgroup(_ text: String) -> String? {
-        for line in text.split(separator: "\n") where line.hasPrefix("0::") {
-            let path = String(line.dropFirst(3))
-            return path == "/" || path.isEmpty ? nil : path
+        var systemd: String?, other: String?
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3 else { continue }
+            let path = String(fields[2])
+            guard path != "/" && !path.isEmpty else { continue }
+            if fields[0] == "0" && fields[1].isEmpty { return path }
+            if fields[1] == "name=systemd" { systemd = systemd ?? path } else { other = other ?? path }
         }
-        return nil
+        return systemd ?? other
     }
 }
 
