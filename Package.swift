@@ -4,7 +4,8 @@ import PackageDescription
 /// Layers, outermost last: C system libraries, the shim and the eBPF objects (the OS edge), `CCacheHints` (one
 /// inline prefetch hint, which Swift lacks), `ProcscopeCore` (pure Swift otherwise:
 /// decoding, flows, attribution logic, aggregation, exports, the live view's model), `ProcscopeLinux`
-/// (libpcap, netlink, /proc, eBPF), `ProcscopeTerminal` (ncurses), and the `procscope` executable, which
+/// (libpcap, netlink, /proc, eBPF), `ProcscopeHistory` (the flow history in SQLite, through GRDB),
+/// `ProcscopeTerminal` (ncurses), and the `procscope` executable, which
 /// only parses arguments and wires the parts together.
 let package = Package(
     name: "procscope",
@@ -14,6 +15,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The flow history's SQLite (Debian: libsqlite3-dev), through a well-kept library: migrations, WAL
+        // pools, statement caching.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -50,6 +54,10 @@ let package = Package(
             dependencies: ["ProcscopeCore", "CPcap", "CMnl", "CProcscopeLinux"]
         ),
         .target(
+            name: "ProcscopeHistory",
+            dependencies: ["ProcscopeCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
             name: "ProcscopeTerminal",
             dependencies: ["ProcscopeCore", "CNcurses"]
         ),
@@ -58,6 +66,7 @@ let package = Package(
             dependencies: [
                 "ProcscopeCore",
                 "ProcscopeLinux",
+                "ProcscopeHistory",
                 "ProcscopeTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -71,6 +80,10 @@ let package = Package(
         .testTarget(
             name: "ProcscopeLinuxTests",
             dependencies: ["ProcscopeLinux", "ProcscopeCore"]
+        ),
+        .testTarget(
+            name: "ProcscopeHistoryTests",
+            dependencies: ["ProcscopeHistory", "ProcscopeCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "ProcscopeIntegrationTests",

@@ -18,7 +18,7 @@ binary=$work/procscope-fuzz
 # and the address sanitizer. Rebuilt only when a source changed.
 parsers=(Netlink/NetlinkMessage Netlink/InetDiagMessage Netlink/InetDiagAttributes Netlink/ConntrackMessage
          Netlink/PacketDiagMessage Proc/ProcNetSocketTable Proc/ProcNetPacketTable Proc/ProcessIdentityReader
-         Proc/ProcFileSystem)
+         Proc/ProcFileSystem Proc/ContainerNameReader)
 sources=($(find Sources/ProcscopeCore Fuzz -name '*.swift' | sort))
 for parser in "${parsers[@]}"; do sources+=("Sources/ProcscopeLinux/$parser.swift"); done
 cat > "$work/module/module.modulemap" <<MAP

@@ -12,6 +12,7 @@ struct Procscope: ParsableCommand {
         process are counted under <Unknown> with the reason why.
         """,
         version: "0.1.0",
-        subcommands: [TopCommand.self, CaptureCommand.self, AuditCommand.self, SocketsCommand.self]
+        subcommands: [TopCommand.self, CaptureCommand.self, AuditCommand.self, SocketsCommand.self, RecordCommand.self,
+                      HistoryCommand.self]
     )
 }

@@ -218,6 +218,108 @@ import Testing
         """)
     }
 
+    @Test("record --help names its database, retention and signals")
+    func recordHelpIsPinned() {
+        #expect(Procscope.helpMessage(for: RecordCommand.self, columns: 100) == """
+        OVERVIEW: Capture continuously and keep every conversation in a history database (SQLite).
+
+        Runs in the foreground, as a systemd service runs it (contrib/procscope-record.service), logging to
+        stderr. Conversations are written once a second while they change and when they end, so a crash
+        loses at most the last second; a restart appends. SIGINT and SIGTERM write everything and exit;
+        SIGHUP does not stop it (nothing needs reopening: the metrics text file is replaced whole each
+        time). -r FILE records a capture file instead.
+
+        Examples:
+          sudo procscope record
+          sudo procscope record --retain 30d --max-db-size 2G --metrics-listen 127.0.0.1:9464
+          procscope history who --remote 203.0.113.7 --at '2026-12-01 02:14:00'
+
+        USAGE: procscope record [<options>] [<filter> ...]
+
+        ARGUMENTS:
+          <filter>                A pcap-filter expression (see 'man pcap-filter'), e.g. 'tcp port 443'.
+
+        OPTIONS:
+          -i, --interface <interface>
+                                  Interface to capture on ('any' for all), or its number in the -D list.
+          -D, --list-interfaces   List the interfaces capture can use, numbered as tcpdump -D numbers them,
+                                  and exit.
+          -r, --read <read>       Read frames from a pcap or pcapng file instead ('-' for stdin).
+          -c, --count <count>     Stop after this many packets.
+          --duration <duration>   Stop after this many seconds.
+          -s, --snapshot-length <snapshot-length>
+                                  Bytes kept of each frame (headers are enough; 0: 262144, as tcpdump).
+                                  (default: 256)
+          -n                      Accepted as tcpdump takes it (also -nn): procscope prints addresses and
+                                  ports as numbers and never resolves them.
+          -p                      Accepted as tcpdump takes it: procscope never puts the interface in
+                                  promiscuous mode (frames for other hosts are no local process's).
+          -B, --buffer-size <buffer-size>
+                                  Kernel capture buffer in KiB. (default: 65536)
+          --max-flows <count>     Live conversations kept at most; past it new flows are <Unknown>
+                                  flow-table-full (about 170 bytes each). (default: 1048576)
+          -F <file>               Read the filter expression from this file ('#' starts a comment), as
+                                  tcpdump -F.
+          --db <file>             The history database (SQLite). (default: /var/lib/procscope/history.db)
+          --retain <span>         Roll up and delete conversations that ended longer ago than this (e.g.
+                                  30d, 12h).
+          --max-db-size <size>    Keep the database under this size, rolling up the oldest conversations
+                                  (e.g. 2G, 500M).
+          --metrics-listen <address:port>
+                                  Serve Prometheus metrics at http://ADDRESS:PORT/metrics (e.g.
+                                  127.0.0.1:9464, [::1]:9464, :9464 for every address).
+          --metrics-textfile <file>
+                                  Write the same metrics to this file every 5 s and at the end (for
+                                  node_exporter's textfile collector; written whole, through a rename).
+          --metrics-max-programs <count>
+                                  Programs that get series of their own; later ones are counted under
+                                  program="other". (default: 500)
+          --version               Show the version.
+          -h, --help              Show help information.
+
+        """)
+    }
+
+    @Test("history who --help takes an endpoint and a moment or a period")
+    func historyWhoHelpIsPinned() {
+        #expect(Procscope.helpMessage(for: HistoryWhoCommand.self, columns: 100) == """
+        OVERVIEW: The processes that talked to a remote address (and port), with their conversations and
+        bytes.
+
+        USAGE: procscope history who [--db <file>] --remote <address[:port]> [--at <time>] [--since <time>] [--until <time>] [--json]
+
+        OPTIONS:
+          --db <file>             The history database (SQLite). (default: /var/lib/procscope/history.db)
+          --remote <address[:port]>
+                                  The remote end: an address, with a port as ADDR:PORT or [IPv6]:PORT.
+          --at <time>             A moment: conversations live then (within a second).
+          --since <time>          The start of a period (default: the beginning of the history).
+          --until <time>          The end of a period (default: now).
+          --json                  Print JSON (an array of conversations with their owners).
+          --version               Show the version.
+          -h, --help              Show help information.
+
+        """)
+    }
+
+    @Test("history top --help takes a period")
+    func historyTopHelpIsPinned() {
+        #expect(Procscope.helpMessage(for: HistoryTopCommand.self, columns: 100) == """
+        OVERVIEW: Per-program traffic over a period, largest first.
+
+        USAGE: procscope history top [--db <file>] [--since <time>] [--until <time>] [--json]
+
+        OPTIONS:
+          --db <file>             The history database (SQLite). (default: /var/lib/procscope/history.db)
+          --since <time>          The start of the period. (default: MomentOption(text: "1h"))
+          --until <time>          The end of the period (default: now).
+          --json                  Print JSON (an array of per-program totals).
+          --version               Show the version.
+          -h, --help              Show help information.
+
+        """)
+    }
+
     @Test("-i and -r together are refused with a reason")
     func interfaceAndFileExcludeEachOther() {
         #expect(throws: (any Error).self) { _ = try CaptureCommand.parse(["-i", "lo", "-r", "x.pcap"]) }
