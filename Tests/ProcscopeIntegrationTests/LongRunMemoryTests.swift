@@ -102,12 +102,12 @@ extension IntegrationTests {
         print("live capture through two bursts of 75,000 connections: resident \(start) KiB at start, peaks "
               + "\(peaks) KiB, \(after) KiB once each burst retired; \(closed) closed conversations streamed")
         #expect(closed >= 150_000, "the capture saw the connections end")
-        // Measured: 5 to 19 MiB above the start after a burst (bounded caches: socket holders, processes,
-        // tables' capacity; what fragmentation keeps), from peaks 40 to 55 MiB above it. A conversation that
-        // stayed would cost at least its 128-byte record and index entry: the two bursts' 300,000 would add
-        // more than 38 MiB.
-        #expect(after[0] - start < 32 * 1024, "the first burst's memory was given back")
-        #expect(after[1] - start < 32 * 1024, "the second burst's memory was given back")
+        // Measured: 5 to 23 MiB above the start after a burst, across runs (bounded caches: socket holders,
+        // processes; what fragmentation keeps), from peaks 40 to 55 MiB above it. A conversation that stayed
+        // would cost at least its 128-byte record and index entry: the two bursts' 300,000 would add more than
+        // 38 MiB to the 5 that are always there.
+        #expect(after[0] - start < 36 * 1024, "the first burst's memory was given back")
+        #expect(after[1] - start < 36 * 1024, "the second burst's memory was given back")
     }
 }
 }

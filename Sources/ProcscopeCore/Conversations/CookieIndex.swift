@@ -33,6 +33,12 @@ struct CookieIndex {
         return several[cookie].map { $0.sorted() } ?? []
     }
 
+    /// Gives back the room a burst of sockets left (`Dictionary.shrinkIfSparse`).
+    mutating func shrinkIfSparse() {
+        single.shrinkIfSparse()
+        several.shrinkIfSparse()
+    }
+
     /// Forgets `cookie` and returns its conversations, in slot order.
     mutating func removeAll(of cookie: UInt64) -> [Int32] {
         if let one = single.removeValue(forKey: cookie) { return [one] }

@@ -17,6 +17,10 @@ extension CaptureSession {
             if ended { retire(Int32(slot), now: now) }
         }
         table.compact()
+        recentlyClosed.shrinkIfSparse()
+        pendingFrames.shrinkIfSparse()
+        heirs.shrinkIfSparse()
+        byCookie.shrinkIfSparse()
     }
 
     /// Folds one conversation into the totals, tells the observers, and frees its slot.
