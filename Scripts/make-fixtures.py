@@ -258,7 +258,34 @@ def record_netlink():
         s.close()
     with open(os.path.join(out, "tcp-listener-lookup.port"), "w") as f: f.write(str(port) + "\n")
 
+def dns_messages():
+    """DNS responses as resolvers send them (Fixtures/dns): names compressed, a CNAME chain, and damage."""
+    out = os.path.join(ROOT, "dns")
+    os.makedirs(out, exist_ok=True)
+    def name(text):
+        return b"".join(bytes([len(label)]) + label.encode() for label in text.split(".")) + b"\0"
+    def header(flags, questions, answers):
+        return struct.pack("!HHHHHH", 0x1234, flags, questions, answers, 0, 0)
+    def record(owner, rtype, ttl, data):
+        return owner + struct.pack("!HHIH", rtype, 1, ttl, len(data)) + data
+    question = name("www.example.com") + struct.pack("!HH", 1, 1)
+    a = header(0x8180, 1, 1) + question + record(b"\xc0\x0c", 1, 300, socket.inet_aton("93.184.216.34"))
+    cname_q = name("shop.example.net") + struct.pack("!HH", 28, 1)
+    canonical = 12 + len(cname_q) + 12  # where the CNAME's target name starts: after the first record's fixed part
+    chain = header(0x8180, 1, 3) + cname_q + record(b"\xc0\x0c", 5, 60, name("edge.cdn.example")) \
+        + record(struct.pack("!H", 0xC000 | canonical), 1, 20, socket.inet_aton("198.51.100.7")) \
+        + record(struct.pack("!H", 0xC000 | canonical), 28, 20, socket.inet_pton(socket.AF_INET6, "2001:db8::7"))
+    loop = header(0x8180, 1, 1) + b"\xc0\x0c" + struct.pack("!HH", 1, 1)  # the question points at itself
+    forward = header(0x8180, 1, 1) + question + record(b"\xc0\xff", 1, 300, socket.inet_aton("192.0.2.1"))
+    nxdomain = header(0x8183, 1, 1) + question + record(b"\xc0\x0c", 1, 300, socket.inet_aton("192.0.2.2"))
+    query = header(0x0100, 1, 0) + question
+    for file, message in [("a.bin", a), ("cname-chain.bin", chain), ("truncated.bin", chain[:-9]),
+                          ("pointer-loop.bin", loop), ("pointer-forward.bin", forward), ("nxdomain.bin", nxdomain),
+                          ("query.bin", query)]:
+        with open(os.path.join(out, file), "wb") as f: f.write(message)
+
 if __name__ == "__main__":
     captures()
     proc_tree()
+    dns_messages()
     if "--record-netlink" in sys.argv: record_netlink()

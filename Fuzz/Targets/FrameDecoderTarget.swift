@@ -1,6 +1,7 @@
 /// One frame through the decoder and a live-like session: byte 0 picks the link type, the rest is the frame.
 /// Covers every link layer, VLAN tags, IPv6 extension headers, fragments, ICMP errors' quoted packets and
-/// the accounting that follows (loopback, echo, fragments reassembly bookkeeping, the JSON of the result).
+/// the accounting that follows (loopback, echo, fragments reassembly bookkeeping, DNS answers' names, the JSON
+/// of the result).
 enum FrameDecoderTarget {
     static let linkTypes: [LinkType] = [.ethernet, .raw, .linuxSLL, .linuxSLL2, .null, .loop, .ipv4, .ipv6,
                                         .rawOpenBSD, .rawFile]
@@ -12,6 +13,8 @@ enum FrameDecoderTarget {
         let decoder = FrameDecoder(linkType: linkType)
         let decoded = decoder.decode(frame, wireLength: frame.count)
         if case .ip(let ip) = decoded, ip.isICMPError { _ = decoder.decodeQuoted(frame, of: ip) }
+        // The same bytes as a DNS message (a UDP frame from port 53 reaches it through the session too).
+        _ = DNSAnswers.parse(frame)
         // Twice through a session whose host owns 127.0.0.1, ::1 and 198.18.0.1: the second time finds the
         // conversation the first made.
         let local = LocalAddressSet([.ipv4Loopback, IPAddress(ipv4: 0xC612_0001), IPAddress(high: 0, low: 1)])

@@ -45,6 +45,8 @@ public struct CaptureReport: Sendable {
         public var latencyMicros: UInt32?
         public var reason: UnknownReason?
         public var detail: String?
+        /// The remote end's name, from the DNS answers captured (`RemoteNames`).
+        public var remoteName: String?
     }
 
     public struct ProcessEntry: Sendable {

@@ -65,6 +65,9 @@ extension CaptureSession {
             tx: conversation.tx, rx: conversation.rx, tcpFlags: conversation.tcpFlagsSeen,
             inode: conversation.inode == 0 ? nil : conversation.inode,
             latencyMicros: conversation.latencyMicros == .max ? nil : conversation.latencyMicros)
+        if remoteNames.count > 0 {
+            entry.remoteName = remoteNames.name(of: conversation.key.remote.address, at: conversation.firstSeen)
+        }
         if conversation.owner >= 0 {
             entry.method = methods[Int(conversation.methodOrReason)]
             return (entry, owners[Int(conversation.owner)])

@@ -47,6 +47,8 @@ public final class CaptureSession {
     var splits: [ConversationSplit] = []
     /// What retired conversations leave: traffic and counts per owner and per reason.
     public internal(set) var folded = FoldedTotals()
+    /// Names of remote addresses, from the DNS answers captured.
+    public internal(set) var remoteNames = RemoteNames()
     /// First frame to owner, for each conversation credited to a process live (the metrics' histogram).
     public internal(set) var attributionLatencies = LatencyHistogram()
     /// Called with a conversation just before it is retired (its slot is then reused): outputs that name
@@ -105,6 +107,9 @@ public final class CaptureSession {
             }
             counters.packets &+= 1
             counters.bytes &+= UInt64(frame.ipLength)
+            if frame.proto == .udp && frame.hasPorts && frame.fragment == .none && DNSAnswers.isAnswerPort(frame.sourcePort) {
+                learnNames(from: bytes, frame, at: time)
+            }
             if !fragments.resolve(&frame) {
                 countUnkeyed(.noTransportPorts, outgoing: frame.link.packetType == .outgoing,
                              bytes: frame.ipLength)

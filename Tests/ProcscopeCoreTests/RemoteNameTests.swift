@@ -1,0 +1,77 @@
+import Foundation
+@testable import ProcscopeCore
+import Testing
+
+/// Remote names from the DNS answers the capture sees: the parser on resolvers' responses and on damaged
+/// ones (`Fixtures/dns`, written by Scripts/make-fixtures.py), and a session that names a conversation's
+/// remote end from an answer it captured.
+@Suite struct RemoteNameTests {
+    func message(_ file: String) throws -> [UInt8] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return Array(try Data(contentsOf: root.appendingPathComponent("Fixtures/dns/\(file)")))
+    }
+
+    func answers(_ file: String) throws -> [DNSAnswers.Answer] {
+        try message(file).withUnsafeBytes { DNSAnswers.parse($0) }
+    }
+
+    @Test("An A answer with a compressed name; a CNAME chain's A and AAAA named by the question")
+    func answersAreNamedByTheQuestion() throws {
+        #expect(try answers("a.bin") == [.init(name: "www.example.com", address: IPAddress(ipv4: 0x5DB8_D822), ttl: 300)])
+        let chain = try answers("cname-chain.bin")
+        #expect(chain.map(\.name) == ["shop.example.net", "shop.example.net"])
+        #expect(chain.map(\.address.description) == ["198.51.100.7", "2001:db8::7"])
+        #expect(chain.map(\.ttl) == [20, 20])
+    }
+
+    @Test("Damage gives what was read before it, or nothing: a cut answer, pointer loops, errors, queries",
+          arguments: ["truncated.bin", "pointer-loop.bin", "pointer-forward.bin", "nxdomain.bin", "query.bin"])
+    func damagedMessagesGiveNothingWrong(file: String) throws {
+        let found = try answers(file)
+        if file == "truncated.bin" {
+            #expect(found.map(\.address.description) == ["198.51.100.7"], "the records before the cut")
+        } else {
+            #expect(found.isEmpty)
+        }
+        // Every prefix of every message parses without trapping.
+        let bytes = try message(file)
+        for length in 0...bytes.count { _ = bytes[..<length].withUnsafeBytes { DNSAnswers.parse($0) } }
+    }
+
+    @Test("A conversation to an address a captured DNS answer named carries the name; others do not")
+    func sessionNamesRemoteEnds() throws {
+        let local = IPAddress(ipv4: 0xC612_0001)
+        let attributor = RecordingAttributor()
+        let session = CaptureSession(linkType: .raw, configuration: SessionConfiguration(localAddresses: LocalAddressSet([local])),
+                                     attributor: attributor)
+        // The resolver's answer (from 198.18.0.53:53), then a connection to the address it gave.
+        let dns = try message("a.bin")
+        var frame = FrameBuilder.ipv4(0xC612_0035, 0xC612_0001, proto: 17, sourcePort: 53, destinationPort: 40000,
+                                      payload: dns.count)
+        frame.replaceSubrange((frame.count - dns.count)..., with: dns)
+        session.ingest(frame, at: 1_000)
+        session.ingest(FrameBuilder.ipv4(0xC612_0001, 0x5DB8_D822, proto: 6, sourcePort: 40001, destinationPort: 443,
+                                         flags: 0x02), at: 2_000)
+        session.ingest(FrameBuilder.ipv4(0xC612_0001, 0x0A00_0001, proto: 6, sourcePort: 40002, destinationPort: 443,
+                                         flags: 0x02), at: 3_000)
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        let named = report.unknown.conversations.map { ($0.key.remote.address.description, $0.remoteName) }
+        #expect(named.contains { $0 == ("93.184.216.34", "www.example.com") })
+        #expect(named.contains { $0 == ("10.0.0.1", nil) })
+        let json = String(decoding: report.json, as: UTF8.self)
+        #expect(json.contains(#""remote":{"address":"93.184.216.34","name":"www.example.com","port":443}"#))
+    }
+
+    @Test("The name table stays bounded, and a name is not given to a conversation long after its answer")
+    func namesAreBoundedAndAge() {
+        var names = RemoteNames(generationLimit: 100)
+        for n in 0..<10_000 {
+            names.learn(.init(name: "host\(n)", address: IPAddress(ipv4: UInt32(n)), ttl: 60), at: .zero)
+        }
+        #expect(names.count <= 200)
+        #expect(names.name(of: IPAddress(ipv4: 9_999), at: Timestamp(microseconds: 1_000_000)) == "host9999")
+        #expect(names.name(of: IPAddress(ipv4: 9_999), at: Timestamp(microseconds: 7_200_000_000)) == nil, "after an hour")
+        #expect(names.name(of: IPAddress(ipv4: 5), at: .zero) == nil, "evicted")
+    }
+}
