@@ -119,8 +119,9 @@ public final class ConversationTable {
     }
 
     /// Gives back what a burst left behind, after a retirement pass. Free slots are reused lowest first, so
-    /// live conversations gather at the start of the table, and the retired ones at its end are dropped. The records' memory halves while a quarter or less of it is in use, and the index's
-    /// likewise, so a capture's memory follows what is live now, not the most it ever held.
+    /// live conversations gather at the start of the table, and the retired ones at its end are dropped. The
+    /// records' memory halves while a quarter or less of it is in use, and the index's likewise, so a
+    /// capture's memory follows what is live now, not the most it ever held.
     public func compact() {
         slotCount = free.trimmed(end: slotCount)
         var target = allocated

@@ -42,11 +42,11 @@ public enum DNSAnswers {
             let data = next + 10
             guard data + length <= message.count else { break }
             switch (type, length) {
-            case (1, 4):
-                addresses.append((owner, IPAddress(bytes: UnsafeRawBufferPointer(rebasing: message[data..<data + 4]))!, ttl))
-            case (28, 16):
-                addresses.append((owner, IPAddress(bytes: UnsafeRawBufferPointer(rebasing: message[data..<data + 16]))!, ttl))
-            case (5, _):
+            case (1, 4), (28, 16): // A, AAAA
+                if let address = IPAddress(bytes: UnsafeRawBufferPointer(rebasing: message[data..<data + length])) {
+                    addresses.append((owner, address, ttl))
+                }
+            case (5, _): // CNAME
                 if let (canonical, _) = readName(message, at: data) { aliases[owner] = canonical }
             default:
                 break

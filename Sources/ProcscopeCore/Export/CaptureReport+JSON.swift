@@ -88,7 +88,7 @@ extension CaptureReport.ConversationEntry {
             }
             if let detail { w.key("detail"); w.string(detail) }
             w.key("first_seen"); w.timestamp(firstSeen)
-            w.key("id"); w.string(stableID)
+            w.key("id"); w.hex(stableIDValue)
             w.key("last_seen"); w.timestamp(lastSeen)
             w.key("local"); key.local.write(to: &w, hasPorts: key.hasPorts)
             w.key("protocol"); w.string(key.proto.description)

@@ -5,6 +5,12 @@ extension CaptureReport.ConversationEntry {
     /// Elasticsearch) can update one record instead of keeping each line; the JSON export and a re-read
     /// annotated file give the same id. Slot numbers would not do: they are reused.
     public var stableID: String {
+        let digits = String(stableIDValue, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// The id's 64 bits (the JSON writes them as hex without making a string first).
+    public var stableIDValue: UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325 // FNV-1a, fixed: the id must not change between runs
         func mix(_ value: UInt64) {
             var value = value
@@ -14,13 +20,14 @@ extension CaptureReport.ConversationEntry {
             }
         }
         mix(UInt64(key.proto.rawValue) | (key.hasPorts ? 0x100 : 0))
-        for end in [key.local, key.remote] {
+        func mixEnd(_ end: Endpoint) {
             mix(end.address.high)
             mix(end.address.low)
             mix(UInt64(end.port))
         }
+        mixEnd(key.local)
+        mixEnd(key.remote)
         mix(UInt64(bitPattern: firstSeen.microseconds))
-        let digits = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        return hash
     }
 }

@@ -120,6 +120,17 @@ public struct JSONWriter {
         formatted(quoted: true) { value.appendRFC3339(to: &$0) }
     }
 
+    /// A 64-bit value as a string of 16 lowercase hex digits (a conversation's id), formatted straight into
+    /// the buffer.
+    public mutating func hex(_ value: UInt64) {
+        formatted(quoted: true) { sink in
+            for shift in stride(from: 60, through: 0, by: -4) {
+                let digit = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 15
+                sink.append(digit < 10 ? 48 + digit : 87 + digit)
+            }
+        }
+    }
+
     /// An address as a string (`IPAddress.description`), formatted straight into the buffer: its text needs
     /// no escaping.
     public mutating func address(_ value: IPAddress) {
