@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Glibc
 import ProcscopeCore
 import ProcscopeHistory
 import ProcscopeLinux
@@ -147,19 +146,10 @@ struct RemoteEndpointOption: ExpressibleByArgument {
 
     init?(argument: String) {
         text = argument
-        var host = Substring(argument), portText: Substring?
-        if host.hasPrefix("[") {
-            guard let close = host.firstIndex(of: "]") else { return nil }
-            let rest = host[host.index(after: close)...]
-            guard rest.isEmpty || rest.hasPrefix(":") else { return nil }
-            portText = rest.isEmpty ? nil : rest.dropFirst()
-            host = host[host.index(after: host.startIndex)..<close]
-        } else if host.filter({ $0 == ":" }).count == 1, let colon = host.firstIndex(of: ":") {
-            portText = host[host.index(after: colon)...]
-            host = host[..<colon]
-        }
         // The history stores addresses as the JSON export writes them: normalised through the parser.
-        guard let parsed = Self.parse(String(host)) else { return nil }
+        guard let (host, portText) = splitHostPort(argument), let parsed = IPAddress(numeric: String(host)) else {
+            return nil
+        }
         address = parsed.description
         if let portText {
             guard let value = Int(portText), (0...65535).contains(value) else { return nil }
@@ -167,16 +157,6 @@ struct RemoteEndpointOption: ExpressibleByArgument {
         } else {
             port = nil
         }
-    }
-}
-
-extension RemoteEndpointOption {
-    /// A numeric IPv4 or IPv6 address (inet_pton: no name is looked up).
-    static func parse(_ text: String) -> IPAddress? {
-        var v4 = in_addr(), v6 = in6_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { IPAddress(bytes: $0) } }
-        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { IPAddress(bytes: $0) } }
-        return nil
     }
 }
 

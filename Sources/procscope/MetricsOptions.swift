@@ -1,4 +1,6 @@
 import ArgumentParser
+import ProcscopeCore
+import ProcscopeLinux
 
 /// Prometheus metrics while capturing: served over HTTP, written for node_exporter's textfile collector, or
 /// both. Shared by `capture` and `top`.
@@ -25,31 +27,24 @@ struct MetricsOptions: ParsableArguments {
     }
 }
 
-/// `--metrics-listen`'s value: a numeric address and a port. Names are not resolved (no lookup is sent
-/// unless asked), except `localhost`.
+/// `--metrics-listen`'s value: a numeric address and a port (`:PORT` for every address). Names are not
+/// resolved (no lookup is sent unless asked), except `localhost`.
 struct MetricsListenAddress: ExpressibleByArgument {
-    let host: String
+    let host: IPAddress
     let port: UInt16
     let text: String
 
     init?(argument: String) {
         text = argument
-        let hostPart: Substring, portPart: Substring
-        if argument.hasPrefix("[") {
-            guard let close = argument.firstIndex(of: "]"),
-                  argument[argument.index(after: close)...].hasPrefix(":") else { return nil }
-            hostPart = argument[argument.index(after: argument.startIndex)..<close]
-            portPart = argument[argument.index(close, offsetBy: 2)...]
-        } else {
-            guard let colon = argument.lastIndex(of: ":"), !argument[..<colon].contains(":") else { return nil }
-            hostPart = argument[..<colon]
-            portPart = argument[argument.index(after: colon)...]
+        guard let (hostPart, portPart) = splitHostPort(argument), let portPart, let port = UInt16(portPart) else {
+            return nil
         }
-        guard let port = UInt16(portPart) else { return nil }
         switch hostPart {
-        case "": host = "::"
-        case "localhost": host = "127.0.0.1"
-        default: host = String(hostPart)
+        case "": host = .ipv6Any
+        case "localhost": host = .ipv4Loopback
+        default:
+            guard let numeric = IPAddress(numeric: String(hostPart)) else { return nil }
+            host = numeric
         }
         self.port = port
     }

@@ -4,14 +4,6 @@ import Testing
 /// Memory that follows what is live: ended conversations are folded into their owner's totals, handed to the
 /// outputs, and their slot reused, so a long run does not keep every conversation it ever saw.
 @Suite struct ConversationRetirementTests {
-    let local = IPAddress(ipv4: 0xC612_0001)
-
-    func session(_ attributor: RecordingAttributor) -> CaptureSession {
-        let session = CaptureSession(linkType: .raw, configuration: SessionConfiguration(localAddresses: LocalAddressSet([local])),
-                                     attributor: attributor)
-        session.retiresEndedConversations()
-        return session
-    }
 
     /// One short TCP connection from `port` (SYN, data, FIN) at `micros`, credited to `pid`.
     func connection(_ session: CaptureSession, _ attributor: RecordingAttributor, port: UInt16, at micros: Int64, pid: Int32) {
@@ -28,7 +20,7 @@ import Testing
     @Test("Finished connections are folded into their owner's totals and their slots reused; the report keeps every byte")
     func finishedConnectionsFoldIntoTotals() {
         let attributor = RecordingAttributor()
-        let session = session(attributor)
+        let session = retiringSession(attributor)
         // One connection a second for 200 s, housekeeping after each: those finished more than 10 s ago go.
         for n in 0..<200 {
             connection(session, attributor, port: UInt16(1000 + n), at: Int64(n) * 1_000_000, pid: 7)
@@ -45,7 +37,7 @@ import Testing
     @Test("A pending conversation is never retired, however old; a flow that is only silent goes after 5 minutes")
     func pendingConversationsStay() {
         let attributor = RecordingAttributor()
-        let session = session(attributor)
+        let session = retiringSession(attributor)
         session.ingest(FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 17, sourcePort: 5000, destinationPort: 53), at: 0)
         session.retireIdle(now: Timestamp(microseconds: 1_000_000_000))
         #expect(session.liveConversationCount == 1)
@@ -61,7 +53,7 @@ import Testing
     @Test("The NDJSON stream writes a retired conversation's last line before its slot is reused, once")
     func streamWritesTheLastLineAtRetirement() throws {
         let attributor = RecordingAttributor()
-        let session = session(attributor)
+        let session = retiringSession(attributor)
         let stream = ConversationStream()
         stream.follow(session)
         connection(session, attributor, port: 1000, at: 0, pid: 7)
@@ -77,7 +69,7 @@ import Testing
     @Test("An annotated file gives a reused slot's new conversation an id of its own: a re-read keeps them apart")
     func annotatedFileKeepsReusedSlotsApart() throws {
         let attributor = RecordingAttributor()
-        let session = session(attributor)
+        let session = retiringSession(attributor)
         let writer = AnnotatedCaptureWriter()
         let output = AnnotatedCaptureRoundTripTests.MemoryOutput()
         output.write(AnnotatedCaptureWriter.header(linkType: .raw, snapLength: 256, interface: "x", filter: nil))
@@ -120,7 +112,7 @@ import Testing
     @Test("An unknown conversation's detail is dropped with the last conversation that names it")
     func detailsGoWithTheirConversations() {
         let attributor = RecordingAttributor()
-        let session = session(attributor)
+        let session = retiringSession(attributor)
         func unknownFlow(port: UInt16, at micros: Int64, detail: String) {
             for (offset, flags) in [(0, UInt8(0x02)), (20, 0x11)] {
                 session.ingest(FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 6, sourcePort: port, destinationPort: 80,

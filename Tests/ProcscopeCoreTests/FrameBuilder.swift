@@ -47,3 +47,13 @@ func identity(_ pid: Int32, _ name: String = "peer") -> ProcessIdentity {
     ProcessIdentity(pid: pid, startTime: Timestamp(microseconds: Int64(pid) * 1000), name: name, executable: "/bin/\(name)",
                     commandLine: [name], uid: 0, userName: "root", networkNamespace: 1, cgroup: nil)
 }
+
+/// A session on a host owning 198.18.0.1 that folds ended conversations away, as a long run without a JSON
+/// document does.
+func retiringSession(_ attributor: RecordingAttributor) -> CaptureSession {
+    let local = LocalAddressSet([IPAddress(ipv4: 0xC612_0001)])
+    let session = CaptureSession(linkType: .raw, configuration: SessionConfiguration(localAddresses: local),
+                                 attributor: attributor)
+    session.retiresEndedConversations()
+    return session
+}

@@ -4,14 +4,6 @@ import Testing
 /// The Prometheus side: what a session's traffic becomes as series, the text format, and the HTTP answers,
 /// all without sockets.
 @Suite struct MetricsTests {
-    let local = IPAddress(ipv4: 0xC612_0001)
-
-    func session(_ attributor: RecordingAttributor) -> CaptureSession {
-        let session = CaptureSession(linkType: .raw, configuration: SessionConfiguration(localAddresses: LocalAddressSet([local])),
-                                     attributor: attributor)
-        session.retiresEndedConversations()
-        return session
-    }
 
     /// One UDP datagram of `payload` bytes from `port`; the owner is answered as given (nil: left pending).
     func datagram(_ session: CaptureSession, _ attributor: RecordingAttributor, port: UInt16, payload: Int = 100,
@@ -27,7 +19,7 @@ import Testing
     @Test("Programs, not PIDs: two processes of one program share a series; a pending flow waits for its answer")
     func programsAreSeriesAndPendingWaits() {
         let attributor = RecordingAttributor()
-        let session = session(attributor)
+        let session = retiringSession(attributor)
         datagram(session, attributor, port: 1000, answer: .process(identity(10, "curl"), .exactSocket, nil))
         datagram(session, attributor, port: 1001, answer: .process(identity(11, "curl"), .exactSocket, nil))
         datagram(session, attributor, port: 1002, answer: .process(identity(12, "nginx"), .exactSocket, nil))
@@ -45,7 +37,7 @@ import Testing
     @Test("Past the series limit, new programs count under other, and the fold is counted; retired traffic stays in")
     func seriesLimitFoldsIntoOther() {
         let attributor = RecordingAttributor()
-        let session = session(attributor)
+        let session = retiringSession(attributor)
         let collector = MetricsCollector(seriesLimit: 2)
         for (index, name) in ["a", "b", "c", "d", "c"].enumerated() {
             datagram(session, attributor, port: UInt16(2000 + index), at: Int64(index),
@@ -64,7 +56,7 @@ import Testing
     @Test("A counter never goes down, even when an answer moves bytes elsewhere")
     func countersNeverFall() {
         let attributor = RecordingAttributor()
-        let session = session(attributor)
+        let session = retiringSession(attributor)
         let collector = MetricsCollector()
         datagram(session, attributor, port: 3000, answer: .process(identity(30, "dig"), .exactSocket, nil))
         let before = collector.snapshot(of: session).programs[0].tx

@@ -21,35 +21,15 @@ public final class MetricsServer: @unchecked Sendable {
     /// What the server listens on, as given.
     public let address: String
 
-    /// Listens on `host` (a numeric IPv4 or IPv6 address) and `port`.
-    public init(host: String, port: UInt16, address: String) throws {
+    /// Listens on `host` and `port`; `address` is how the user gave them (for messages).
+    public init(host: IPAddress, port: UInt16, address: String) throws {
         self.address = address
-        var storage = sockaddr_storage()
-        let length: socklen_t, family: Int32
-        if host.contains(":") {
-            var v6 = sockaddr_in6()
-            v6.sin6_family = sa_family_t(AF_INET6)
-            v6.sin6_port = port.bigEndian
-            guard inet_pton(AF_INET6, host, &v6.sin6_addr) == 1 else {
-                throw MetricsListenError(address: address, call: "inet_pton", errno: EINVAL)
-            }
-            withUnsafeBytes(of: v6) { bytes in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: bytes) } }
-            (length, family) = (socklen_t(MemoryLayout<sockaddr_in6>.size), AF_INET6)
-        } else {
-            var v4 = sockaddr_in()
-            v4.sin_family = sa_family_t(AF_INET)
-            v4.sin_port = port.bigEndian
-            guard inet_pton(AF_INET, host, &v4.sin_addr) == 1 else {
-                throw MetricsListenError(address: address, call: "inet_pton", errno: EINVAL)
-            }
-            withUnsafeBytes(of: v4) { bytes in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: bytes) } }
-            (length, family) = (socklen_t(MemoryLayout<sockaddr_in>.size), AF_INET)
-        }
+        let (storage, length, family) = Self.socketAddress(host, port)
         let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw MetricsListenError(address: address, call: "socket", errno: errno) }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        let bound = withUnsafePointer(to: &storage) {
+        let bound = withUnsafePointer(to: storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
         guard bound == 0, listen(fd, 16) == 0 else {
@@ -59,6 +39,30 @@ public final class MetricsServer: @unchecked Sendable {
         }
         listener = fd
         wakeDescriptor = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+    }
+
+    /// `host` and `port` as bind(2) takes them: IPv4 for an IPv4 address, IPv6 otherwise (`::` is every
+    /// address, IPv4 ones included).
+    static func socketAddress(_ host: IPAddress, _ port: UInt16) -> (sockaddr_storage, socklen_t, Int32) {
+        var storage = sockaddr_storage()
+        func store<Address>(_ address: Address) -> socklen_t {
+            withUnsafeBytes(of: address) { bytes in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: bytes) } }
+            return socklen_t(MemoryLayout<Address>.size)
+        }
+        if host.isIPv4 {
+            var v4 = sockaddr_in()
+            v4.sin_family = sa_family_t(AF_INET)
+            v4.sin_port = port.bigEndian
+            v4.sin_addr.s_addr = host.ipv4Value.bigEndian
+            let length = store(v4) // before `storage` is read
+            return (storage, length, AF_INET)
+        }
+        var v6 = sockaddr_in6()
+        v6.sin6_family = sa_family_t(AF_INET6)
+        v6.sin6_port = port.bigEndian
+        withUnsafeMutableBytes(of: &v6.sin6_addr) { $0.copyBytes(from: host.bytes16) }
+        let length = store(v6)
+        return (storage, length, AF_INET6)
     }
 
     deinit {

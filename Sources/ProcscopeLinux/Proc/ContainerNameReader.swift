@@ -1,5 +1,6 @@
 import Foundation
 import ProcscopeCore
+import Synchronization
 
 /// The names container runtimes gave a container and its pod, read from the runtimes' own state (the ids
 /// come from the cgroup path, `CgroupWorkload`). Each source is optional: what is not readable (no such
@@ -9,15 +10,27 @@ import ProcscopeCore
 /// - podman: `/var/lib/containers/storage/overlay-containers/containers.json`, the entry's `names`
 /// - Kubernetes (any runtime): the kubelet's log directories, `/var/log/pods/<namespace>_<pod>_<uid>` for the
 ///   pod, and `/var/log/containers/<pod>_<namespace>_<container>-<id>.log` for the container's name
+///
+/// Names found are kept per container (a container's processes share them, and podman's state file lists
+/// every container): each container's state is read until its names are found, then not again. A rename
+/// during the capture is not seen.
 public struct ContainerNameReader: Sendable {
     /// `/`, or the root of a fixture tree.
     public let root: String
+    private let found = FoundNames()
 
     public init(root: String = "/") {
         self.root = root.hasSuffix("/") ? String(root.dropLast()) : root
     }
 
     public func names(_ container: CgroupWorkload.Container) -> ContainerNames {
+        if let known = found.names.withLock({ $0.value(for: container.id) }) { return known }
+        let names = read(container)
+        if !names.isEmpty { found.names.withLock { $0.set(names, for: container.id) } }
+        return names
+    }
+
+    private func read(_ container: CgroupWorkload.Container) -> ContainerNames {
         var names = ContainerNames()
         switch container.runtime {
         case "docker":
@@ -75,4 +88,10 @@ public struct ContainerNameReader: Sendable {
         guard let data = try? handle.read(upToCount: 16 << 20) else { return nil }
         return try? JSONSerialization.jsonObject(with: data)
     }
+}
+
+/// The names found so far, by container id, shared by the copies of a reader (identities are read on the
+/// attribution worker and the process table's snapshots).
+private final class FoundNames: Sendable {
+    let names = Mutex(GenerationalCache<String, ContainerNames>(generationLimit: 4096))
 }

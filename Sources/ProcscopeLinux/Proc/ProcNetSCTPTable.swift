@@ -64,10 +64,6 @@ public enum ProcNetSCTPTable {
 
     /// A printed address, without the primary path's `*`.
     static func address(_ field: Substring) -> IPAddress? {
-        let text = field.hasPrefix("*") ? String(field.dropFirst()) : String(field)
-        var bytes = [UInt8](repeating: 0, count: 16)
-        if inet_pton(AF_INET, text, &bytes) == 1 { return IPAddress(bytes: bytes.prefix(4)) }
-        if inet_pton(AF_INET6, text, &bytes) == 1 { return IPAddress(bytes: bytes) }
-        return nil
+        IPAddress(numeric: field.hasPrefix("*") ? String(field.dropFirst()) : String(field))
     }
 }
