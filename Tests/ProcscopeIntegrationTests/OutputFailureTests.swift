@@ -22,7 +22,8 @@ import Testing
 
     @Test("A reader that closes the pipe ends procscope quietly with status 0",
           arguments: ["$P audit -r $F | head -1", "$P capture -r $F --ndjson - --quiet | head -1",
-                      "$P capture -r $F --json - --quiet | head -c 100", "$P capture -r $F | head -1"])
+                      "$P capture -r $F --json - --quiet | head -c 100", "$P capture -r $F | head -1",
+                      "$P sockets | head -1", "$P sockets --json | head -c 10"])
     func closedPipeIsAQuietEnd(command: String) throws {
         let (status, stderr) = try Self.bash(command)
         #expect(status == 0, "\(command): \(stderr)")
@@ -36,7 +37,9 @@ import Testing
                       ("$P capture -r $F --json - --quiet > /dev/full", "standard output"),
                       ("$P capture -r $F > /dev/full", "standard output"),
                       ("$P audit -r $F > /dev/full", "standard output"),
-                      ("$P audit -r $F -w /dev/full > /dev/null", "/dev/full")])
+                      ("$P audit -r $F -w /dev/full > /dev/null", "/dev/full"),
+                      ("$P sockets > /dev/full", "standard output"),
+                      ("$P sockets --json > /dev/full", "standard output")])
     func fullDiskIsReported(command: String, output: String) throws {
         let (status, stderr) = try Self.bash(command)
         #expect(status == 1, "\(command): \(stderr)")

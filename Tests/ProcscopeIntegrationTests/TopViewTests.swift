@@ -97,6 +97,26 @@ extension IntegrationTests {
         #expect(reread.processes.contains { $0.pid == client.pid })
     }
 
+    @Test("top -w on a full disk restores the terminal, names the file and exits 1")
+    func topWriteFailureIsSaidAfterTheScreen() throws {
+        let namespace = try TestNamespace("topfull")
+        defer { namespace.tearDown() }
+        let tmux = try Tmux("ip netns exec \(namespace.name) \(Shell.binaryDirectory)/procscope top -i lo --interval 0.3 -w /dev/full; echo EXITED $?; sleep 30",
+                            width: 110, height: 30)
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5352", "20"])
+        defer { server.stop() }
+        var text = try tmux.waitFor { $0.contains("EXITED") || $0.contains("procscope top") }
+        if !text.contains("EXITED") {
+            // The file header may fit the kernel's answer only once packets come: send some.
+            let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5352", "100000", "50"])
+            client.wait()
+            text = try tmux.waitFor { $0.contains("EXITED") }
+        }
+        #expect(text.contains("EXITED 1"), "\(text)")
+        #expect(text.contains("cannot write /dev/full: No space left on device"), "\(text)")
+        #expect(!text.contains("Fatal error") && !text.contains("procscope top"), "the screen is restored: \(text)")
+    }
+
     @Test("Without a terminal, top refuses and points to capture")
     func topRefusesWithoutATerminal() throws {
         #expect {
