@@ -49,6 +49,17 @@ import Testing
         #expect(identity.parentPID == 4242 && identity.parentName == "curl")
     }
 
+    @Test("A stat line cut short, or with a start time that is not a number, is refused; fields split on runs of spaces")
+    func damagedStatLinesAreRefused() throws {
+        let fields = (3...19).map(String.init).joined(separator: " ")
+        let parsed = try #require(ProcessIdentityReader.parseStat("7 (a) b) S 99  \(fields) 12345 0 0\n"))
+        #expect(parsed.comm == "a) b" && parsed.parentPID == 99 && parsed.startTicks == 12345)
+        #expect(ProcessIdentityReader.parseStat("7 (a) S 99 1 2 3") == nil)
+        #expect(ProcessIdentityReader.parseStat("7 (a) S 99 \(fields) 12x45") == nil)
+        #expect(ProcessIdentityReader.parseStat("7 )a( S 99 \(fields) 12345") == nil)
+        #expect(ProcessIdentityReader.parseStat("") == nil)
+    }
+
     @Test("A process that is not there has no identity")
     func missingProcessHasNoIdentity() {
         #expect(ProcessIdentityReader(proc: proc, userNames: { _ in nil }).identity(of: 99999) == nil)

@@ -16,17 +16,20 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         self.low = 0x0000_FFFF_0000_0000 | UInt64(value)
     }
 
-    /// An address from 4 or 16 network-order bytes; nil for any other count.
+    /// An address from 4 or 16 network-order bytes; nil for any other count. Read in place, without copying
+    /// the bytes into an array: every sock_diag answer makes two.
     public init?(bytes: some Collection<UInt8>) {
-        let array = Array(bytes)
-        switch array.count {
-        case 4:
-            self.init(ipv4: array.reduce(0) { $0 << 8 | UInt32($1) })
-        case 16:
-            self.init(high: array[0..<8].reduce(0) { $0 << 8 | UInt64($1) },
-                      low: array[8..<16].reduce(0) { $0 << 8 | UInt64($1) })
-        default:
-            return nil
+        var high: UInt64 = 0, low: UInt64 = 0
+        var count = 0
+        for byte in bytes {
+            guard count < 16 else { return nil }
+            if count < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
+            count += 1
+        }
+        switch count {
+        case 4: self.init(ipv4: UInt32(truncatingIfNeeded: high))
+        case 16: self.init(high: high, low: low)
+        default: return nil
         }
     }
 

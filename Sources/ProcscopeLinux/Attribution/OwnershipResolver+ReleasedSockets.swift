@@ -6,7 +6,7 @@ import ProcscopeCore
 /// socket no longer exists.
 extension OwnershipResolver {
     /// Reads the destroy events waiting (the worker calls it on every wake, and a lookup that found no
-    /// socket calls it again): recent closes, bounded, oldest first.
+    /// socket calls it again): recent closes, bounded.
     func drainCloseEvents() {
         let events = tables.takeCloses()
         guard !events.isEmpty else { return }
@@ -17,7 +17,6 @@ extension OwnershipResolver {
                                                           hasPorts: true),
                                              cookie: socket.cookie, closedAt: now))
         }
-        if recentCloses.count > 4096 { recentCloses.removeFirst(recentCloses.count - 2048) }
     }
 
     /// The flow's socket no longer exists: the owner recorded at its release, found through the cookie of its
@@ -87,10 +86,7 @@ extension OwnershipResolver {
     /// the flow's first frame (an earlier one was an earlier socket on a reused tuple). A close of an
     /// unconnected UDP socket carries no peer and maybe the wildcard address.
     func closedCookie(_ request: AttributionRequest) -> UInt64? {
-        recentCloses.first { closed in
-            closed.closedAt.microseconds(since: request.firstSeen) >= 0
-                && closed.covers(request.key)
-        }?.cookie
+        recentCloses.first(covering: request.key, since: request.firstSeen)?.cookie
     }
 
     /// Whether a release record names the socket's owner rather than a process that only held a passing

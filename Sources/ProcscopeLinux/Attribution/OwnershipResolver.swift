@@ -39,7 +39,7 @@ final class OwnershipResolver {
     /// Sockets credited to processes, followed until they close or change hands.
     let held = HeldSockets()
     /// Recent socket closes (destroy events), oldest first, bounded.
-    var recentCloses: [SocketClosed] = []
+    var recentCloses = RecentCloses()
     /// fds that could not be read during scans (EACCES), for the report.
     private(set) var deniedFDs = 0
     /// Processes whose whole descriptor table could not be read (bounded): a socket of their uid may be theirs.

@@ -1,0 +1,61 @@
+/// The destroy events of the last few thousand sockets, found by the conversation they could cover.
+///
+/// A lookup that finds no socket asks for the close of its tuple. Scanning every recent close for each such
+/// lookup cost a third of the attribution worker's time under connection churn (thousands of closes, one scan
+/// per new flow), so closes are kept in buckets by protocol, namespace and ports: a close covers a conversation
+/// only when the first three are equal and the remote port is the conversation's or 0 (an unconnected socket;
+/// `SocketClosed.covers`), so two buckets hold every candidate. A server's port alone would not do: every
+/// accepted connection's close shares it.
+public struct RecentCloses: Sendable {
+    private struct Bucket: Hashable {
+        var proto: IPProtocol
+        var namespace: UInt16
+        var localPort: UInt16
+        var remotePort: UInt16
+
+        init(_ key: FlowKey, remotePort: UInt16) {
+            (proto, namespace, localPort, self.remotePort) = (key.proto, key.namespace, key.local.port, remotePort)
+        }
+    }
+    private var buckets: [Bucket: [(sequence: Int, close: SocketClosed)]] = [:]
+    private var nextSequence = 0
+    /// Closes kept; past `limit`, the oldest are dropped down to half of it.
+    public private(set) var count = 0
+    public let limit: Int
+
+    public init(limit: Int = 4096) { self.limit = max(limit, 2) }
+
+    /// Adds the newest close.
+    public mutating func append(_ close: SocketClosed) {
+        buckets[Bucket(close.key, remotePort: close.key.remote.port), default: []].append((nextSequence, close))
+        nextSequence += 1
+        count += 1
+        if count > limit { dropOldest(keeping: limit / 2) }
+    }
+
+    /// The oldest close at or after `since` that covers `key` (a close before the flow's first frame was an
+    /// earlier socket on a reused tuple).
+    public func first(covering key: FlowKey, since: Timestamp) -> SocketClosed? {
+        func oldest(remotePort: UInt16) -> (sequence: Int, close: SocketClosed)? {
+            buckets[Bucket(key, remotePort: remotePort)]?.first { entry in
+                entry.close.closedAt.microseconds(since: since) >= 0 && entry.close.covers(key)
+            }
+        }
+        let connected = oldest(remotePort: key.remote.port)
+        let unconnected = key.remote.port == 0 ? nil : oldest(remotePort: 0)
+        guard let connected, let unconnected else { return (connected ?? unconnected)?.close }
+        return connected.sequence < unconnected.sequence ? connected.close : unconnected.close
+    }
+
+    /// Keeps the newest `kept` closes: a pass over all of them once per `limit / 2` appends.
+    private mutating func dropOldest(keeping kept: Int) {
+        let cutoff = nextSequence - kept
+        var remaining: [Bucket: [(sequence: Int, close: SocketClosed)]] = [:]
+        for (bucket, closes) in buckets {
+            let newer = closes.filter { $0.sequence >= cutoff }
+            if !newer.isEmpty { remaining[bucket] = newer }
+        }
+        buckets = remaining
+        count = kept
+    }
+}

@@ -1,0 +1,67 @@
+import ProcscopeCore
+import Testing
+
+/// The recent destroy events a lookup asks when its socket is gone: the oldest close since the flow began that
+/// covers it, kept within a bound.
+@Suite struct RecentClosesTests {
+    let client = Endpoint(address: IPAddress(ipv4: 0x7f00_0001), port: 40_000)
+    let server = Endpoint(address: IPAddress(ipv4: 0x7f00_0001), port: 80)
+
+    func close(_ local: Endpoint, _ remote: Endpoint, cookie: UInt64, at seconds: Int64,
+               proto: IPProtocol = .tcp) -> SocketClosed {
+        SocketClosed(key: FlowKey(proto: proto, local: local, remote: remote, hasPorts: true),
+                     cookie: cookie, closedAt: Timestamp(seconds: seconds, microseconds: 0))
+    }
+
+    @Test("The first close at or after the flow's start that covers it is found; an earlier one on the tuple is not")
+    func oldestCoveringCloseSinceTheStartIsFound() {
+        var closes = RecentCloses()
+        closes.append(close(client, server, cookie: 1, at: 10))
+        closes.append(close(client, server, cookie: 2, at: 20))
+        closes.append(close(client, server, cookie: 3, at: 30))
+        let key = FlowKey(proto: .tcp, local: client, remote: server, hasPorts: true)
+        #expect(closes.first(covering: key, since: Timestamp(seconds: 15, microseconds: 0))?.cookie == 2)
+        #expect(closes.first(covering: key, since: Timestamp(seconds: 31, microseconds: 0)) == nil)
+        #expect(closes.first(covering: FlowKey(proto: .udp, local: client, remote: server, hasPorts: true),
+                             since: Timestamp(seconds: 0, microseconds: 0)) == nil, "another protocol")
+    }
+
+    @Test("An unconnected UDP socket's close (wildcard address, no peer) covers its conversations")
+    func wildcardCloseCoversAConversation() {
+        var closes = RecentCloses()
+        let wildcard = Endpoint(address: IPAddress(ipv4: 0), port: 5353)
+        closes.append(close(wildcard, Endpoint(address: IPAddress(ipv4: 0), port: 0), cookie: 9, at: 5, proto: .udp))
+        let key = FlowKey(proto: .udp, local: Endpoint(address: IPAddress(ipv4: 0x7f00_0001), port: 5353),
+                          remote: server, hasPorts: true)
+        #expect(closes.first(covering: key, since: Timestamp(seconds: 1, microseconds: 0))?.cookie == 9)
+    }
+
+    @Test("Past its limit the oldest closes go and the newest half stays")
+    func theOldestAreDroppedPastTheLimit() {
+        var closes = RecentCloses(limit: 8)
+        for i in 0..<9 {
+            closes.append(close(Endpoint(address: client.address, port: UInt16(1000 + i)), server,
+                                cookie: UInt64(i), at: Int64(i)))
+        }
+        #expect(closes.count == 4)
+        let start = Timestamp(seconds: 0, microseconds: 0)
+        func found(_ i: Int) -> Bool {
+            closes.first(covering: FlowKey(proto: .tcp, local: Endpoint(address: client.address, port: UInt16(1000 + i)),
+                                           remote: server, hasPorts: true), since: start) != nil
+        }
+        #expect((0..<5).allSatisfy { !found($0) } && (5..<9).allSatisfy { found($0) })
+    }
+}
+
+extension RecentClosesTests {
+    @Test("Of a connected and an unconnected close that both cover a conversation, the older is found")
+    func olderOfConnectedAndUnconnectedIsFound() {
+        var closes = RecentCloses()
+        let wildcard = Endpoint(address: IPAddress(ipv4: 0), port: 40_000)
+        closes.append(close(wildcard, Endpoint(address: IPAddress(ipv4: 0), port: 0), cookie: 1, at: 10, proto: .udp))
+        closes.append(close(client, server, cookie: 2, at: 20, proto: .udp))
+        let key = FlowKey(proto: .udp, local: client, remote: server, hasPorts: true)
+        #expect(closes.first(covering: key, since: Timestamp(seconds: 5, microseconds: 0))?.cookie == 1)
+        #expect(closes.first(covering: key, since: Timestamp(seconds: 15, microseconds: 0))?.cookie == 2)
+    }
+}
