@@ -61,7 +61,7 @@ struct AuditCommand: ParsableCommand {
             capture.onBatch = {
                 listing.write(log.drain(capture.session, now: wallClockNow()))
                 outputs.turn(capture.session)
-                if listing.failure ?? outputs.failure != nil { capture.requestStop() }
+                if listing.failure != nil || outputs.shouldStop { capture.requestStop() }
             }
             do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
             listing.write(log.drain(capture.session, now: wallClockNow(), force: true))
@@ -75,7 +75,7 @@ struct AuditCommand: ParsableCommand {
             capture.onTurn = {
                 listing.write(log.drain(capture.session, now: wallClockNow()))
                 outputs.turn(capture.session)
-                if listing.failure ?? outputs.failure != nil { capture.requestStop() }
+                if listing.failure != nil || outputs.shouldStop { capture.requestStop() }
             }
             do { _ = try capture.run(until: stop) } catch { failure = error }
             listing.write(log.drain(capture.session, now: wallClockNow(), force: true))

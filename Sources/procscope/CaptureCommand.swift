@@ -69,7 +69,7 @@ struct CaptureCommand: ParsableCommand {
             capture.onBatch = {
                 outputs.turn(capture.session)
                 metrics.turn(capture.session, drops: (0, 0))
-                if outputs.failure != nil || metrics.failure != nil { capture.requestStop() }
+                if outputs.shouldStop || metrics.failure != nil { capture.requestStop() }
             }
             do { _ = try capture.run(until: stop, signals: signals) } catch { failure = error }
             report = capture.report(listing: .slots) // the capture has ended
@@ -83,7 +83,7 @@ struct CaptureCommand: ParsableCommand {
             capture.onTurn = {
                 outputs.turn(capture.session)
                 metrics.turn(capture.session, drops: capture.source.drops())
-                if outputs.failure != nil || metrics.failure != nil { capture.requestStop() }
+                if outputs.shouldStop || metrics.failure != nil { capture.requestStop() }
             }
             do { _ = try capture.run(until: stop) } catch { failure = error }
             report = capture.report(listing: .slots) // the capture has ended

@@ -15,12 +15,19 @@ final class CaptureOutputs {
     /// The first output that failed (the NDJSON stream, the pcapng file): the command stops the capture
     /// at the end of the turn, finishes what it can, and reports it.
     var failure: OutputFailure? { streamFailure ?? annotated?.output.failure }
+    /// Whether the capture must stop at the end of this turn: an output failed, or `-G` with `-W` has written
+    /// its last file.
+    var shouldStop: Bool { failure != nil || fileLimitReached }
+    private var fileLimitReached: Bool { annotated?.output.fileLimitReached ?? false }
+    private let fileCount: Int?
 
     init(ndjson: OutputTarget? = nil, pcapng: AnnotatedFileOptions, interval: Double = 1, filter: OwnerFilter) throws {
         stream = try ndjson.map { (ConversationStream(filter: filter), try LineOutput($0)) }
         annotated = try pcapng.writeFile.map {
-            (AnnotatedCaptureWriter(), try RotatingCaptureFile($0, megabytes: pcapng.fileSize))
+            (AnnotatedCaptureWriter(), try RotatingCaptureFile($0, megabytes: pcapng.fileSize,
+                                                               seconds: pcapng.rotateSeconds, fileCount: pcapng.fileCount))
         }
+        fileCount = pcapng.fileCount
         intervalMicros = Int64(interval * 1_000_000)
         writesFiles = [ndjson, pcapng.writeFile].contains { $0.map { !$0.isStandardOutput } ?? false }
     }
@@ -70,6 +77,9 @@ final class CaptureOutputs {
         let now = wallClockNow()
         if let annotated { annotated.writer.finish(session, capture: capture, now: now, to: annotated.output) }
         if let stream { writeStream(stream.lines.lines(session, now: now, final: true)) }
+        if fileLimitReached, let fileCount {
+            StandardError.line("procscope: maximum file limit reached: \(fileCount) (-W)")
+        }
     }
 
     private func writeStream(_ lines: [UInt8]) {

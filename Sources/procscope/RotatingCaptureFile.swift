@@ -1,29 +1,56 @@
+import Glibc
 import ProcscopeCore
 
-/// The pcapng file of `-w`, rotated by size with `-C MB` as tcpdump does: OUT, then OUT1, OUT2, ... each a
-/// complete pcapng file starting with the same section and interface blocks. Blocks are buffered and
-/// written once per capture-loop turn (one write call, not one per packet).
+/// The pcapng file of `-w`, rotated as tcpdump rotates it, each file complete with the same section and
+/// interface blocks:
+/// - `-C MB`: a packet that finds the file past MB million bytes starts the next: OUT, OUT1, OUT2, ...; with
+///   `-W N` the names are numbered from 0 and the N-th is followed by the first again (a ring).
+/// - `-G SECONDS`: a packet that comes SECONDS or more after the file began starts a new one, named by the
+///   strftime format OUT at that time; with `-W N` the capture ends after N files ("maximum file limit
+///   reached"). tcpdump exits at once; here the last file also takes the rest of that capture-loop turn and
+///   the packets still waiting for their owners, then the closing blocks, so nothing captured is lost. With
+///   `-C` too, each period's files are counted from 0 again.
+/// Blocks are buffered and written once per capture-loop turn (one write call, not one per packet).
 final class RotatingCaptureFile: AnnotatedCaptureOutput {
     private let target: OutputTarget
     private let limit: Int?
+    private let period: Int?
+    private let fileCount: Int?
+    private let names: CaptureFileNames
+    private let clock: () -> Int
     private var header: [UInt8] = []
     private var output: LineOutput
     private var written = 0
+    /// The count of the current file within its period (`-C`), and the periods begun so far (`-G`).
     private var index = 0
+    private var periods = 0
+    private var periodStart: Int
     private var buffer: [UInt8] = []
+    /// `-G` with `-W`: the last file has had its time; the capture stops at the end of the turn.
+    private(set) var fileLimitReached = false
     /// The first write that failed; nothing more is written after it (the capture stops at the turn's end).
     private(set) var failure: OutputFailure?
     /// A new section began (`reopen`): the next packet's records must be written again.
     private var sectionRestarted = false
 
-    /// `megabytes`: the size after which the next packet starts a new file (nil: one file).
-    init(_ target: OutputTarget, megabytes: Int?) throws {
+    /// `megabytes`: the size after which the next packet starts a new file; `seconds`: the time after which
+    /// it does; `fileCount`: `-W` (nil: one file, or no limit). `clock` gives the wall time in seconds.
+    init(_ target: OutputTarget, megabytes: Int?, seconds: Int? = nil, fileCount: Int? = nil,
+         clock: @escaping () -> Int = { Int(time(nil)) }) throws {
         self.target = target
         limit = megabytes.map { $0 * 1_000_000 }
-        output = try LineOutput(target)
+        period = seconds
+        self.fileCount = fileCount
+        self.clock = clock
+        names = CaptureFileNames(template: target.path, timed: seconds != nil, sized: megabytes != nil, fileCount: fileCount)
+        periodStart = clock()
+        output = try LineOutput(target.isStandardOutput ? target
+                                : OutputTarget(argument: names.name(count: 0, at: periodStart))!)
     }
 
     func start(header: [UInt8]) {
+        // The first period begins with the capture (the file was opened before, to refuse a bad path early).
+        periodStart = clock()
         self.header = header
         write(header)
         flush()
@@ -50,11 +77,31 @@ final class RotatingCaptureFile: AnnotatedCaptureOutput {
             sectionRestarted = false
             return true
         }
-        guard let limit, written >= limit, !target.isStandardOutput else { return false }
-        flush()
+        guard !target.isStandardOutput, !fileLimitReached else { return false }
+        if let period {
+            let now = clock()
+            if now - periodStart >= period {
+                periods += 1
+                if limit == nil, let fileCount, periods >= fileCount {
+                    fileLimitReached = true
+                    return false
+                }
+                periodStart = now
+                index = 0
+                return open(names.name(count: 0, at: now))
+            }
+        }
+        guard let limit, written > limit else { return false }
         index += 1
+        if let fileCount, index >= fileCount { index = 0 }
+        return open(names.name(count: index, at: periodStart))
+    }
+
+    /// Ends the current file (what is buffered goes to it) and begins `path` with the header.
+    private func open(_ path: String) -> Bool {
+        flush()
         do {
-            output = try LineOutput(OutputTarget(argument: target.path + String(index))!)
+            output = try LineOutput(OutputTarget(argument: path)!)
         } catch {
             failure = failure ?? (error as? OutputFailure)
             return false

@@ -74,7 +74,7 @@ struct TopCommand: ParsableCommand {
             metrics.turn(capture.session, drops: capture.source.drops())
             let (keys, resized) = screen.keys()
             for key in keys { TopKey.apply(key, to: &state, rows: rowIDs) }
-            if state.quit || outputs.failure != nil || metrics.failure != nil { capture.requestStop() }
+            if state.quit || outputs.shouldStop || metrics.failure != nil { capture.requestStop() }
             let now = wallClockNow()
             let due = now.microseconds(since: snapshotAt) >= every
             guard due || !keys.isEmpty || resized else { return }

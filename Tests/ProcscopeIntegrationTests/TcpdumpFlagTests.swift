@@ -41,5 +41,39 @@ extension IntegrationTests {
         #expect(report.bytes(pid: stray.pid, proto: "udp", port: stray.port) == 0, "the file's filter kept 5332 out")
         #expect(capture.startupText.contains("snapshot length 262144"))
     }
+
+    @Test("-G 1 -W 3: three strftime-named files a second apart, each read back with the sender credited, then a clean stop")
+    func rotatesByTimeUntilThreeFiles() throws {
+        let namespace = try TestNamespace("rotate")
+        defer { namespace.tearDown() }
+        let directory = NSTemporaryDirectory() + "procscope-rotate-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A sender of one datagram every 2 ms for 6 s, whose PID the files must name.
+        let sender = "import os, socket, time\nprint(os.getpid(), flush=True)\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+            + "end = time.time() + 6\nwhile time.time() < end:\n    s.sendto(b'x' * 200, ('127.0.0.1', 5341)); time.sleep(0.002)\n"
+        try sender.write(toFile: directory + "/sender.py", atomically: true, encoding: .utf8)
+        let script = """
+            "$P" capture -i lo --quiet -G 1 -W 3 -w "$D/t-%H%M%S.pcapng" udp port 5341 2>"$D/stderr" & capture=$!
+            until grep -q "listening on" "$D/stderr" 2>/dev/null; do sleep 0.05; done
+            python3 "$D/sender.py" > "$D/pid"
+            wait $capture
+            """
+        let (status, _) = try Shell.outcome(["ip", "netns", "exec", namespace.name, "/bin/bash", "-c", script],
+                                            environment: ["P": Shell.binaryDirectory + "/procscope", "D": directory,
+                                                          "PATH": "/usr/bin:/bin"])
+        let stderr = (try? String(contentsOfFile: directory + "/stderr", encoding: .utf8)) ?? ""
+        #expect(status == 0, "\(stderr)")
+        #expect(stderr.contains("maximum file limit reached: 3"), "\(stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("t-") }.sorted()
+        #expect(files.count == 3, "\(files)")
+        #expect(files.allSatisfy { $0.range(of: #"^t-\d{6}\.pcapng$"#, options: .regularExpression) != nil }, "\(files)")
+        let pid = try #require(Int32((try String(contentsOfFile: directory + "/pid", encoding: .utf8))
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        for file in files {
+            let reread = try CaptureJSON.read(directory + "/" + file)
+            #expect(reread.processes.contains { $0.pid == pid }, "\(file) names the sender")
+        }
+    }
 }
 }

@@ -63,6 +63,12 @@ import Testing
                                   'capture -r' on it gives the same report.
           -C, --file-size <MB>    With -w, start a new file (OUT1, OUT2, ...) once the current one has
                                   passed this many megabytes.
+          -G, --rotate-seconds <seconds>
+                                  With -w, start a new file every this many seconds (at the first packet
+                                  after), named by OUT as a strftime format, e.g. -w 'trace-%H%M%S.pcapng'.
+          -W, --file-count <count>
+                                  With -C, keep at most this many files, reusing the first after the last
+                                  (OUT0, OUT1, ...); with -G alone, stop after this many files.
           --metrics-listen <address:port>
                                   Serve Prometheus metrics at http://ADDRESS:PORT/metrics (e.g.
                                   127.0.0.1:9464, [::1]:9464, :9464 for every address).
@@ -136,6 +142,12 @@ import Testing
                                   'capture -r' on it gives the same report.
           -C, --file-size <MB>    With -w, start a new file (OUT1, OUT2, ...) once the current one has
                                   passed this many megabytes.
+          -G, --rotate-seconds <seconds>
+                                  With -w, start a new file every this many seconds (at the first packet
+                                  after), named by OUT as a strftime format, e.g. -w 'trace-%H%M%S.pcapng'.
+          -W, --file-count <count>
+                                  With -C, keep at most this many files, reusing the first after the last
+                                  (OUT0, OUT1, ...); with -G alone, stop after this many files.
           --version               Show the version.
           -h, --help              Show help information.
 
@@ -181,6 +193,12 @@ import Testing
                                   'capture -r' on it gives the same report.
           -C, --file-size <MB>    With -w, start a new file (OUT1, OUT2, ...) once the current one has
                                   passed this many megabytes.
+          -G, --rotate-seconds <seconds>
+                                  With -w, start a new file every this many seconds (at the first packet
+                                  after), named by OUT as a strftime format, e.g. -w 'trace-%H%M%S.pcapng'.
+          -W, --file-count <count>
+                                  With -C, keep at most this many files, reusing the first after the last
+                                  (OUT0, OUT1, ...); with -G alone, stop after this many files.
           --metrics-listen <address:port>
                                   Serve Prometheus metrics at http://ADDRESS:PORT/metrics (e.g.
                                   127.0.0.1:9464, [::1]:9464, :9464 for every address).

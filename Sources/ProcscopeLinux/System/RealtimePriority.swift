@@ -9,7 +9,6 @@ enum RealtimePriority {
     /// Moves the calling thread to SCHED_FIFO priority 1; silently stays as it is without CAP_SYS_NICE.
     @discardableResult
     static func raiseCurrentThread() -> Bool {
-        if getenv("PROCSCOPE_NO_RT") != nil { return false }
         var parameters = sched_param(sched_priority: 1)
         return pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters) == 0
     }
