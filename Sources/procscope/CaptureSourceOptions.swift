@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import ProcscopeLinux
+
+extension CaptureDirection: ExpressibleByArgument {}
 
 /// Where frames come from and which ones: shared by every capturing command, tcpdump-style.
 struct CaptureSourceOptions: ParsableArguments {
@@ -26,6 +29,9 @@ struct CaptureSourceOptions: ParsableArguments {
 
     @Flag(name: .customShort("p"), help: "Accepted as tcpdump takes it: procscope never puts the interface in promiscuous mode (frames for other hosts are no local process's).")
     var notPromiscuous = false
+
+    @Option(name: [.customShort("Q"), .customLong("direction")], help: ArgumentHelp("Keep only frames received (in), sent (out), or both (inout), as tcpdump -Q. Live capture only.", valueName: "in|out|inout"))
+    var direction: CaptureDirection = .inout
 
     @Option(name: [.customShort("B"), .customLong("buffer-size")], help: "Kernel capture buffer in KiB.")
     var bufferKiB: Int = 65536
@@ -76,6 +82,9 @@ struct CaptureSourceOptions: ParsableArguments {
             guard FileManager.default.isReadableFile(atPath: filterFile) else {
                 throw ValidationError("-F: cannot read the filter file \(filterFile).")
             }
+        }
+        if direction != .inout && readFile != nil {
+            throw ValidationError("-Q chooses which way frames cross a live interface: a file (-r) keeps no such direction.")
         }
         if bufferKiB < 256 { throw ValidationError("-B must be at least 256 KiB.") }
         if maxFlows < 1 || maxFlows > 1 << 30 { throw ValidationError("--max-flows must be between 1 and 1073741824.") }

@@ -75,5 +75,34 @@ extension IntegrationTests {
             #expect(reread.processes.contains { $0.pid == pid }, "\(file) names the sender")
         }
     }
+
+    @Test("-Q out keeps only what the namespace sends on its veth, -Q in only what it receives; the owner is credited either way",
+          arguments: ["out", "in"])
+    func directionKeepsOneWay(direction: String) throws {
+        let here = try TestNamespace("dir")
+        let there = try TestNamespace("dirpeer")
+        defer { here.tearDown(); there.tearDown() }
+        try here.connect(to: there)
+        let veth = try #require(here.vethName)
+        let capture = try ProcscopeRun(in: here, arguments: ["-i", veth, "-Q", direction, "tcp port 5361"])
+        let server = try Peer.start(in: there, ["tcp-server", "198.18.0.2", "5361", "5"])
+        let client = try Peer.start(in: here, ["tcp-client", "198.18.0.2", "5361", "200000", "50"])
+        client.wait()
+        let report = try capture.stop()
+        server.stop()
+        let conversations = report.processes.filter { $0.pid == client.pid }.flatMap(\.conversations)
+        let tx = conversations.reduce(0) { $0 + $1.txBytes }, rx = conversations.reduce(0) { $0 + $1.rxBytes }
+        if direction == "out" {
+            #expect(tx > 200_000 && rx == 0, "tx \(tx) rx \(rx)")
+        } else {
+            #expect(tx == 0 && rx > 0, "tx \(tx) rx \(rx): the server's acknowledgements, credited to the client")
+        }
+    }
+
+    @Test("-Q with a file is refused: a file keeps no direction")
+    func directionNeedsALiveInterface() throws {
+        let (status, stderr) = try Shell.outcome([Shell.binaryDirectory + "/procscope", "capture", "-r", "/dev/null", "-Q", "in"])
+        #expect(status == 64 && stderr.contains("-Q chooses which way frames cross a live interface"), "\(status) \(stderr)")
+    }
 }
 }

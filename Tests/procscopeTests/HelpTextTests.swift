@@ -39,6 +39,9 @@ import Testing
                                   ports as numbers and never resolves them.
           -p                      Accepted as tcpdump takes it: procscope never puts the interface in
                                   promiscuous mode (frames for other hosts are no local process's).
+          -Q, --direction <in|out|inout>
+                                  Keep only frames received (in), sent (out), or both (inout), as tcpdump
+                                  -Q. Live capture only. (values: inout, in, out; default: inout)
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
           --max-flows <count>     Live conversations kept at most; past it new flows are <Unknown>
@@ -121,6 +124,9 @@ import Testing
                                   ports as numbers and never resolves them.
           -p                      Accepted as tcpdump takes it: procscope never puts the interface in
                                   promiscuous mode (frames for other hosts are no local process's).
+          -Q, --direction <in|out|inout>
+                                  Keep only frames received (in), sent (out), or both (inout), as tcpdump
+                                  -Q. Live capture only. (values: inout, in, out; default: inout)
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
           --max-flows <count>     Live conversations kept at most; past it new flows are <Unknown>
@@ -272,6 +278,9 @@ import Testing
                                   ports as numbers and never resolves them.
           -p                      Accepted as tcpdump takes it: procscope never puts the interface in
                                   promiscuous mode (frames for other hosts are no local process's).
+          -Q, --direction <in|out|inout>
+                                  Keep only frames received (in), sent (out), or both (inout), as tcpdump
+                                  -Q. Live capture only. (values: inout, in, out; default: inout)
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
           --max-flows <count>     Live conversations kept at most; past it new flows are <Unknown>

@@ -39,10 +39,11 @@ public final class AdaptiveLiveSource: CaptureSource {
     let calmRate: Int
 
     /// Captures `interface` through libpcap, starting immediate.
-    public convenience init(interface: String, filter: String?, snapLength: Int, bufferBytes: Int) throws {
+    public convenience init(interface: String, filter: String?, snapLength: Int, bufferBytes: Int,
+                            direction: CaptureDirection = .inout) throws {
         try self.init(floodRate: 100_000, calmRate: 20_000) { buffered in
             try PcapCaptureSource.live(interface: interface, filter: filter, snapLength: snapLength,
-                                       bufferBytes: bufferBytes, buffered: buffered)
+                                       bufferBytes: bufferBytes, buffered: buffered, direction: direction)
         }
     }
 

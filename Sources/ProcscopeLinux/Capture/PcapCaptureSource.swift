@@ -33,7 +33,8 @@ public final class PcapCaptureSource: CaptureSource {
     /// hands over blocks of frames, when full or after `bufferedTimeoutMillis`, which costs a flooding
     /// sender far less but delays a lone frame by up to that timeout.
     public static func live(interface: String, filter: String?, snapLength: Int = 256,
-                            bufferBytes: Int = 64 << 20, buffered: Bool = false) throws -> PcapCaptureSource {
+                            bufferBytes: Int = 64 << 20, buffered: Bool = false,
+                            direction: CaptureDirection = .inout) throws -> PcapCaptureSource {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let handle = pcap_create(interface, &errorBuffer) else {
             throw CaptureError.setupFailed(interface: interface, message: errorText(errorBuffer))
@@ -66,6 +67,10 @@ public final class PcapCaptureSource: CaptureSource {
             throw CaptureError.unsupportedLinkType(source: interface, linkType: source.linkType.pcapName)
         }
         try source.apply(filter: filter)
+        if direction != .inout && pcap_setdirection(handle, direction.pcapValue) < 0 {
+            throw CaptureError.setupFailed(interface: interface, message: "cannot keep only the '\(direction.rawValue)' "
+                                           + "direction (-Q): \(String(cString: pcap_geterr(handle)))")
+        }
         if pcap_setnonblock(handle, 1, &errorBuffer) < 0 {
             throw CaptureError.setupFailed(interface: interface, message: errorText(errorBuffer))
         }

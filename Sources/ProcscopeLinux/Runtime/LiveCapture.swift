@@ -38,11 +38,12 @@ public final class LiveCapture {
     public var warnings: [CaptureWarning] { session.warnings }
 
     /// Opens everything; throws an actionable error when the interface, filter or privileges are wrong.
-    public init(interface: String, filter: String?, snapLength: Int, bufferBytes: Int, signals: SignalWatcher) throws {
+    public init(interface: String, filter: String?, snapLength: Int, bufferBytes: Int,
+                direction: CaptureDirection = .inout, signals: SignalWatcher) throws {
         self.signals = signals
         self.filter = filter
         source = try AdaptiveLiveSource(interface: interface, filter: filter, snapLength: snapLength,
-                                        bufferBytes: bufferBytes)
+                                        bufferBytes: bufferBytes, direction: direction)
         let diag: SockDiagClient
         do {
             diag = try SockDiagClient()
