@@ -27,6 +27,9 @@ struct AuditCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object per packet instead of a line.")
     var json = false
 
+    @Flag(name: .customShort("v"), help: "End each line with what is known of its owners, as tcpdump -v adds fields: user, executable, parent, container, unit; why for an unknown side; the remote end's name from captured DNS answers.")
+    var verbosity: Int
+
     @OptionGroup var annotatedFile: AnnotatedFileOptions
 
     func validate() throws {
@@ -88,7 +91,7 @@ struct AuditCommand: ParsableCommand {
     /// Lists every packet the session counts; `annotation` gives the owners a file names for the current one.
     private func attach(to session: CaptureSession, names: InterfaceNames,
                         annotation: @escaping () -> String? = { nil }) -> AuditLog {
-        let log = AuditLog(json: json, filter: owners.filter, interfaceName: names.name)
+        let log = AuditLog(json: json, verbose: verbosity > 0, filter: owners.filter, interfaceName: names.name)
         session.packetObserver = { record in
             var record = record
             record.annotation = annotation()

@@ -32,6 +32,13 @@ extension IntegrationTests {
         let reread = try CaptureJSON.read(written)
         #expect(reread.packets == lines.count)
         #expect(Set(reread.processes.map(\.pid)) == [client.pid, server.pid])
+        // audit -v on that file: each line ends with what is known of both owners.
+        let verbose = try Shell.run([Shell.binaryDirectory + "/procscope", "audit", "-r", written, "-v"])
+            .split(separator: "\n").filter { !$0.hasPrefix("reading from file") } // stderr's line, merged here
+        #expect(verbose.count == lines.count)
+        func details(_ pid: Int32) -> String { "\(pid): user root, exe " }
+        #expect(verbose.allSatisfy { $0.contains(details(client.pid)) && $0.contains(details(server.pid))
+                                     && $0.contains("/procscope-testpeer, parent ") }, "\(verbose.prefix(2))")
     }
 }
 }

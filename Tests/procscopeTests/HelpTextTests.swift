@@ -143,6 +143,9 @@ import Testing
                                   repeatable).
           --unknown-only          Keep only traffic that could not be attributed.
           --json                  Print one JSON object per packet instead of a line.
+          -v                      End each line with what is known of its owners, as tcpdump -v adds
+                                  fields: user, executable, parent, container, unit; why for an unknown
+                                  side; the remote end's name from captured DNS answers.
           -w, --write <file>      Also write every packet to this pcapng file, with a comment naming its
                                   owner (tshark and Wireshark show it) and the process table, so that
                                   'capture -r' on it gives the same report.

@@ -10,10 +10,13 @@ public final class AuditLog {
     private let json: Bool
     private let interfaceName: (UInt32) -> String
     private let filter: OwnerFilter
+    /// `-v`: each line ends with what is known of its owners (`AuditDetails`).
+    private let verbose: Bool
 
-    public init(json: Bool, filter: OwnerFilter = OwnerFilter(), holdMicros: Int64 = 1_000_000,
+    public init(json: Bool, verbose: Bool = false, filter: OwnerFilter = OwnerFilter(), holdMicros: Int64 = 1_000_000,
                 interfaceName: @escaping (UInt32) -> String) {
         self.json = json
+        self.verbose = verbose
         self.filter = filter
         hold = PacketHold(holdMicros: holdMicros)
         self.interfaceName = interfaceName
@@ -29,7 +32,12 @@ public final class AuditLog {
         hold.release(session, now: now, force: force) { record in
             let owners = record.sides.senderFirst.map { ($0, session.owner(ofConversation: $0.conversation)) }
             guard keeps(owners.map(\.1)) else { return }
-            if json { writeJSON(record, owners, to: &out) } else { out += Array(line(record, owners).utf8) }
+            if json {
+                writeJSON(record, owners, to: &out)
+            } else {
+                out += Array(line(record, owners).utf8)
+                if verbose { out += Array(AuditDetails.suffix(record, owners, session: session).utf8) }
+            }
             out.append(UInt8(ascii: "\n"))
         }
         return out

@@ -25,6 +25,12 @@ extension PacketRecord {
 }
 
 extension CaptureSession {
+    /// Why an unknown conversation could not be tied to a process, in words (nil when there is no detail).
+    public func detail(ofConversation index: Int32) -> String? {
+        let detail = table[index].detail
+        return detail >= 0 ? details[Int(detail)] : nil
+    }
+
     public func owner(ofConversation index: Int32) -> ConversationOwner {
         let conversation = table[index]
         if conversation.owner >= 0 { return .process(owners[Int(conversation.owner)]) }
