@@ -1,6 +1,14 @@
 @testable import ProcscopeCore
 import Testing
 
+private extension Substring {
+    func dropLast(while predicate: (Character) -> Bool) -> Substring {
+        var text = self
+        while let last = text.last, predicate(last) { text = text.dropLast() }
+        return text
+    }
+}
+
 /// The live view's model: rows, rates from two snapshots, sorting, expansion, the name filter, keys.
 @Suite struct TopViewModelTests {
     static func process(_ pid: Int32, _ name: String, tx: UInt64, rx: UInt64) -> CaptureReport.ProcessEntry {
@@ -59,5 +67,36 @@ import Testing
         let view = TopView(current: report, previous: nil, seconds: 1, header: header, state: state, width: 30, height: 4)
         #expect(view.rowIDs == ["1@0"])
         #expect(view.lines.count == 4 && view.lines.allSatisfy { $0.text.count <= 30 })
+    }
+
+    @Test("A wide screen adds the container (its name, else runtime and id) or unit; 80 columns keep the seven others")
+    func workloadColumnWhenWide() {
+        var web = Self.process(1, "nginx", tx: 10, rx: 10)
+        web.identity.cgroup = "/system.slice/docker-" + String(repeating: "ab", count: 32) + ".scope"
+        web.identity.containerNames = ContainerNames(container: "web\u{1b}[2J")
+        var unnamed = Self.process(2, "redis", tx: 5, rx: 5)
+        unnamed.identity.cgroup = "/kubepods.slice/kubepods-pod1234.slice/cri-containerd-" + String(repeating: "cd", count: 32) + ".scope"
+        var service = Self.process(3, "sshd", tx: 1, rx: 1)
+        service.identity.cgroup = "/system.slice/ssh.service"
+        let report = Self.report([web, unnamed, service])
+        let wide = TopView(current: report, previous: nil, seconds: 1, header: header, state: TopState(), width: 120, height: 20)
+        #expect(wide.lines[2].text.contains("CONVS  CONTAINER/UNIT"))
+        // The last column is padded like the others: compare without the trailing spaces.
+        func row(_ index: Int) -> Substring { Substring(wide.lines[index].text).dropLast(while: { $0 == " " }) }
+        #expect(row(3).hasSuffix("  web?[2J") && row(3).hasPrefix("1 "), "\(row(3))")
+        #expect(row(4).hasSuffix("  containerd:cdcdcdcdcdcd"), "\(row(4))")
+        #expect(row(5).hasSuffix("  ssh.service"), "\(row(5))")
+        let narrow = TopView(current: report, previous: nil, seconds: 1, header: header, state: TopState(), width: 80, height: 20)
+        #expect(narrow.lines.allSatisfy { $0.text.count <= 80 && !$0.text.contains("CONTAINER") && !$0.text.contains("web") })
+    }
+
+    @Test("An expanded conversation shows its remote end's name from captured DNS, defused")
+    func conversationLinesCarryRemoteNames() {
+        let key = FlowKey(proto: .tcp, local: Endpoint(address: IPAddress(ipv4: 0xC612_0001), port: 40000),
+                          remote: Endpoint(address: IPAddress(ipv4: 0x5DB8_D822), port: 443), hasPorts: true)
+        let entry = CaptureReport.ConversationEntry(key: key, firstSeen: .zero, lastSeen: .zero,
+                                                    tx: TrafficCounter(packets: 1, bytes: 1024), rx: TrafficCounter(),
+                                                    tcpFlags: TCPFlags(), remoteName: "www.example.com\u{07}")
+        #expect(TopView.describe(entry) == "tcp 198.18.0.1:40000 -> 93.184.216.34:443 (www.example.com?)  1.0 KiB")
     }
 }

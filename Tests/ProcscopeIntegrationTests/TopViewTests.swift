@@ -76,6 +76,7 @@ extension IntegrationTests {
         var text = try tmux.waitFor { $0.contains("\(server.pid) ") && $0.contains("\(client.pid) ") && $0.contains("pwned") }
         #expect(text.contains("\(server.pid) ") && text.contains("\(client.pid) "), "\(text)")
         #expect(text.contains("?]0;pwned?x"), "the escape sequence is shown defused: \(text)")
+        #expect(text.contains("CONVS  CONTAINER/UNIT"), "110 columns show the container/unit column: \(text)")
         #expect(!(try tmux.title()).contains("pwned"), "the name changed the terminal's title")
 
         // Enter on the first row (the busiest: the server) expands it into its conversations.
@@ -86,6 +87,7 @@ extension IntegrationTests {
         try tmux.resize(width: 70, height: 20)
         text = try tmux.waitFor { $0.split(separator: "\n").allSatisfy { $0.count <= 70 } && $0.contains("procscope top") }
         #expect(text.split(separator: "\n").allSatisfy { $0.count <= 70 } && text.contains("PID"))
+        #expect(!text.contains("CONTAINER/UNIT"), "70 columns keep the seven columns: \(text)")
 
         try tmux.keys("q")
         text = try tmux.waitFor { $0.contains("EXITED") }

@@ -28,6 +28,9 @@ public struct TopView: Sendable {
         var pid: String
         var user: String
         var program: String
+        /// The container (its name, else runtime and short id) or the systemd unit: what people call the
+        /// workload a process belongs to; `-` for none.
+        var workload: String
         var txRate: Double
         var rxRate: Double
         var total: UInt64
@@ -55,6 +58,7 @@ public struct TopView: Sendable {
             let before = previousTotals[id]
             return Row(id: id, pid: String(process.identity.pid), user: process.identity.userName ?? String(process.identity.uid),
                        program: TerminalSafe.text(process.identity.name),
+                       workload: Self.workload(process.identity),
                        txRate: rate(process.tx.bytes, before?.0), rxRate: rate(process.rx.bytes, before?.1),
                        total: process.tx.bytes + process.rx.bytes, conversations: process.conversationCount,
                        children: process.conversations.map(Self.describe))
@@ -67,7 +71,7 @@ public struct TopView: Sendable {
             let totalRate = reasons.reduce(0.0) { $0 + rate($1.value.bytes, previousTotals["reason:\($1.key.rawValue)"]?.0) }
             let conversations = current.unknown.conversations.filter { ($0.reason == .kernelGenerated) == kernel }.count
             rows.append(Row(id: kernel ? "<kernel>" : "<Unknown>", pid: "-", user: "-", program: kernel ? "<kernel>" : "<Unknown>",
-                            txRate: totalRate, rxRate: 0, total: total, conversations: conversations,
+                            workload: "-", txRate: totalRate, rxRate: 0, total: total, conversations: conversations,
                             children: reasons.sorted { $0.value.bytes > $1.value.bytes }.map {
                                 "\($0.key.rawValue)  \($0.value.packets) pkts  \(ByteCountFormat.string($0.value.bytes))"
                             }))
@@ -92,14 +96,16 @@ public struct TopView: Sendable {
         var out: [Line] = [
             Line(text: Self.fit("procscope top  \(TerminalSafe.text(header.interface))\(filter)  packets \(header.packets)  drops \(header.drops)  unknown \(ByteCountFormat.oneDecimal(share))%\(status)\(prompt)", width), highlighted: false),
             Line(text: Self.fit("sort: \(state.sort.rawValue) (s)  units: \(state.units.rawValue)/s (u)  p pause  / filter  Enter expand  q quit", width), highlighted: false),
-            Line(text: Self.fit(Self.columns(["PID", "USER", "PROGRAM", "SENT", "RECEIVED", "TOTAL", "CONVS"]), width), highlighted: true),
+            Line(text: Self.fit(Self.columns(["PID", "USER", "PROGRAM", "SENT", "RECEIVED", "TOTAL", "CONVS"]
+                                             + (width >= Self.workloadWidth ? ["CONTAINER/UNIT"] : [])), width), highlighted: true),
         ]
         var ids: [String] = []
         for row in rows {
             ids.append(row.id)
             let text = Self.columns([row.pid, TerminalSafe.text(row.user), row.program,
                                      Self.rate(row.txRate, state.units), Self.rate(row.rxRate, state.units),
-                                     ByteCountFormat.string(row.total), String(row.conversations)])
+                                     ByteCountFormat.string(row.total), String(row.conversations)]
+                                    + (width >= Self.workloadWidth ? [row.workload] : []))
             out.append(Line(text: Self.fit(text, width), highlighted: ids.count - 1 == state.selected, rowID: row.id))
             if state.expanded.contains(row.id) {
                 for child in row.children { out.append(Line(text: Self.fit("    " + child, width), highlighted: false)) }
@@ -111,10 +117,22 @@ public struct TopView: Sendable {
 
     static func id(_ identity: ProcessIdentity) -> String { "\(identity.pid)@\(identity.startTime.microseconds)" }
 
+    /// The screen width from which the container/unit column is shown (80 columns keep the seven others).
+    static let workloadWidth = 96
+
+    static func workload(_ identity: ProcessIdentity) -> String {
+        let workload = identity.workload
+        if let container = workload.container {
+            return identity.containerNames.container.map(TerminalSafe.text) ?? "\(container.runtime):\(container.id.prefix(12))"
+        }
+        return workload.unit.map(TerminalSafe.text) ?? "-"
+    }
+
     static func describe(_ conversation: CaptureReport.ConversationEntry) -> String {
         let key = conversation.key
         let total = conversation.tx.bytes + conversation.rx.bytes
-        return "\(key.proto) \(key.local) -> \(key.remote)  \(ByteCountFormat.string(total))"
+        let name = conversation.remoteName.map { " (" + TerminalSafe.text($0) + ")" } ?? ""
+        return "\(key.proto) \(key.local) -> \(key.remote)\(name)  \(ByteCountFormat.string(total))"
             + (conversation.method.map { "  (\($0.rawValue))" } ?? "")
     }
 
@@ -130,7 +148,7 @@ public struct TopView: Sendable {
     }
 
     static func columns(_ cells: [String]) -> String {
-        let widths = [8, 10, 16, 13, 13, 11, 6]
+        let widths = [8, 10, 16, 13, 13, 11, 7, 32]
         return zip(cells, widths).map { cell, width in
             cell.count >= width ? String(cell.prefix(width - 1)) + " " : cell + String(repeating: " ", count: width - cell.count)
         }.joined()
