@@ -42,6 +42,9 @@ struct CaptureCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not print the summary table.")
     var quiet = false
 
+    @Flag(name: .customShort("v"), help: "After the summary table, a line per process with its user, executable, parent, container and unit (as tcpdump -v adds detail).")
+    var verbosity: Int
+
     func validate() throws {
         if !(interval > 0) { throw ValidationError("--interval must be a positive number of seconds.") }
         let toStandardOutput = [json, ndjson, annotatedFile.writeFile].compactMap { $0 }.filter(\.isStandardOutput).count
@@ -110,7 +113,7 @@ struct CaptureCommand: ParsableCommand {
             do { try json.stream { sink in try report.writeJSON(to: sink) } } catch { failure = error as? OutputFailure }
         }
         if !quiet {
-            let summary = Array(SummaryTable(report).text.utf8)
+            let summary = Array(SummaryTable(report, verbose: verbosity > 0).text.utf8)
             if json?.isStandardOutput == true {
                 StandardError.line(String(decoding: summary.dropLast(), as: UTF8.self))
             } else {

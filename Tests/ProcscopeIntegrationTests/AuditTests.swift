@@ -39,6 +39,10 @@ extension IntegrationTests {
         func details(_ pid: Int32) -> String { "\(pid): user root, exe " }
         #expect(verbose.allSatisfy { $0.contains(details(client.pid)) && $0.contains(details(server.pid))
                                      && $0.contains("/procscope-testpeer, parent ") }, "\(verbose.prefix(2))")
+        // capture -v on it: the summary lists both processes' details after the table.
+        let summary = try Shell.run([Shell.binaryDirectory + "/procscope", "capture", "-r", written, "-v"])
+        #expect(summary.contains("\nProcesses:\n") && summary.contains("  " + details(client.pid))
+                && summary.contains("  " + details(server.pid)), "\(summary)")
     }
 }
 }

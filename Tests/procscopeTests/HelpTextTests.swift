@@ -83,6 +83,8 @@ import Testing
                                   program="other". (default: 500)
           --interval <seconds>    Seconds between --ndjson updates. (default: 1.0)
           --quiet                 Do not print the summary table.
+          -v                      After the summary table, a line per process with its user, executable,
+                                  parent, container and unit (as tcpdump -v adds detail).
           --version               Show the version.
           -h, --help              Show help information.
 

@@ -10,7 +10,7 @@ public final class AuditLog {
     private let json: Bool
     private let interfaceName: (UInt32) -> String
     private let filter: OwnerFilter
-    /// `-v`: each line ends with what is known of its owners (`AuditDetails`).
+    /// `-v`: each line ends with what is known of its owners (`OwnerDetails`).
     private let verbose: Bool
 
     public init(json: Bool, verbose: Bool = false, filter: OwnerFilter = OwnerFilter(), holdMicros: Int64 = 1_000_000,
@@ -36,7 +36,7 @@ public final class AuditLog {
                 writeJSON(record, owners, to: &out)
             } else {
                 out += Array(line(record, owners).utf8)
-                if verbose { out += Array(AuditDetails.suffix(record, owners, session: session).utf8) }
+                if verbose { out += Array(OwnerDetails.suffix(record, owners, session: session).utf8) }
             }
             out.append(UInt8(ascii: "\n"))
         }

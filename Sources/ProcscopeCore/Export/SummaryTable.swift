@@ -2,9 +2,12 @@
 /// `<Unknown>` with a row per reason, then a tcpdump-like tally.
 public struct SummaryTable {
     public let report: CaptureReport
+    /// `-v`: after the table, a line per process with its user, executable, parent, container and unit.
+    public let verbose: Bool
 
-    public init(_ report: CaptureReport) {
+    public init(_ report: CaptureReport, verbose: Bool = false) {
         self.report = report
+        self.verbose = verbose
     }
 
     public var text: String {
@@ -28,6 +31,11 @@ public struct SummaryTable {
                          String(unknown.conversationCount)])
         }
         var lines = [Self.layout([header] + rows)]
+        if verbose && !byVolume.isEmpty {
+            lines.append("")
+            lines.append("Processes:")
+            for process in byVolume { lines.append("  " + OwnerDetails.describe(process.identity)) }
+        }
         if !unknown.reasons.isEmpty {
             lines.append("")
             lines.append("<Unknown> by reason:")

@@ -1,10 +1,11 @@
-/// What `audit -v` adds to a line, in parentheses as tcpdump's `-v` adds its fields: for each owning
-/// process its user, executable, parent, container and systemd unit; for an unknown side, why, in words; and
-/// the remote end's name when a DNS answer the capture saw gave one. Every name is as untrusted as a process
+/// What `-v` adds: to an audit line, in parentheses as tcpdump's `-v` adds its fields, for each owning
+/// process its user, executable, parent, container and systemd unit, for an unknown side why, in words, and
+/// the remote end's name when a DNS answer the capture saw gave one; to the capture summary, a line per
+/// process with the same fields. Every name is as untrusted as a process
 /// name (DNS from the wire, container names from the runtime's state) and goes through `TerminalSafe`.
 ///
 ///     ... length 60 [S] 4242/curl (4242: user alice, exe /usr/bin/curl, parent 4200/bash, unit session-1.scope; remote example.test)
-enum AuditDetails {
+enum OwnerDetails {
     static func suffix(_ record: PacketRecord, _ owners: [(PacketRecord.Side, ConversationOwner)],
                        session: CaptureSession) -> String {
         var parts: [String] = []
