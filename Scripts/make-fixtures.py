@@ -164,6 +164,18 @@ def file_formats():
     # Two interfaces with different link types (Ethernet and raw IP).
     mixed = good + pcapng_block("<", 1, struct.pack("<HHI", 101, 0, 65535)) + epb
     with open(os.path.join(ROOT, "pcap", "pcapng-mixed-link-types.pcapng"), "wb") as f: f.write(mixed)
+    # macOS tcpdump -k: Apple's process information blocks (0x80000001: pid, option 2 name, 3 path), packets
+    # naming one by index (option 0x8001), one naming none, one naming an index no block has; the second
+    # process's name is an escape sequence. Layout from Apple's libpcap pcap-ng.h.
+    apple = pcapng_block("<", 0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    apple += pcapng_block("<", 1, struct.pack("<HHI", 1, 0, 65535))
+    apple += pcapng_block("<", 0x80000001, struct.pack("<I", 501) + pcapng_options("<", [(2, b"Safari"), (3, b"/Applications/Safari.app")]))
+    apple += pcapng_block("<", 0x80000001, struct.pack("<I", 77) + pcapng_options("<", [(2, b"curl\x1b[2J")]))
+    for index in [1, 0, None, 9]:
+        options = pcapng_options("<", [(0x8001, struct.pack("<I", index))]) if index is not None else b""
+        apple += pcapng_block("<", 6, struct.pack("<IIIII", 0, 0, 1, len(udp_frame), len(udp_frame))
+                              + udp_frame + b"\0" * (-len(udp_frame) % 4) + options)
+    with open(os.path.join(ROOT, "pcap", "apple-process-information.pcapng"), "wb") as f: f.write(apple)
 
 def proc_net_tables(base):
     """/proc/net/{icmp,icmp6,raw} as the kernel prints them: a ping socket (echo id 0x1234, uid 1000), a raw

@@ -50,14 +50,18 @@ struct AuditCommand: ParsableCommand {
         if let path = source.readFile {
             let capture = try source.openFile(path)
             // A file procscope wrote (-w) is replayed with its owners. Without its tables (cut before the
-            // first one, or written by an older procscope), each packet's comment still names them.
+            // first one, or written by an older procscope), each packet's comment still names them; a file
+            // from macOS tcpdump -k names them in Apple's process blocks.
             let file = capture.annotations == nil ? capture.source as? CaptureFileSource : nil
+            capture.readsFrameComments = file != nil
             let recorded = capture.annotations?.capture?.interfaces.first
             // One line per packet and no document at the end: ended conversations are folded away.
             if capture.annotations == nil { capture.session.retiresEndedConversations() }
             let log = attach(to: capture.session, names: InterfaceNames(fallback: recorded ?? "-")) {
-                guard let comment = file?.currentComment, comment.hasPrefix("procscope: ") else { return nil }
-                return String(comment.dropFirst("procscope: ".count))
+                if let comment = file?.currentComment, comment.hasPrefix("procscope: ") {
+                    return String(comment.dropFirst("procscope: ".count))
+                }
+                return file?.currentForeignOwner
             }
             outputs.attach(to: capture.session, linkType: capture.source.linkType,
                            snapLength: capture.source.snapLength, interface: path, filter: source.filter)

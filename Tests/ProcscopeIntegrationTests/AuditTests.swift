@@ -44,5 +44,15 @@ extension IntegrationTests {
         #expect(summary.contains("\nProcesses:\n") && summary.contains("  " + details(client.pid))
                 && summary.contains("  " + details(server.pid)), "\(summary)")
     }
+
+    @Test("audit -r on a macOS tcpdump -k file lists the process Apple's blocks name for each packet")
+    func auditReadsApplesProcessBlocks() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/pcap/apple-process-information.pcapng").path
+        let lines = try Shell.run([Shell.binaryDirectory + "/procscope", "audit", "-r", fixture])
+            .split(separator: "\n").filter { !$0.hasPrefix("reading from file") }
+        #expect(lines.map { $0.split(separator: " ").last.map(String.init) ?? "" }
+                == ["77/curl?[2J", "501/Safari", "offline-capture>", "offline-capture>"], "\(lines)")
+    }
 }
 }

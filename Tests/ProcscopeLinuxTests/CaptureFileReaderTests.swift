@@ -30,7 +30,7 @@ import Testing
         "ethernet-ipv6-fragments.pcap", "ethernet-malformed.pcap", "ethernet-vlan-qinq-ipv4-udp.pcap",
         "loop-ipv6-udplite.pcap", "null-ipv4-udp.pcap", "pcapng-ethernet-ipv4-tcp.pcapng",
         "raw-ipv6-extension-headers-tcp.pcap", "sll-ipv6-udp-outgoing.pcap", "sll2-ipv4-tcp-ifindex.pcap",
-        "big-endian-nanosecond.pcap",
+        "big-endian-nanosecond.pcap", "apple-process-information.pcapng",
         // Not pcapng-two-sections-both-byte-orders.pcapng: libpcap 1.10 cannot read a second section in the
         // other byte order; `clocksAndSimplePackets` checks it against tshark's values.
     ])
@@ -95,5 +95,13 @@ import Testing
             let libpcap = try Self.read(try PcapCaptureSource.file(path: path, filter: filter))
             #expect(ours == libpcap, "\(name) with \(filter)")
         }
+    }
+
+    @Test("Apple's process information blocks name each packet's process by index; none and a missing index name none")
+    func appleProcessBlocksNameProcesses() throws {
+        let source = try Self.mapped("apple-process-information.pcapng")
+        var owners: [String?] = []
+        while try source.dispatch(limit: 3, { _, _, _ in owners.append(source.currentForeignOwner) }) != nil {}
+        #expect(owners == ["77/curl?[2J", "501/Safari", nil, nil], "the name is defused")
     }
 }

@@ -14,6 +14,8 @@ public struct CapturedFrame {
     public var comment = UnsafeRawBufferPointer(start: nil, count: 0)
     /// procscope's own annotation (`PacketAnnotation`: the conversations it was counted in), empty when none.
     public var annotation = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// The index of the frame's process in the file's `AppleProcessTable` (Apple's pcapng), -1 for none.
+    public var appleProcessIndex: Int32 = -1
 
     @inlinable public init(bytes: UnsafeRawBufferPointer, wireLength: Int, time: Timestamp, interface: Int,
                            flags: UInt32) {

@@ -1,6 +1,7 @@
 /// Reads pcapng (https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng-03.html) from bytes already in
 /// memory: every section and its byte order, interface blocks with `if_tsresol`/`if_tsoffset`, enhanced,
-/// simple and obsolete packet blocks, `epb_flags`; other blocks are skipped. Frames point into `bytes`.
+/// simple and obsolete packet blocks, `epb_flags`, Apple's process information blocks (`AppleProcessTable`);
+/// other blocks are skipped. Frames point into `bytes`.
 public struct PcapngFileReader {
     public let bytes: UnsafeRawBufferPointer
     /// The link type of the file's first interface; every interface must share it.
@@ -12,6 +13,8 @@ public struct PcapngFileReader {
     var order = FileByteOrder(swapped: false)
     /// The interfaces of the current section.
     var interfaces: [Interface] = []
+    /// The processes Apple's blocks name in the current section.
+    public let appleProcesses = AppleProcessTable()
 
     struct Interface {
         var linkType: LinkType
@@ -78,10 +81,14 @@ public struct PcapngFileReader {
                 var flags: UInt32 = 0
                 var comment = UnsafeRawBufferPointer(start: nil, count: 0)
                 var annotation = comment
+                var appleProcess: Int32 = -1
                 if dataEnd < body.count {
                     forEachOption(UnsafeRawBufferPointer(rebasing: body[dataEnd...])) { code, value in
                         if code == 1 { comment = value }
                         if code == 2, value.count == 4 { flags = order.u32(value, 0) }
+                        if code == AppleProcessTable.packetProcessOption, value.count == 4 {
+                            appleProcess = Int32(truncatingIfNeeded: order.u32(value, 0))
+                        }
                         if let own = procscopeValue(code, value), ProcscopeBlock.isPacketAnnotation(own) {
                             annotation = own
                         }
@@ -93,7 +100,15 @@ public struct PcapngFileReader {
                                           flags: flags)
                 frame.comment = comment
                 frame.annotation = annotation
+                frame.appleProcessIndex = appleProcess
                 return frame
+            case AppleProcessTable.blockType:
+                guard body.count >= 4 else { throw .corrupt(offset: start, reason: "a process information block is too short") }
+                var name = ""
+                forEachOption(UnsafeRawBufferPointer(rebasing: body[4...])) { code, value in
+                    if code == 2 { name = String(decoding: value.prefix { $0 != 0 }, as: UTF8.self) }
+                }
+                appleProcesses.append(.init(pid: Int32(bitPattern: order.u32(body, 0)), name: name))
             case BlockType.simplePacket:
                 guard body.count >= 4, !interfaces.isEmpty else {
                     throw .corrupt(offset: start, reason: "a simple packet block without an interface")
@@ -138,6 +153,7 @@ public struct PcapngFileReader {
             default: throw .corrupt(offset: start, reason: "a section header has no byte-order magic")
             }
             interfaces.removeAll(keepingCapacity: true)
+            appleProcesses.reset()
         }
         let type = order.u32(bytes, start)
         let length = Int(order.u32(bytes, start + 4))

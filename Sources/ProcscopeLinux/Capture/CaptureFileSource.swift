@@ -21,6 +21,11 @@ public final class CaptureFileSource: CaptureSource {
     public private(set) var currentAnnotation = UnsafeRawBufferPointer(start: nil, count: 0)
     /// The tables of a file procscope wrote (`-w`), nil for any other file.
     public let annotations: CaptureAnnotations?
+    /// The processes an Apple pcapng file names (macOS `tcpdump -k`); empty for others.
+    private let appleProcesses: AppleProcessTable?
+    private var currentAppleProcess: Int32 = -1
+    /// The owner another tool's file names for the frame being handed over (`pid/name`), nil when none.
+    public var currentForeignOwner: String? { appleProcesses?.label(at: currentAppleProcess) }
 
     /// Opens `path`; nil when it cannot be mapped (not a regular file) or is in a format only libpcap reads,
     /// so the caller falls back to `PcapCaptureSource.file`.
@@ -35,7 +40,13 @@ public final class CaptureFileSource: CaptureSource {
         }
         file = mapped
         name = path
-        if case .pcapng(let pcapng) = reader { annotations = pcapng.annotations() } else { annotations = nil }
+        if case .pcapng(let pcapng) = reader {
+            annotations = pcapng.annotations()
+            appleProcesses = pcapng.appleProcesses
+        } else {
+            annotations = nil
+            appleProcesses = nil
+        }
         linkType = reader.linkType
         snapLength = reader.snapLength
         guard linkType.isSupported else {
@@ -57,6 +68,7 @@ public final class CaptureFileSource: CaptureSource {
                 guard filter?.matches(frame.bytes, wireLength: frame.wireLength) ?? true else { return }
                 currentCommentBytes = frame.comment
                 currentAnnotation = frame.annotation
+                currentAppleProcess = frame.appleProcessIndex
                 handler(frame.bytes, frame.wireLength, frame.time)
             }
         } catch {

@@ -34,10 +34,14 @@ public final class FileCapture {
                                               detail: "read from a capture file without procscope annotations"))
     }
 
+    /// Whether the caller reads each frame's comment or named process while it is handed over (audit, on a
+    /// file without procscope's tables): frames are then read one at a time on this thread, not ahead.
+    public var readsFrameComments = false
+
     /// Reads to the end, the packet limit, or a signal. A corrupt tail is rethrown after everything before it
     /// has been accounted, so the caller can still write the report.
     public func run(until stop: StopCondition, signals: SignalWatcher?) throws -> StopReason {
-        if annotations == nil, let mapped = source as? CaptureFileSource {
+        if annotations == nil, !readsFrameComments, let mapped = source as? CaptureFileSource {
             return try runReadingAhead(mapped, until: stop, signals: signals)
         }
         let session = self.session
