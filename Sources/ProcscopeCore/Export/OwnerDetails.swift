@@ -1,8 +1,8 @@
-/// What `-v` adds: to an audit line, in parentheses as tcpdump's `-v` adds its fields, for each owning
-/// process its user, executable, parent, container and systemd unit, for an unknown side why, in words, and
-/// the remote end's name when a DNS answer the capture saw gave one; to the capture summary, a line per
-/// process with the same fields. Every name is as untrusted as a process
-/// name (DNS from the wire, container names from the runtime's state) and goes through `TerminalSafe`.
+/// What `-v` adds. To an audit line, in parentheses as tcpdump's `-v` adds its fields: for each owning
+/// process its user, executable, parent, container and systemd unit; for an unknown side, why, in words; and
+/// the remote end's name when a DNS answer the capture saw gave one. To the capture summary: a line per
+/// process with the same fields. Every name is as untrusted as a process name (DNS from the wire, container
+/// names from the runtime's state) and goes through `TerminalSafe`.
 ///
 ///     ... length 60 [S] 4242/curl (4242: user alice, exe /usr/bin/curl, parent 4200/bash, unit session-1.scope; remote example.test)
 enum OwnerDetails {
