@@ -176,6 +176,16 @@ def file_formats():
         apple += pcapng_block("<", 6, struct.pack("<IIIII", 0, 0, 1, len(udp_frame), len(udp_frame))
                               + udp_frame + b"\0" * (-len(udp_frame) % 4) + options)
     with open(os.path.join(ROOT, "pcap", "apple-process-information.pcapng"), "wb") as f: f.write(apple)
+    # ptcpdump: the owner in each packet's first comment (PID, Cmd, Args), more comments after it (its
+    # internal/writer/pcapng.go); a packet without comments; a comment that is not ptcpdump's.
+    pt = pcapng_block("<", 0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    pt += pcapng_block("<", 1, struct.pack("<HHI", 1, 0, 65535))
+    for comments in [[b"PID: 4321\nCmd: /usr/bin/curl\nArgs: curl http://example.test", b"ParentPID: 1\nParentCmd: /sbin/init\nParentArgs: "],
+                     [], [b"just a note"], [b"PID: 99\nCmd: /tmp/\x1b]0;x\x07\nArgs: "]]:
+        options = pcapng_options("<", [(1, c) for c in comments]) if comments else b""
+        pt += pcapng_block("<", 6, struct.pack("<IIIII", 0, 0, 1, len(udp_frame), len(udp_frame))
+                           + udp_frame + b"\0" * (-len(udp_frame) % 4) + options)
+    with open(os.path.join(ROOT, "pcap", "ptcpdump-comments.pcapng"), "wb") as f: f.write(pt)
 
 def proc_net_tables(base):
     """/proc/net/{icmp,icmp6,raw} as the kernel prints them: a ping socket (echo id 0x1234, uid 1000), a raw

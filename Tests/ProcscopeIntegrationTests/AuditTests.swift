@@ -45,14 +45,15 @@ extension IntegrationTests {
                 && summary.contains("  " + details(server.pid)), "\(summary)")
     }
 
-    @Test("audit -r on a macOS tcpdump -k file lists the process Apple's blocks name for each packet")
-    func auditReadsApplesProcessBlocks() throws {
+    @Test("audit -r on a macOS tcpdump -k or a ptcpdump file lists the process the file names for each packet",
+          arguments: [("apple-process-information.pcapng", ["77/curl?[2J", "501/Safari", "offline-capture>", "offline-capture>"]),
+                      ("ptcpdump-comments.pcapng", ["4321/curl", "offline-capture>", "offline-capture>", "99/?]0;x?"])])
+    func auditReadsOtherToolsProcesses(file: String, owners: [String]) throws {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures/pcap/apple-process-information.pcapng").path
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/pcap/" + file).path
         let lines = try Shell.run([Shell.binaryDirectory + "/procscope", "audit", "-r", fixture])
             .split(separator: "\n").filter { !$0.hasPrefix("reading from file") }
-        #expect(lines.map { $0.split(separator: " ").last.map(String.init) ?? "" }
-                == ["77/curl?[2J", "501/Safari", "offline-capture>", "offline-capture>"], "\(lines)")
+        #expect(lines.map { $0.split(separator: " ").last.map(String.init) ?? "" } == owners, "\(lines)")
     }
 }
 }

@@ -30,7 +30,7 @@ import Testing
         "ethernet-ipv6-fragments.pcap", "ethernet-malformed.pcap", "ethernet-vlan-qinq-ipv4-udp.pcap",
         "loop-ipv6-udplite.pcap", "null-ipv4-udp.pcap", "pcapng-ethernet-ipv4-tcp.pcapng",
         "raw-ipv6-extension-headers-tcp.pcap", "sll-ipv6-udp-outgoing.pcap", "sll2-ipv4-tcp-ifindex.pcap",
-        "big-endian-nanosecond.pcap", "apple-process-information.pcapng",
+        "big-endian-nanosecond.pcap", "apple-process-information.pcapng", "ptcpdump-comments.pcapng",
         // Not pcapng-two-sections-both-byte-orders.pcapng: libpcap 1.10 cannot read a second section in the
         // other byte order; `clocksAndSimplePackets` checks it against tshark's values.
     ])
@@ -103,5 +103,13 @@ import Testing
         var owners: [String?] = []
         while try source.dispatch(limit: 3, { _, _, _ in owners.append(source.currentForeignOwner) }) != nil {}
         #expect(owners == ["77/curl?[2J", "501/Safari", nil, nil], "the name is defused")
+    }
+
+    @Test("ptcpdump's first comment names the owner (PID and Cmd); no comment or another tool's comment names none")
+    func ptcpdumpCommentsNameProcesses() throws {
+        let source = try Self.mapped("ptcpdump-comments.pcapng")
+        var owners: [String?] = []
+        while try source.dispatch(limit: 3, { _, _, _ in owners.append(source.currentForeignOwner) }) != nil {}
+        #expect(owners == ["4321/curl", nil, nil, "99/?]0;x?"], "the name is defused")
     }
 }

@@ -84,7 +84,7 @@ public struct PcapngFileReader {
                 var appleProcess: Int32 = -1
                 if dataEnd < body.count {
                     forEachOption(UnsafeRawBufferPointer(rebasing: body[dataEnd...])) { code, value in
-                        if code == 1 { comment = value }
+                        if code == 1 && comment.isEmpty { comment = value } // the first (ptcpdump writes several)
                         if code == 2, value.count == 4 { flags = order.u32(value, 0) }
                         if code == AppleProcessTable.packetProcessOption, value.count == 4 {
                             appleProcess = Int32(truncatingIfNeeded: order.u32(value, 0))

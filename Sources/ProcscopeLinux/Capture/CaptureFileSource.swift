@@ -24,8 +24,11 @@ public final class CaptureFileSource: CaptureSource {
     /// The processes an Apple pcapng file names (macOS `tcpdump -k`); empty for others.
     private let appleProcesses: AppleProcessTable?
     private var currentAppleProcess: Int32 = -1
-    /// The owner another tool's file names for the frame being handed over (`pid/name`), nil when none.
-    public var currentForeignOwner: String? { appleProcesses?.label(at: currentAppleProcess) }
+    /// The owner another tool's file names for the frame being handed over (`pid/name`): Apple's process
+    /// blocks (macOS `tcpdump -k`) or ptcpdump's comment; nil when none.
+    public var currentForeignOwner: String? {
+        appleProcesses?.label(at: currentAppleProcess) ?? currentComment.flatMap(PtcpdumpComment.owner)
+    }
 
     /// Opens `path`; nil when it cannot be mapped (not a regular file) or is in a format only libpcap reads,
     /// so the caller falls back to `PcapCaptureSource.file`.
