@@ -58,10 +58,7 @@ struct AuditCommand: ParsableCommand {
             // One line per packet and no document at the end: ended conversations are folded away.
             if capture.annotations == nil { capture.session.retiresEndedConversations() }
             let log = attach(to: capture.session, names: InterfaceNames(fallback: recorded ?? "-")) {
-                if let comment = file?.currentComment, comment.hasPrefix("procscope: ") {
-                    return String(comment.dropFirst("procscope: ".count))
-                }
-                return file?.currentForeignOwner
+                file?.currentRecordedOwner
             }
             outputs.attach(to: capture.session, linkType: capture.source.linkType,
                            snapLength: capture.source.snapLength, interface: path, filter: source.filter)

@@ -19,7 +19,6 @@ final class CaptureOutputs {
     /// its last file.
     var shouldStop: Bool { failure != nil || fileLimitReached }
     private var fileLimitReached: Bool { annotated?.output.fileLimitReached ?? false }
-    private let fileCount: Int?
 
     init(ndjson: OutputTarget? = nil, pcapng: AnnotatedFileOptions, interval: Double = 1, filter: OwnerFilter) throws {
         stream = try ndjson.map { (ConversationStream(filter: filter), try LineOutput($0)) }
@@ -27,7 +26,6 @@ final class CaptureOutputs {
             (AnnotatedCaptureWriter(), try RotatingCaptureFile($0, megabytes: pcapng.fileSize,
                                                                seconds: pcapng.rotateSeconds, fileCount: pcapng.fileCount))
         }
-        fileCount = pcapng.fileCount
         intervalMicros = Int64(interval * 1_000_000)
         writesFiles = [ndjson, pcapng.writeFile].contains { $0.map { !$0.isStandardOutput } ?? false }
     }
@@ -77,7 +75,7 @@ final class CaptureOutputs {
         let now = wallClockNow()
         if let annotated { annotated.writer.finish(session, capture: capture, now: now, to: annotated.output) }
         if let stream { writeStream(stream.lines.lines(session, now: now, final: true)) }
-        if fileLimitReached, let fileCount {
+        if fileLimitReached, let fileCount = annotated?.output.fileCount {
             StandardError.line("procscope: maximum file limit reached: \(fileCount) (-W)")
         }
     }

@@ -15,7 +15,8 @@ final class RotatingCaptureFile: AnnotatedCaptureOutput {
     private let target: OutputTarget
     private let limit: Int?
     private let period: Int?
-    private let fileCount: Int?
+    /// `-W`, for the message when `-G` has written its last file.
+    let fileCount: Int?
     private let names: CaptureFileNames
     private let clock: () -> Int
     private var header: [UInt8] = []

@@ -101,7 +101,7 @@ import Testing
     func appleProcessBlocksNameProcesses() throws {
         let source = try Self.mapped("apple-process-information.pcapng")
         var owners: [String?] = []
-        while try source.dispatch(limit: 3, { _, _, _ in owners.append(source.currentForeignOwner) }) != nil {}
+        while try source.dispatch(limit: 3, { _, _, _ in owners.append(source.currentRecordedOwner) }) != nil {}
         #expect(owners == ["77/curl?[2J", "501/Safari", nil, nil], "the name is defused")
     }
 
@@ -109,7 +109,7 @@ import Testing
     func ptcpdumpCommentsNameProcesses() throws {
         let source = try Self.mapped("ptcpdump-comments.pcapng")
         var owners: [String?] = []
-        while try source.dispatch(limit: 3, { _, _, _ in owners.append(source.currentForeignOwner) }) != nil {}
+        while try source.dispatch(limit: 3, { _, _, _ in owners.append(source.currentRecordedOwner) }) != nil {}
         #expect(owners == ["4321/curl", nil, nil, "99/?]0;x?"], "the name is defused")
     }
 }

@@ -32,6 +32,6 @@ public final class AppleProcessTable {
 
     /// How audit lists such a packet's owner: `pid/name`, the name defused (it comes from the file).
     public func label(at index: Int32) -> String? {
-        process(at: index).map { "\($0.pid)/\(TerminalSafe.text($0.name))" }
+        process(at: index).map { ConversationOwner.label(pid: $0.pid, name: $0.name) }
     }
 }

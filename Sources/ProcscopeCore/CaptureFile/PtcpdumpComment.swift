@@ -12,6 +12,6 @@ public enum PtcpdumpComment {
         }
         guard let pid, pid > 0 else { return nil }
         let program = command.flatMap { $0.split(separator: "/").last }.map(String.init) ?? "?"
-        return "\(pid)/\(TerminalSafe.text(program))"
+        return ConversationOwner.label(pid: pid, name: program)
     }
 }

@@ -15,7 +15,7 @@ public struct SocketListing: Sendable {
         let header = ["NETNS", "PROTO", "LOCAL", "REMOTE", "STATE", "UID", "INODE", "OWNERS"]
         let rows = sockets.map { socket -> [String] in
             let owners = socket.owners.isEmpty ? "-"
-                : socket.owners.map { "\($0.pid)/\(TerminalSafe.text($0.name))" }.joined(separator: ",")
+                : socket.owners.map { ConversationOwner.label(pid: $0.pid, name: $0.name) }.joined(separator: ",")
             return [String(socket.namespace), socket.kind, socket.local.map(Self.endpoint) ?? (socket.detail ?? "-"),
                     socket.remote.map(Self.endpoint) ?? "-", socket.state, String(socket.uid), String(socket.inode),
                     owners]

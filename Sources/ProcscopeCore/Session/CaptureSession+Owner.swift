@@ -9,11 +9,15 @@ extension ConversationOwner {
     /// How listings and packet comments name an owner: `pid/comm` (terminal-safe) or `<Unknown: reason>`.
     public var label: String {
         switch self {
-        case .process(let identity): return "\(identity.pid)/\(TerminalSafe.text(identity.name))"
+        case .process(let identity): return Self.label(pid: identity.pid, name: identity.name)
         case .unknown(let reason): return "<Unknown: \(reason.rawValue)>"
         case .pending: return "<Unknown: \(UnknownReason.lookupPending.rawValue)>"
         }
     }
+
+    /// A process as every listing names it, `pid/name`, the name defused (a process chooses it; a file
+    /// another tool wrote carries it).
+    public static func label(pid: Int32, name: String) -> String { "\(pid)/\(TerminalSafe.text(name))" }
 }
 
 extension PacketRecord {

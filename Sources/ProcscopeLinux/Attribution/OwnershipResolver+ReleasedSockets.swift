@@ -48,7 +48,7 @@ extension OwnershipResolver {
             note += "; no process exit reported yet"
         } else {
             let named = exits.prefix(3).map { exit in
-                exit.identity.map { "\(exit.pid)/\(TerminalSafe.text($0.name)) (uid \($0.uid))" } ?? "\(exit.pid)"
+                exit.identity.map { ConversationOwner.label(pid: exit.pid, name: $0.name) + " (uid \($0.uid))" } ?? "\(exit.pid)"
             }
             note += "; exits seen since its first frame (not necessarily its owner): " + named.joined(separator: ", ")
                 + (exits.count > 3 ? " and \(exits.count - 3) more" : "")

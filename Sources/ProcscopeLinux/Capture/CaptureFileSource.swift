@@ -10,9 +10,8 @@ public final class CaptureFileSource: CaptureSource {
     private let file: MappedFile
     private var reader: CaptureFileReader
     private let filter: OfflineFilter?
-    /// The comment of the frame being handed over (pcapng `opt_comment`: procscope's owner annotation),
-    /// readable from within the dispatch handler; nil when it has none. Decoded only when asked.
-    public var currentComment: String? {
+    /// The first comment of the frame being handed over (pcapng `opt_comment`), nil when it has none.
+    private var currentComment: String? {
         currentCommentBytes.isEmpty ? nil : String(decoding: currentCommentBytes, as: UTF8.self)
     }
     /// Points into the mapping; valid while the frame is being handed over.
@@ -24,10 +23,14 @@ public final class CaptureFileSource: CaptureSource {
     /// The processes an Apple pcapng file names (macOS `tcpdump -k`); empty for others.
     private let appleProcesses: AppleProcessTable?
     private var currentAppleProcess: Int32 = -1
-    /// The owner another tool's file names for the frame being handed over (`pid/name`): Apple's process
-    /// blocks (macOS `tcpdump -k`) or ptcpdump's comment; nil when none.
-    public var currentForeignOwner: String? {
-        appleProcesses?.label(at: currentAppleProcess) ?? currentComment.flatMap(PtcpdumpComment.owner)
+    /// The owners the file itself names for the frame being handed over, in audit's words: procscope's own
+    /// comment (`procscope: 123/curl > 456/nginx`, from a file whose tables are missing), Apple's process
+    /// blocks (macOS `tcpdump -k`), or ptcpdump's comment (`pid/name`); nil when none. The comment is decoded
+    /// once, and only when asked.
+    public var currentRecordedOwner: String? {
+        let comment = currentComment
+        if let comment, comment.hasPrefix("procscope: ") { return String(comment.dropFirst("procscope: ".count)) }
+        return appleProcesses?.label(at: currentAppleProcess) ?? comment.flatMap(PtcpdumpComment.owner)
     }
 
     /// Opens `path`; nil when it cannot be mapped (not a regular file) or is in a format only libpcap reads,
