@@ -1,5 +1,5 @@
-import Glibc
 import ProcscopeCore
+import ProcscopeLinux
 
 /// The pcapng file of `-w`, rotated as tcpdump rotates it, each file complete with the same section and
 /// interface blocks:
@@ -9,7 +9,9 @@ import ProcscopeCore
 ///   strftime format OUT at that time; with `-W N` the capture ends after N files ("maximum file limit
 ///   reached"). tcpdump exits at once; here the last file also takes the rest of that capture-loop turn and
 ///   the packets still waiting for their owners, then the closing blocks, so nothing captured is lost. With
-///   `-C` too, each period's files are counted from 0 again.
+///   `-C` too, each period's files are counted from 0 again. Periods are measured from the moment their file
+///   began, to the microsecond: tcpdump compares whole seconds of time(), so its first file may last only
+///   until the next second begins.
 /// Blocks are buffered and written once per capture-loop turn (one write call, not one per packet).
 final class RotatingCaptureFile: AnnotatedCaptureOutput {
     private let target: OutputTarget
@@ -18,14 +20,14 @@ final class RotatingCaptureFile: AnnotatedCaptureOutput {
     /// `-W`, for the message when `-G` has written its last file.
     let fileCount: Int?
     private let names: CaptureFileNames
-    private let clock: () -> Int
+    private let clock: () -> Timestamp
     private var header: [UInt8] = []
     private var output: LineOutput
     private var written = 0
     /// The count of the current file within its period (`-C`), and the periods begun so far (`-G`).
     private var index = 0
     private var periods = 0
-    private var periodStart: Int
+    private var periodStart: Timestamp
     private var buffer: [UInt8] = []
     /// `-G` with `-W`: the last file has had its time; the capture stops at the end of the turn.
     private(set) var fileLimitReached = false
@@ -35,9 +37,9 @@ final class RotatingCaptureFile: AnnotatedCaptureOutput {
     private var sectionRestarted = false
 
     /// `megabytes`: the size after which the next packet starts a new file; `seconds`: the time after which
-    /// it does; `fileCount`: `-W` (nil: one file, or no limit). `clock` gives the wall time in seconds.
+    /// it does; `fileCount`: `-W` (nil: one file, or no limit). `clock` gives the wall time.
     init(_ target: OutputTarget, megabytes: Int?, seconds: Int? = nil, fileCount: Int? = nil,
-         clock: @escaping () -> Int = { Int(time(nil)) }) throws {
+         clock: @escaping () -> Timestamp = wallClockNow) throws {
         self.target = target
         limit = megabytes.map { $0 * 1_000_000 }
         period = seconds
@@ -46,7 +48,7 @@ final class RotatingCaptureFile: AnnotatedCaptureOutput {
         names = CaptureFileNames(template: target.path, timed: seconds != nil, sized: megabytes != nil, fileCount: fileCount)
         periodStart = clock()
         output = try LineOutput(target.isStandardOutput ? target
-                                : OutputTarget(argument: names.name(count: 0, at: periodStart))!)
+                                : OutputTarget(argument: names.name(count: 0, at: Int(periodStart.microseconds / 1_000_000)))!)
     }
 
     func start(header: [UInt8]) {
@@ -81,7 +83,7 @@ final class RotatingCaptureFile: AnnotatedCaptureOutput {
         guard !target.isStandardOutput, !fileLimitReached else { return false }
         if let period {
             let now = clock()
-            if now - periodStart >= period {
+            if now.microseconds(since: periodStart) >= Int64(period) * 1_000_000 {
                 periods += 1
                 if limit == nil, let fileCount, periods >= fileCount {
                     fileLimitReached = true
@@ -89,13 +91,13 @@ final class RotatingCaptureFile: AnnotatedCaptureOutput {
                 }
                 periodStart = now
                 index = 0
-                return open(names.name(count: 0, at: now))
+                return open(names.name(count: 0, at: Int(now.microseconds / 1_000_000)))
             }
         }
         guard let limit, written > limit else { return false }
         index += 1
         if let fileCount, index >= fileCount { index = 0 }
-        return open(names.name(count: index, at: periodStart))
+        return open(names.name(count: index, at: Int(periodStart.microseconds / 1_000_000)))
     }
 
     /// Ends the current file (what is buffered goes to it) and begins `path` with the header.

@@ -53,11 +53,14 @@ extension IntegrationTests {
         let sender = "import os, socket, time\nprint(os.getpid(), flush=True)\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
             + "end = time.time() + 6\nwhile time.time() < end:\n    s.sendto(b'x' * 200, ('127.0.0.1', 5341)); time.sleep(0.002)\n"
         try sender.write(toFile: directory + "/sender.py", atomically: true, encoding: .utf8)
+        // The sender first, so every period of the capture has its datagrams however slowly Python starts.
         let script = """
-            "$P" capture -i lo --quiet -G 1 -W 3 -w "$D/t-%H%M%S.pcapng" udp port 5341 2>"$D/stderr" & capture=$!
-            until grep -q "listening on" "$D/stderr" 2>/dev/null; do sleep 0.05; done
-            python3 "$D/sender.py" > "$D/pid"
-            wait $capture
+            python3 "$D/sender.py" > "$D/pid" & sender=$!
+            until [ -s "$D/pid" ]; do sleep 0.05; done
+            "$P" capture -i lo --quiet -G 1 -W 3 -w "$D/t-%H%M%S.pcapng" udp port 5341 2>"$D/stderr"
+            status=$?
+            wait $sender
+            exit $status
             """
         let (status, _) = try Shell.outcome(["ip", "netns", "exec", namespace.name, "/bin/bash", "-c", script],
                                             environment: ["P": Shell.binaryDirectory + "/procscope", "D": directory,

@@ -1,4 +1,5 @@
 import Foundation
+import ProcscopeCore
 @testable import procscope
 import Testing
 
@@ -68,7 +69,7 @@ extension RotatingCaptureFileTests {
         tzset()
         let clock = FakeClock()
         let file = try RotatingCaptureFile(try #require(OutputTarget(argument: directory + "/t-%H%M%S")), megabytes: nil,
-                                           seconds: 1, fileCount: 3, clock: { clock.now })
+                                           seconds: 1, fileCount: 3, clock: { Timestamp(seconds: Int64(clock.now), microseconds: 0) })
         file.start(header: Self.header)
         var rotations = 0
         for step in 0..<8 {
@@ -112,7 +113,7 @@ extension RotatingCaptureFileTests {
         tzset()
         let clock = FakeClock()
         let file = try RotatingCaptureFile(try #require(OutputTarget(argument: directory + "/p%S-")), megabytes: 1,
-                                           seconds: 10, fileCount: 5, clock: { clock.now })
+                                           seconds: 10, fileCount: 5, clock: { Timestamp(seconds: Int64(clock.now), microseconds: 0) })
         file.start(header: Self.header)
         for step in 0..<4 {
             clock.now = 1_700_000_000 + (step < 2 ? 0 : 10)
