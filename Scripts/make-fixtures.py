@@ -186,6 +186,36 @@ def file_formats():
         pt += pcapng_block("<", 6, struct.pack("<IIIII", 0, 0, 1, len(udp_frame), len(udp_frame))
                            + udp_frame + b"\0" * (-len(udp_frame) % 4) + options)
     with open(os.path.join(ROOT, "pcap", "ptcpdump-comments.pcapng"), "wb") as f: f.write(pt)
+    # Wireshark's process information blocks: Wireshark custom blocks (type 0xBAD, enterprise 32622, entry type 3,
+    # the entry little-endian whatever the section's order: pid, options 2 name, 9 start in ns) and packets
+    # carrying epb_processid_threadid (option 8: pid, tid). Layout from Wireshark's
+    # wiretap/pcapng-wireshark-custom.c. Section 1, little-endian: pid 500 twice (reused: "first" started at
+    # 10 s, "second" at 20 s), pid 600 without start times ("old" then "new", the last counts), another
+    # enterprise's custom block; packets at 15 s (first), 25 s (second), 5 s (first, none had started), pid 600
+    # (new), pid 700 (no block: the bare pid), none. Section 2, big-endian: pid 77 with an escape in its name.
+    def ws_block(order, pid, options, enterprise=32622, entry_type=3):
+        entry = struct.pack("<I", pid) + pcapng_options("<", options)
+        return pcapng_block(order, 0x00000BAD, struct.pack(order + "I", enterprise)
+                            + struct.pack("<II", entry_type, len(entry)) + entry)
+    def ws_packet(order, seconds, pid):
+        ticks = seconds * 1_000_000
+        options = pcapng_options(order, [(8, struct.pack(order + "II", pid, 0))]) if pid is not None else b""
+        return pcapng_block(order, 6, struct.pack(order + "IIIII", 0, ticks >> 32, ticks & 0xFFFFFFFF, len(udp_frame), len(udp_frame))
+                            + udp_frame + b"\0" * (-len(udp_frame) % 4) + options)
+    ws = pcapng_block("<", 0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    ws += pcapng_block("<", 1, struct.pack("<HHI", 1, 0, 65535))
+    ws += ws_block("<", 500, [(2, b"first"), (9, struct.pack("<Q", 10 * 10**9))])
+    ws += ws_block("<", 500, [(2, b"second"), (9, struct.pack("<Q", 20 * 10**9))])
+    ws += ws_block("<", 600, [(2, b"old")]) + ws_block("<", 600, [(2, b"new")])
+    ws += ws_block("<", 800, [(2, b"not-wireshark")], enterprise=32473)
+    ws += ws_block("<", 900, [(2, b"other-entry")], entry_type=99)
+    for seconds, pid in [(15, 500), (25, 500), (5, 500), (30, 600), (31, 700), (32, None), (33, 800), (34, 900)]:
+        ws += ws_packet("<", seconds, pid)
+    ws += pcapng_block(">", 0x0A0D0D0A, struct.pack(">IHHq", 0x1A2B3C4D, 1, 0, -1))
+    ws += pcapng_block(">", 1, struct.pack(">HHI", 1, 0, 65535))
+    ws += ws_block(">", 77, [(2, b"sshd\x1b[2J"), (6, struct.pack("<I", 0))])
+    ws += ws_packet(">", 40, 77)
+    with open(os.path.join(ROOT, "pcap", "wireshark-process-information.pcapng"), "wb") as f: f.write(ws)
 
 def proc_net_tables(base):
     """/proc/net/{icmp,icmp6,raw} as the kernel prints them: a ping socket (echo id 0x1234, uid 1000), a raw

@@ -1,7 +1,7 @@
 import ArgumentParser
 
-/// `-w OUT.pcapng [-C MB] [-G SECONDS] [-W COUNT]`: the annotated capture file, for every capturing command
-/// (capture, audit, top), rotated as tcpdump rotates its files.
+/// `-w OUT.pcapng [-C MB] [-G SECONDS] [-W COUNT] [--process-blocks]`: the annotated capture file, for every
+/// capturing command (capture, audit, top), rotated as tcpdump rotates its files.
 struct AnnotatedFileOptions: ParsableArguments {
     @Option(name: [.customShort("w"), .customLong("write")], help: ArgumentHelp("Also write every packet to this pcapng file, with a comment naming its owner (tshark and Wireshark show it) and the process table, so that 'capture -r' on it gives the same report.", valueName: "file"))
     var writeFile: OutputTarget?
@@ -15,7 +15,13 @@ struct AnnotatedFileOptions: ParsableArguments {
     @Option(name: [.customShort("W"), .customLong("file-count")], help: ArgumentHelp("With -C, keep at most this many files, reusing the first after the last (OUT0, OUT1, ...); with -G alone, stop after this many files.", valueName: "count"))
     var fileCount: Int?
 
+    @Flag(name: .customLong("process-blocks"), help: ArgumentHelp("With -w, also describe each process (name, path, command line, parent, user, start) in Wireshark's process information block, before its first packet. Wireshark's development branch shows them with each packet's process id; older Wireshark and tshark list each block as a frame of its own, shifting frame numbers."))
+    var processBlocks = false
+
     func validate() throws {
+        if processBlocks, writeFile == nil {
+            throw ValidationError("--process-blocks goes with -w.")
+        }
         if let fileSize, fileSize < 1 || writeFile == nil {
             throw ValidationError("-C takes a size of at least 1 MB and goes with -w.")
         }

@@ -23,7 +23,7 @@ final class CaptureOutputs {
     init(ndjson: OutputTarget? = nil, pcapng: AnnotatedFileOptions, interval: Double = 1, filter: OwnerFilter) throws {
         stream = try ndjson.map { (ConversationStream(filter: filter), try LineOutput($0)) }
         annotated = try pcapng.writeFile.map {
-            (AnnotatedCaptureWriter(), try RotatingCaptureFile($0, megabytes: pcapng.fileSize,
+            (AnnotatedCaptureWriter(processBlocks: pcapng.processBlocks), try RotatingCaptureFile($0, megabytes: pcapng.fileSize,
                                                                seconds: pcapng.rotateSeconds, fileCount: pcapng.fileCount))
         }
         intervalMicros = Int64(interval * 1_000_000)

@@ -1,4 +1,5 @@
 import Foundation
+import ProcscopeCore
 import Testing
 
 /// `-w OUT.pcapng`: every packet of the exchanges is in the file, in order, with a comment naming the PIDs
@@ -33,6 +34,39 @@ extension IntegrationTests {
         }
         let expected = comments.map { $0 == clientToServer ? [Int(client.pid), Int(server.pid)] : [Int(server.pid), Int(client.pid)] }
         #expect(owners == expected)
+    }
+
+    @Test("Each packet carries its sender's pid; --process-blocks describes client and server before their packets")
+    func wiresharkProcessFields() throws {
+        let namespace = try TestNamespace("pcapngpid")
+        defer { namespace.tearDown() }
+        let path = NSTemporaryDirectory() + "procscope-processes-\(getpid()).pcapng"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "-w", path, "--process-blocks",
+                                                                  "tcp", "port", "5364"])
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5364", "3"])
+        let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5364", "3000", "20"])
+        client.wait()
+        let report = try capture.stop()
+        server.stop()
+        let file = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        var senders: [Int32] = [], described: [String?] = []
+        try file.withUnsafeBytes { bytes in
+            var reader = try PcapngFileReader(bytes)
+            while let frame = try reader.next() {
+                senders.append(frame.processID)
+                described.append(reader.wiresharkProcesses.process(pid: frame.processID, at: frame.time)?.name)
+                // The comment names the sender first: the pid Wireshark gets is that one.
+                let comment = String(decoding: frame.comment, as: UTF8.self)
+                #expect(comment.hasPrefix("procscope: \(frame.processID)/"), "\(comment)")
+            }
+        }
+        #expect(senders.count == Int(report.packets))
+        #expect(Set(senders) == [client.pid, server.pid])
+        #expect(described.allSatisfy { $0 == "procscope-testp" }, "each process described before its first packet")
+        // Wireshark before its process blocks (Debian's tshark 4.0) lists each block as a frame of its own.
+        let frames = try Shell.run(["tshark", "-r", path]).split(separator: "\n").filter { $0.contains("Custom Block") }
+        #expect(frames.count == 2, "one block per process")
     }
 
     @Test("capture -r on the annotated file gives the live run's JSON, byte for byte")

@@ -112,4 +112,13 @@ import Testing
         while try source.dispatch(limit: 3, { _, _, _ in owners.append(source.currentRecordedOwner) }) != nil {}
         #expect(owners == ["4321/curl", nil, nil, "99/?]0;x?"], "the name is defused")
     }
+
+    @Test("Wireshark's process blocks name each packet's process id: a reused id by start time, in either byte order")
+    func wiresharkProcessBlocksNameProcesses() throws {
+        let source = try Self.mapped("wireshark-process-information.pcapng")
+        var owners: [String?] = []
+        while try source.dispatch(limit: 3, { _, _, _ in owners.append(source.currentRecordedOwner) }) != nil {}
+        // Another enterprise's custom block and another entry type describe nothing: their pids stay bare.
+        #expect(owners == ["500/first", "500/second", "500/first", "600/new", "700", nil, "800", "900", "77/sshd?[2J"])
+    }
 }

@@ -72,6 +72,11 @@ import Testing
           -W, --file-count <count>
                                   With -C, keep at most this many files, reusing the first after the last
                                   (OUT0, OUT1, ...); with -G alone, stop after this many files.
+          --process-blocks        With -w, also describe each process (name, path, command line, parent,
+                                  user, start) in Wireshark's process information block, before its first
+                                  packet. Wireshark's development branch shows them with each packet's
+                                  process id; older Wireshark and tshark list each block as a frame of its
+                                  own, shifting frame numbers.
           --metrics-listen <address:port>
                                   Serve Prometheus metrics at http://ADDRESS:PORT/metrics (e.g.
                                   127.0.0.1:9464, [::1]:9464, :9464 for every address).
@@ -159,6 +164,11 @@ import Testing
           -W, --file-count <count>
                                   With -C, keep at most this many files, reusing the first after the last
                                   (OUT0, OUT1, ...); with -G alone, stop after this many files.
+          --process-blocks        With -w, also describe each process (name, path, command line, parent,
+                                  user, start) in Wireshark's process information block, before its first
+                                  packet. Wireshark's development branch shows them with each packet's
+                                  process id; older Wireshark and tshark list each block as a frame of its
+                                  own, shifting frame numbers.
           --version               Show the version.
           -h, --help              Show help information.
 
@@ -210,6 +220,11 @@ import Testing
           -W, --file-count <count>
                                   With -C, keep at most this many files, reusing the first after the last
                                   (OUT0, OUT1, ...); with -G alone, stop after this many files.
+          --process-blocks        With -w, also describe each process (name, path, command line, parent,
+                                  user, start) in Wireshark's process information block, before its first
+                                  packet. Wireshark's development branch shows them with each packet's
+                                  process id; older Wireshark and tshark list each block as a frame of its
+                                  own, shifting frame numbers.
           --metrics-listen <address:port>
                                   Serve Prometheus metrics at http://ADDRESS:PORT/metrics (e.g.
                                   127.0.0.1:9464, [::1]:9464, :9464 for every address).

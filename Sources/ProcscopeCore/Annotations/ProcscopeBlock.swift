@@ -5,7 +5,10 @@
 /// tshark list custom blocks as frames, which would shift every frame number.
 public enum ProcscopeBlock {
     /// IANA's documentation enterprise number (RFC 5612), until procscope has one registered; the section
-    /// header's `shb_userappl` ("procscope") is checked as well before these are trusted.
+    /// header's `shb_userappl` ("procscope") is checked as well before these are trusted, and each record
+    /// must parse, so another tool's options under this number are ignored rather than misread. A registered
+    /// number, once there is one, is to be read beside this one so that older files keep opening. Wireshark's
+    /// own process fields are written beside these (`WiresharkProcessBlock`).
     public static let enterpriseNumber: UInt32 = 32473
     /// A binary custom option that rewriters should not copy: its ids mean something only beside these
     /// packets.

@@ -16,6 +16,8 @@ public struct CapturedFrame {
     public var annotation = UnsafeRawBufferPointer(start: nil, count: 0)
     /// The index of the frame's process in the file's `AppleProcessTable` (Apple's pcapng), -1 for none.
     public var appleProcessIndex: Int32 = -1
+    /// The process id of the pcapng `epb_processid_threadid` option (`WiresharkProcessBlock`), 0 for none.
+    public var processID: Int32 = 0
 
     @inlinable public init(bytes: UnsafeRawBufferPointer, wireLength: Int, time: Timestamp, interface: Int,
                            flags: UInt32) {

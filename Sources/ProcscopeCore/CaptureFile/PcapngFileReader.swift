@@ -1,6 +1,7 @@
 /// Reads pcapng (https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng-03.html) from bytes already in
 /// memory: every section and its byte order, interface blocks with `if_tsresol`/`if_tsoffset`, enhanced,
-/// simple and obsolete packet blocks, `epb_flags`, Apple's process information blocks (`AppleProcessTable`);
+/// simple and obsolete packet blocks, `epb_flags`, the process ids packets carry with Wireshark's process
+/// information blocks (`WiresharkProcessTable`), Apple's process information blocks (`AppleProcessTable`);
 /// other blocks are skipped. Frames point into `bytes`.
 public struct PcapngFileReader {
     public let bytes: UnsafeRawBufferPointer
@@ -15,6 +16,8 @@ public struct PcapngFileReader {
     var interfaces: [Interface] = []
     /// The processes Apple's blocks name in the current section.
     public let appleProcesses = AppleProcessTable()
+    /// The processes Wireshark's process information blocks describe in the current section.
+    public let wiresharkProcesses = WiresharkProcessTable()
 
     struct Interface {
         var linkType: LinkType
@@ -82,10 +85,14 @@ public struct PcapngFileReader {
                 var comment = UnsafeRawBufferPointer(start: nil, count: 0)
                 var annotation = comment
                 var appleProcess: Int32 = -1
+                var processID: Int32 = 0
                 if dataEnd < body.count {
                     forEachOption(UnsafeRawBufferPointer(rebasing: body[dataEnd...])) { code, value in
                         if code == 1 && comment.isEmpty { comment = value } // the first (ptcpdump writes several)
                         if code == 2, value.count == 4 { flags = order.u32(value, 0) }
+                        if code == WiresharkProcessBlock.packetProcessOption, value.count == 8 {
+                            processID = Int32(bitPattern: order.u32(value, 0))
+                        }
                         if code == AppleProcessTable.packetProcessOption, value.count == 4 {
                             appleProcess = Int32(truncatingIfNeeded: order.u32(value, 0))
                         }
@@ -101,6 +108,7 @@ public struct PcapngFileReader {
                 frame.comment = comment
                 frame.annotation = annotation
                 frame.appleProcessIndex = appleProcess
+                frame.processID = processID
                 return frame
             case AppleProcessTable.blockType:
                 guard body.count >= 4 else { throw .corrupt(offset: start, reason: "a process information block is too short") }
@@ -109,6 +117,8 @@ public struct PcapngFileReader {
                     if code == 2 { name = String(decoding: value.prefix { $0 != 0 }, as: UTF8.self) }
                 }
                 appleProcesses.append(.init(pid: Int32(bitPattern: order.u32(body, 0)), name: name))
+            case WiresharkProcessBlock.customBlockType, WiresharkProcessBlock.nonCopyableCustomBlockType:
+                if let process = WiresharkProcessBlock.decode(body, order: order) { wiresharkProcesses.append(process) }
             case BlockType.simplePacket:
                 guard body.count >= 4, !interfaces.isEmpty else {
                     throw .corrupt(offset: start, reason: "a simple packet block without an interface")
@@ -154,6 +164,7 @@ public struct PcapngFileReader {
             }
             interfaces.removeAll(keepingCapacity: true)
             appleProcesses.reset()
+            wiresharkProcesses.reset()
         }
         let type = order.u32(bytes, start)
         let length = Int(order.u32(bytes, start + 4))
@@ -182,6 +193,12 @@ public struct PcapngFileReader {
 
     /// Calls `body` with each option's code and value up to `opt_endofopt`; a malformed list is cut short.
     func forEachOption(_ options: UnsafeRawBufferPointer, _ body: (UInt16, UnsafeRawBufferPointer) -> Void) {
+        Self.forEachOption(options, order: order, body)
+    }
+
+    /// The same, for options in another byte order than the section's (Wireshark's custom block entries).
+    static func forEachOption(_ options: UnsafeRawBufferPointer, order: FileByteOrder,
+                              _ body: (UInt16, UnsafeRawBufferPointer) -> Void) {
         var at = 0
         while at + 4 <= options.count {
             let code = order.u16(options, at)

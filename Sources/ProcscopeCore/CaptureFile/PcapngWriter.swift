@@ -68,13 +68,16 @@ public enum PcapngWriter {
 
     /// Appends an enhanced packet block on interface `interface` to `out` directly, without intermediate
     /// buffers (once per packet of an annotated capture). `direction`: 1 inbound, 2 outbound, 0 unknown.
-    /// An empty `comment` is left out.
+    /// An empty `comment` is left out; a `process` id other than 0 goes in `epb_processid_threadid`
+    /// (`WiresharkProcessBlock`), the thread id 0 (unknown).
     public static func appendPacket(to out: inout [UInt8], interface: UInt32, time: Timestamp, bytes: [UInt8],
-                                    wireLength: Int, direction: UInt32, comment: [UInt8], custom: CustomOptions?) {
+                                    wireLength: Int, direction: UInt32, comment: [UInt8], process: UInt32 = 0,
+                                    custom: CustomOptions?) {
         func padded(_ count: Int) -> Int { count + (-count & 3) }
         let comment = comment.prefix(Int(UInt16.max))
         var optionsLength = comment.isEmpty ? 0 : 4 + padded(comment.count)
         if direction != 0 { optionsLength += 8 }
+        if process != 0 { optionsLength += 12 }
         for value in custom?.values ?? [] { optionsLength += 4 + padded(4 + value.count) }
         if optionsLength > 0 { optionsLength += 4 }
         let length = UInt32(12 + 20 + padded(bytes.count) + optionsLength)
@@ -96,6 +99,12 @@ public enum PcapngWriter {
             append16(2, to: &out)
             append16(4, to: &out)
             append32(direction, to: &out)
+        }
+        if process != 0 {
+            append16(WiresharkProcessBlock.packetProcessOption, to: &out)
+            append16(8, to: &out)
+            append32(process, to: &out)
+            append32(0, to: &out)
         }
         if let custom {
             for value in custom.values {

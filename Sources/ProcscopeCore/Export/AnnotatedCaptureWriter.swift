@@ -3,12 +3,19 @@
 /// reason) and whose flags give its direction. Beside the comment, custom options carry procscope's tables
 /// (`AnnotationRecord`): a conversation's record and its owner's ride on the conversation's first packet,
 /// and each packet names the conversations it was counted in; an interface statistics block at the end holds
-/// the capture's facts. Reading the file back thus rebuilds the live run's conversations exactly. Packets
-/// wait for their owner's lookup like the audit listing's lines (`PacketHold`).
+/// the capture's facts. Reading the file back thus rebuilds the live run's conversations exactly. Each packet
+/// also carries its process id where Wireshark looks for one (`epb_processid_threadid`: the sender's, else
+/// the receiver's), and with `processBlocks` each process is described once per file, before its first
+/// packet, in Wireshark's process information block (`WiresharkProcessBlock`). Packets wait for their
+/// owner's lookup like the audit listing's lines (`PacketHold`).
 public final class AnnotatedCaptureWriter {
     private var hold = PacketHold()
     /// Owner ids whose process record is in the current file.
     private var writtenProcesses = Set<UInt32>()
+    /// Whether Wireshark's process information blocks are written, and the owner ids already described in the
+    /// current file.
+    private let processBlocks: Bool
+    private var describedProcesses = Set<Int32>()
     /// Conversations whose record is in the current file, with the attribution it said (compact: one entry
     /// per conversation of a long capture).
     private var writtenConversations: [Int32: CaptureSession.AttributionStamp] = [:]
@@ -24,7 +31,9 @@ public final class AnnotatedCaptureWriter {
     /// Buffers reused from packet to packet.
     private var block: [UInt8] = [], comment: [UInt8] = [], annotation: [UInt8] = []
 
-    public init() {}
+    public init(processBlocks: Bool = false) {
+        self.processBlocks = processBlocks
+    }
 
     /// The section header and the description of interface 0, which the packets refer to.
     public static func header(linkType: LinkType, snapLength: Int, interface: String, filter: String?) -> [UInt8] {
@@ -65,6 +74,11 @@ public final class AnnotatedCaptureWriter {
             if output.startsNewFileIfFull() {
                 writtenProcesses.removeAll()
                 writtenConversations.removeAll()
+                describedProcesses.removeAll()
+            }
+            let owner = record.sides.senderFirst.lazy.map { session.table[$0.conversation].owner }.first { $0 >= 0 }
+            if processBlocks, let owner, describedProcesses.insert(owner).inserted {
+                output.write(WiresharkProcessBlock.encode(session.process(ofRecordID: UInt32(owner))))
             }
             var custom = Self.options([])
             for side in record.sides where writtenConversations[side.conversation] == nil {
@@ -79,6 +93,7 @@ public final class AnnotatedCaptureWriter {
             block.removeAll(keepingCapacity: true)
             PcapngWriter.appendPacket(to: &block, interface: 0, time: record.time, bytes: bytes,
                                       wireLength: record.wireLength, direction: direction, comment: comment,
+                                      process: owner.map { UInt32(bitPattern: session.pid(ofRecordID: UInt32($0))) } ?? 0,
                                       custom: custom)
             output.write(block)
         }

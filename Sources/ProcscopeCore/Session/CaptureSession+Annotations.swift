@@ -33,4 +33,9 @@ extension CaptureSession {
     public func process(ofRecordID id: UInt32) -> ProcessIdentity {
         owners[Int(id)]
     }
+
+    /// The PID alone, without copying the identity (once per packet of an annotated capture).
+    public func pid(ofRecordID id: UInt32) -> Int32 {
+        owners[Int(id)].pid
+    }
 }

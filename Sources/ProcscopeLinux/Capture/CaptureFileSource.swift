@@ -23,14 +23,21 @@ public final class CaptureFileSource: CaptureSource {
     /// The processes an Apple pcapng file names (macOS `tcpdump -k`); empty for others.
     private let appleProcesses: AppleProcessTable?
     private var currentAppleProcess: Int32 = -1
+    /// The processes Wireshark's process information blocks describe; nil for classic pcap.
+    private let wiresharkProcesses: WiresharkProcessTable?
+    /// The frame's `epb_processid_threadid` process id (0: none) and its time, to find its block.
+    private var currentProcessID: Int32 = 0
+    private var currentTime = Timestamp.zero
     /// The owners the file itself names for the frame being handed over, in audit's words: procscope's own
     /// comment (`procscope: 123/curl > 456/nginx`, from a file whose tables are missing), Apple's process
-    /// blocks (macOS `tcpdump -k`), or ptcpdump's comment (`pid/name`); nil when none. The comment is decoded
-    /// once, and only when asked.
+    /// blocks (macOS `tcpdump -k`), the packet's process id with Wireshark's process blocks, or ptcpdump's
+    /// comment (`pid/name`); nil when none. The comment is decoded once, and only when asked.
     public var currentRecordedOwner: String? {
         let comment = currentComment
         if let comment, comment.hasPrefix("procscope: ") { return String(comment.dropFirst("procscope: ".count)) }
-        return appleProcesses?.label(at: currentAppleProcess) ?? comment.flatMap(PtcpdumpComment.owner)
+        return appleProcesses?.label(at: currentAppleProcess)
+            ?? wiresharkProcesses?.label(pid: currentProcessID, at: currentTime)
+            ?? comment.flatMap(PtcpdumpComment.owner)
     }
 
     /// Opens `path`; nil when it cannot be mapped (not a regular file) or is in a format only libpcap reads,
@@ -49,9 +56,11 @@ public final class CaptureFileSource: CaptureSource {
         if case .pcapng(let pcapng) = reader {
             annotations = pcapng.annotations()
             appleProcesses = pcapng.appleProcesses
+            wiresharkProcesses = pcapng.wiresharkProcesses
         } else {
             annotations = nil
             appleProcesses = nil
+            wiresharkProcesses = nil
         }
         linkType = reader.linkType
         snapLength = reader.snapLength
@@ -75,6 +84,8 @@ public final class CaptureFileSource: CaptureSource {
                 currentCommentBytes = frame.comment
                 currentAnnotation = frame.annotation
                 currentAppleProcess = frame.appleProcessIndex
+                currentProcessID = frame.processID
+                currentTime = frame.time
                 handler(frame.bytes, frame.wireLength, frame.time)
             }
         } catch {
