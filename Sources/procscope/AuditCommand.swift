@@ -43,7 +43,7 @@ struct AuditCommand: ParsableCommand {
         let signals = try SignalWatcher()
         let stop = StopCondition(packetLimit: source.count, durationSeconds: source.duration)
         var failure: Error?
-        let outputs = try CaptureOutputs(pcapng: annotatedFile, filter: owners.filter)
+        let outputs = try CaptureOutputs(pcapng: annotatedFile, filter: owners.filter, precision: source.precision)
         // SIGHUP (logrotate) reopens the files written as the capture runs; with none, it stops the capture.
         if outputs.writesFiles { signals.onHangup = { outputs.reopen() } }
         let listing = Listing()
@@ -92,7 +92,8 @@ struct AuditCommand: ParsableCommand {
     /// Lists every packet the session counts; `annotation` gives the owners a file names for the current one.
     private func attach(to session: CaptureSession, names: InterfaceNames,
                         annotation: @escaping () -> String? = { nil }) -> AuditLog {
-        let log = AuditLog(json: json, verbose: verbosity > 0, filter: owners.filter, interfaceName: names.name)
+        let log = AuditLog(json: json, verbose: verbosity > 0, nanoseconds: source.precision == .nano,
+                           filter: owners.filter, interfaceName: names.name)
         session.packetObserver = { record in
             var record = record
             record.annotation = annotation()

@@ -59,7 +59,8 @@ struct CaptureCommand: ParsableCommand {
         let stop = StopCondition(packetLimit: source.count, durationSeconds: source.duration)
         let report: CaptureReport
         var failure: Error?
-        let outputs = try CaptureOutputs(ndjson: ndjson, pcapng: annotatedFile, interval: interval, filter: owners.filter)
+        let outputs = try CaptureOutputs(ndjson: ndjson, pcapng: annotatedFile, interval: interval, filter: owners.filter,
+                                         precision: source.precision)
         let metrics = try MetricsOutputs(metricsOptions)
         // SIGHUP (logrotate) reopens the files written as the capture runs; with none, it stops the capture.
         if outputs.writesFiles { signals.onHangup = { outputs.reopen() } }

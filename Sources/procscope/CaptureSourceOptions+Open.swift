@@ -38,7 +38,8 @@ extension CaptureSourceOptions {
     /// scripts wait for it: capturing has started).
     func openLive(signals: SignalWatcher) throws -> LiveCapture {
         let capture = try LiveCapture(interface: liveInterface, filter: filter, snapLength: effectiveSnapLength,
-                                      bufferBytes: bufferKiB * 1024, direction: direction, signals: signals)
+                                      bufferBytes: bufferKiB * 1024, direction: direction, precision: precision,
+                                      signals: signals)
         for warning in capture.warnings { StandardError.line("procscope: warning: \(warning.message)") }
         capture.session.limitLiveConversations(to: maxFlows)
         capture.session.warn = { StandardError.line("procscope: warning: \($0)") }

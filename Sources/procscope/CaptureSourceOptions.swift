@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import ProcscopeCore
 import ProcscopeLinux
 
 extension CaptureDirection: ExpressibleByArgument {}
+extension TimestampPrecision: ExpressibleByArgument {}
 
 /// Where frames come from and which ones: shared by every capturing command, tcpdump-style.
 struct CaptureSourceOptions: ParsableArguments {
@@ -32,6 +34,15 @@ struct CaptureSourceOptions: ParsableArguments {
 
     @Option(name: [.customShort("Q"), .customLong("direction")], help: ArgumentHelp("Keep only frames received (in), sent (out), or both (inout), as tcpdump -Q. Live capture only.", valueName: "in|out|inout"))
     var direction: CaptureDirection = .inout
+
+    @Option(name: .customLong("time-stamp-precision"), help: ArgumentHelp("Stamp live frames in microseconds or nanoseconds, as tcpdump --time-stamp-precision: -w files then say nanoseconds (if_tsresol 9) and audit lines print nine digits.", valueName: "micro|nano"))
+    var timeStampPrecision: TimestampPrecision = .micro
+
+    @Flag(name: .customLong("nano"), help: "The same as --time-stamp-precision nano.")
+    var nano = false
+
+    /// The stamps' precision asked for (--nano or --time-stamp-precision).
+    var precision: TimestampPrecision { nano ? .nano : timeStampPrecision }
 
     @Option(name: [.customShort("B"), .customLong("buffer-size")], help: "Kernel capture buffer in KiB.")
     var bufferKiB: Int = 65536
@@ -85,6 +96,9 @@ struct CaptureSourceOptions: ParsableArguments {
         }
         if direction != .inout && readFile != nil {
             throw ValidationError("-Q chooses which way frames cross a live interface: a file (-r) keeps no such direction.")
+        }
+        if precision == .nano && readFile != nil {
+            throw ValidationError("--nano and --time-stamp-precision stamp live frames: procscope reads files (-r) to the microsecond.")
         }
         if bufferKiB < 256 { throw ValidationError("-B must be at least 256 KiB.") }
         if maxFlows < 1 || maxFlows > 1 << 30 { throw ValidationError("--max-flows must be between 1 and 1073741824.") }

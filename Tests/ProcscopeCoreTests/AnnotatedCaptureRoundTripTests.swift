@@ -94,6 +94,34 @@ import Testing
         #expect(live.capture.undecodable == 1)
     }
 
+    @Test("A nanosecond file (if_tsresol 9) carries each packet's nanoseconds and reads back to the live report")
+    func nanosecondFileRoundTrips() throws {
+        let writer = AnnotatedCaptureWriter(precision: .nano), output = MemoryOutput()
+        output.write(AnnotatedCaptureWriter.header(linkType: .raw, snapLength: 256, interface: "lo", filter: "not arp",
+                                                   precision: .nano))
+        let (session, info) = liveSession(writer: writer, output: output)
+        var live = session.report(info)
+        live.capture.duplicates = 2
+        writer.finish(session, capture: info, now: Timestamp(microseconds: 6_000), to: output)
+        let replayed = try replay(output.files[0])
+        #expect(String(decoding: replayed.json, as: UTF8.self) == String(decoding: live.json, as: UTF8.self))
+
+        let time = Timestamp(microseconds: 1_700_000_000_123_456)
+        #expect(TimestampPrecision.nano.ticks(time, subMicroseconds: 789) == 1_700_000_000_123_456_789)
+        #expect(TimestampPrecision.micro.ticks(time, subMicroseconds: 789) == 1_700_000_000_123_456)
+        var file = PcapngWriter.sectionHeader(application: "test")
+            + PcapngWriter.interface(linkType: .raw, snapLength: 256, name: "lo", precision: .nano)
+        PcapngWriter.appendPacket(to: &file, interface: 0, ticks: TimestampPrecision.nano.ticks(time, subMicroseconds: 789),
+                                  bytes: [0x45, 0], wireLength: 2, direction: 0, comment: [], custom: nil)
+        try file.withUnsafeBytes { bytes in
+            var reader = try PcapngFileReader(bytes)
+            let frame = try #require(try reader.next())
+            #expect(frame.time == time, "read back to the microsecond")
+            #expect(reader.interfaces.first?.resolution.timestamp(ticks: 1_000_000_000) == Timestamp(microseconds: 1_000_000),
+                    "the interface says nanoseconds")
+        }
+    }
+
     @Test("Each rotated file carries the records its own packets need")
     func rotatedFileStandsAlone() throws {
         let writer = AnnotatedCaptureWriter(), output = MemoryOutput()

@@ -79,6 +79,53 @@ extension IntegrationTests {
         }
     }
 
+    @Test("--nano: audit prints nine digits, and the -w file carries the same nanoseconds to tcpdump --nano and back")
+    func nanosecondStampsRoundTrip() throws {
+        let namespace = try TestNamespace("nano")
+        defer { namespace.tearDown() }
+        let directory = NSTemporaryDirectory() + "procscope-nano-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sender = "import os, socket, time\nprint(os.getpid(), flush=True)\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+            + "end = time.time() + 4\nwhile time.time() < end:\n    s.sendto(b'x' * 100, ('127.0.0.1', 5342)); time.sleep(0.01)\n"
+        try sender.write(toFile: directory + "/sender.py", atomically: true, encoding: .utf8)
+        let script = """
+            python3 "$D/sender.py" > "$D/pid" & sender=$!
+            until [ -s "$D/pid" ]; do sleep 0.05; done
+            "$P" audit -i lo --nano -c 20 -w "$D/n.pcapng" udp port 5342 > "$D/audit" 2>"$D/stderr"
+            status=$?
+            wait $sender
+            exit $status
+            """
+        let (status, _) = try Shell.outcome(["ip", "netns", "exec", namespace.name, "/bin/bash", "-c", script],
+                                            environment: ["P": Shell.binaryDirectory + "/procscope", "D": directory,
+                                                          "PATH": "/usr/bin:/bin:/usr/sbin:/sbin"])
+        let stderr = (try? String(contentsOfFile: directory + "/stderr", encoding: .utf8)) ?? ""
+        #expect(status == 0, "\(stderr)")
+        let pid = try String(contentsOfFile: directory + "/pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let lines = try String(contentsOfFile: directory + "/audit", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 20)
+        #expect(lines.allSatisfy { $0.range(of: #"^\d\d:\d\d:\d\d\.\d{9} lo "#, options: .regularExpression) != nil
+            && $0.hasSuffix(" \(pid)/python3 > <Unknown: no-socket>") }, "\(lines)")
+        // The fraction of each second, as audit printed it and as tcpdump reads it from the file (epoch -tt,
+        // so that no time zone comes between them).
+        let printed = lines.map { String($0.split(separator: " ")[0].split(separator: ".")[1]) }
+        let tcpdump = try Shell.run(["tcpdump", "--nano", "-tt", "-n", "-r", directory + "/n.pcapng"])
+            .split(separator: "\n").filter { $0.first?.isNumber == true }
+            .map { String($0.split(separator: " ")[0].split(separator: ".").last ?? "") }
+        #expect(tcpdump == printed)
+        #expect(printed.contains { !$0.hasSuffix("000") }, "nanoseconds, not microseconds padded: \(printed)")
+        // Read back: the same packets, the sender credited.
+        let reread = try CaptureJSON.read(directory + "/n.pcapng")
+        #expect(reread.packets == 20 && reread.processes.contains { String($0.pid) == pid })
+    }
+
+    @Test("--nano with a file is refused: procscope reads files to the microsecond")
+    func nanoNeedsALiveInterface() throws {
+        let (status, stderr) = try Shell.outcome([Shell.binaryDirectory + "/procscope", "capture", "-r", "/dev/null", "--nano"])
+        #expect(status == 64 && stderr.contains("--nano and --time-stamp-precision stamp live frames"), "\(status) \(stderr)")
+    }
+
     @Test("-Q out keeps only what the namespace sends on its veth, -Q in only what it receives; the owner is credited either way",
           arguments: ["out", "in"])
     func directionKeepsOneWay(direction: String) throws {

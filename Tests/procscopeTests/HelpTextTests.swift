@@ -42,6 +42,11 @@ import Testing
           -Q, --direction <in|out|inout>
                                   Keep only frames received (in), sent (out), or both (inout), as tcpdump
                                   -Q. Live capture only. (values: inout, in, out; default: inout)
+          --time-stamp-precision <micro|nano>
+                                  Stamp live frames in microseconds or nanoseconds, as tcpdump
+                                  --time-stamp-precision: -w files then say nanoseconds (if_tsresol 9) and
+                                  audit lines print nine digits. (values: micro, nano; default: micro)
+          --nano                  The same as --time-stamp-precision nano.
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
           --max-flows <count>     Live conversations kept at most; past it new flows are <Unknown>
@@ -134,6 +139,11 @@ import Testing
           -Q, --direction <in|out|inout>
                                   Keep only frames received (in), sent (out), or both (inout), as tcpdump
                                   -Q. Live capture only. (values: inout, in, out; default: inout)
+          --time-stamp-precision <micro|nano>
+                                  Stamp live frames in microseconds or nanoseconds, as tcpdump
+                                  --time-stamp-precision: -w files then say nanoseconds (if_tsresol 9) and
+                                  audit lines print nine digits. (values: micro, nano; default: micro)
+          --nano                  The same as --time-stamp-precision nano.
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
           --max-flows <count>     Live conversations kept at most; past it new flows are <Unknown>
@@ -301,6 +311,11 @@ import Testing
           -Q, --direction <in|out|inout>
                                   Keep only frames received (in), sent (out), or both (inout), as tcpdump
                                   -Q. Live capture only. (values: inout, in, out; default: inout)
+          --time-stamp-precision <micro|nano>
+                                  Stamp live frames in microseconds or nanoseconds, as tcpdump
+                                  --time-stamp-precision: -w files then say nanoseconds (if_tsresol 9) and
+                                  audit lines print nine digits. (values: micro, nano; default: micro)
+          --nano                  The same as --time-stamp-precision nano.
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
           --max-flows <count>     Live conversations kept at most; past it new flows are <Unknown>

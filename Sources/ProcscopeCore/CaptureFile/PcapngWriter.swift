@@ -14,15 +14,17 @@ public enum PcapngWriter {
         return block(0x0A0D_0D0A, body)
     }
 
-    /// An interface description: link type, snap length, its name and the capture filter, when there was one
-    /// (microsecond timestamps, the default).
-    public static func interface(linkType: LinkType, snapLength: Int, name: String, filter: String? = nil) -> [UInt8] {
+    /// An interface description: link type, snap length, its name, the capture filter when there was one, and
+    /// `if_tsresol` 9 for nanosecond stamps (microseconds are the default, said by leaving it out).
+    public static func interface(linkType: LinkType, snapLength: Int, name: String, filter: String? = nil,
+                                 precision: TimestampPrecision = .micro) -> [UInt8] {
         var body: [UInt8] = []
         append16(UInt16(truncatingIfNeeded: linkType.rawValue), to: &body)
         append16(0, to: &body)
         append32(UInt32(clamping: snapLength), to: &body)
         var list: [(UInt16, [UInt8])] = [(2, Array(name.utf8))] // if_name
         if let filter { list.append((11, [0] + Array(filter.utf8))) } // if_filter, 0: a libpcap filter string
+        if precision != .micro { list.append((9, [precision.tsresol])) } // if_tsresol
         body += options(list)
         return block(1, body)
     }
@@ -49,14 +51,19 @@ public enum PcapngWriter {
     }
 
     /// An interface statistics block for `interface` taken at `time`: the capture's start and end, the
-    /// drops by the interface and by the kernel, and custom options.
+    /// drops by the interface and by the kernel, and custom options; times in the interface's `precision`.
     public static func interfaceStatistics(interface: UInt32, time: Timestamp, started: Timestamp, ended: Timestamp,
                                            interfaceDrops: UInt64, kernelDrops: UInt64,
+                                           precision: TimestampPrecision = .micro,
                                            custom: CustomOptions? = nil) -> [UInt8] {
         var body: [UInt8] = []
         append32(interface, to: &body)
-        appendTicks(time, to: &body)
-        func ticks(_ t: Timestamp) -> [UInt8] { var out: [UInt8] = []; appendTicks(t, to: &out); return out }
+        appendTicks(precision.ticks(time, subMicroseconds: 0), to: &body)
+        func ticks(_ t: Timestamp) -> [UInt8] {
+            var out: [UInt8] = []
+            appendTicks(precision.ticks(t, subMicroseconds: 0), to: &out)
+            return out
+        }
         func u64(_ v: UInt64) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
         // isb_starttime, isb_endtime, isb_ifdrop, isb_osdrop
         var list: [(UInt16, [UInt8])] = [(2, ticks(started)), (3, ticks(ended)), (5, u64(interfaceDrops)),
@@ -69,8 +76,9 @@ public enum PcapngWriter {
     /// Appends an enhanced packet block on interface `interface` to `out` directly, without intermediate
     /// buffers (once per packet of an annotated capture). `direction`: 1 inbound, 2 outbound, 0 unknown.
     /// An empty `comment` is left out; a `process` id other than 0 goes in `epb_processid_threadid`
-    /// (`WiresharkProcessBlock`), the thread id 0 (unknown).
-    public static func appendPacket(to out: inout [UInt8], interface: UInt32, time: Timestamp, bytes: [UInt8],
+    /// (`WiresharkProcessBlock`), the thread id 0 (unknown). `ticks`: the time in the interface's resolution
+    /// (`TimestampPrecision.ticks`).
+    public static func appendPacket(to out: inout [UInt8], interface: UInt32, ticks: UInt64, bytes: [UInt8],
                                     wireLength: Int, direction: UInt32, comment: [UInt8], process: UInt32 = 0,
                                     custom: CustomOptions?) {
         func padded(_ count: Int) -> Int { count + (-count & 3) }
@@ -84,7 +92,7 @@ public enum PcapngWriter {
         append32(6, to: &out)
         append32(length, to: &out)
         append32(interface, to: &out)
-        appendTicks(time, to: &out)
+        appendTicks(ticks, to: &out)
         append32(UInt32(bytes.count), to: &out)
         append32(UInt32(clamping: wireLength), to: &out)
         out += bytes
@@ -145,9 +153,8 @@ public enum PcapngWriter {
         return out
     }
 
-    /// A timestamp in microsecond ticks, high word first (pcapng's split 64-bit timestamp).
-    static func appendTicks(_ time: Timestamp, to bytes: inout [UInt8]) {
-        let ticks = UInt64(bitPattern: time.microseconds)
+    /// A timestamp in ticks of the interface's resolution, high word first (pcapng's split 64-bit timestamp).
+    static func appendTicks(_ ticks: UInt64, to bytes: inout [UInt8]) {
         append32(UInt32(truncatingIfNeeded: ticks >> 32), to: &bytes)
         append32(UInt32(truncatingIfNeeded: ticks), to: &bytes)
     }

@@ -16,6 +16,8 @@ public final class AnnotatedCaptureWriter {
     /// current file.
     private let processBlocks: Bool
     private var describedProcesses = Set<Int32>()
+    /// The stamps' resolution, as `header` said it.
+    private let precision: TimestampPrecision
     /// Conversations whose record is in the current file, with the attribution it said (compact: one entry
     /// per conversation of a long capture).
     private var writtenConversations: [Int32: CaptureSession.AttributionStamp] = [:]
@@ -31,14 +33,18 @@ public final class AnnotatedCaptureWriter {
     /// Buffers reused from packet to packet.
     private var block: [UInt8] = [], comment: [UInt8] = [], annotation: [UInt8] = []
 
-    public init(processBlocks: Bool = false) {
+    /// `precision` must be the one `header` was given.
+    public init(processBlocks: Bool = false, precision: TimestampPrecision = .micro) {
         self.processBlocks = processBlocks
+        self.precision = precision
     }
 
     /// The section header and the description of interface 0, which the packets refer to.
-    public static func header(linkType: LinkType, snapLength: Int, interface: String, filter: String?) -> [UInt8] {
+    public static func header(linkType: LinkType, snapLength: Int, interface: String, filter: String?,
+                              precision: TimestampPrecision = .micro) -> [UInt8] {
         PcapngWriter.sectionHeader(application: ProcscopeBlock.application)
-            + PcapngWriter.interface(linkType: linkType, snapLength: snapLength, name: interface, filter: filter)
+            + PcapngWriter.interface(linkType: linkType, snapLength: snapLength, name: interface, filter: filter,
+                                     precision: precision)
     }
 
     public func append(_ record: PacketRecord) {
@@ -91,7 +97,9 @@ public final class AnnotatedCaptureWriter {
             appendOwners(of: record, session, to: &comment)
             let direction: UInt32 = record.sides.count == 1 ? (record.sides.first?.direction == .transmitted ? 2 : 1) : 0
             block.removeAll(keepingCapacity: true)
-            PcapngWriter.appendPacket(to: &block, interface: 0, time: record.time, bytes: bytes,
+            PcapngWriter.appendPacket(to: &block, interface: 0,
+                                      ticks: precision.ticks(record.time, subMicroseconds: record.subMicroseconds),
+                                      bytes: bytes,
                                       wireLength: record.wireLength, direction: direction, comment: comment,
                                       process: owner.map { UInt32(bitPattern: session.pid(ofRecordID: UInt32($0))) } ?? 0,
                                       custom: custom)
@@ -139,7 +147,7 @@ public final class AnnotatedCaptureWriter {
         output.write(PcapngWriter.interfaceStatistics(
             interface: 0, time: now, started: capture.started, ended: capture.ended,
             interfaceDrops: capture.droppedByInterface, kernelDrops: capture.droppedByKernel,
-            custom: Self.options(values)))
+            precision: precision, custom: Self.options(values)))
         output.flush()
     }
 

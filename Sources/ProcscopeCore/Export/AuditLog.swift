@@ -12,11 +12,14 @@ public final class AuditLog {
     private let filter: OwnerFilter
     /// `-v`: each line ends with what is known of its owners (`OwnerDetails`).
     private let verbose: Bool
+    /// `--nano`: times with nine digits, the packet's nanoseconds past its microsecond added.
+    private let nanoseconds: Bool
 
-    public init(json: Bool, verbose: Bool = false, filter: OwnerFilter = OwnerFilter(), holdMicros: Int64 = 1_000_000,
-                interfaceName: @escaping (UInt32) -> String) {
+    public init(json: Bool, verbose: Bool = false, nanoseconds: Bool = false, filter: OwnerFilter = OwnerFilter(),
+                holdMicros: Int64 = 1_000_000, interfaceName: @escaping (UInt32) -> String) {
         self.json = json
         self.verbose = verbose
+        self.nanoseconds = nanoseconds
         self.filter = filter
         hold = PacketHold(holdMicros: holdMicros)
         self.interfaceName = interfaceName
@@ -54,7 +57,11 @@ public final class AuditLog {
     }
 
     private func line(_ record: PacketRecord, _ owners: [(PacketRecord.Side, ConversationOwner)]) -> String {
-        let time = String(record.time.rfc3339.dropFirst(11).dropLast())
+        var time = String(record.time.rfc3339.dropFirst(11).dropLast())
+        if nanoseconds {
+            let sub = min(record.subMicroseconds, 999)
+            time += (sub < 10 ? "00" : sub < 100 ? "0" : "") + String(sub)
+        }
         switch record.decoded {
         case .ip(let frame):
             let proto = frame.proto.description.uppercased()

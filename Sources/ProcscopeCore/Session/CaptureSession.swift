@@ -73,19 +73,24 @@ public final class CaptureSession {
         self.attributor = attributor
     }
 
-    /// Accounts one captured frame. `bytes` are the captured bytes; `wireLength` the length on the wire.
-    public func ingest(_ bytes: UnsafeRawBufferPointer, wireLength: Int, at time: Timestamp) {
-        ingest(decoder.decode(bytes, wireLength: wireLength), bytes, wireLength: wireLength, at: time)
+    /// Accounts one captured frame. `bytes` are the captured bytes; `wireLength` the length on the wire;
+    /// `subMicroseconds` the nanoseconds past `time`'s microsecond, from a nanosecond source, for the listing.
+    public func ingest(_ bytes: UnsafeRawBufferPointer, wireLength: Int, at time: Timestamp,
+                       subMicroseconds: UInt16 = 0) {
+        ingest(decoder.decode(bytes, wireLength: wireLength), bytes, wireLength: wireLength, at: time,
+               subMicroseconds: subMicroseconds)
     }
 
     /// Accounts one frame already decoded.
     @inline(__always)
-    func ingest(_ decoded: FrameDecodeResult, _ bytes: UnsafeRawBufferPointer, wireLength: Int, at time: Timestamp) {
+    func ingest(_ decoded: FrameDecodeResult, _ bytes: UnsafeRawBufferPointer, wireLength: Int, at time: Timestamp,
+                subMicroseconds: UInt16 = 0) {
         guard let packetObserver else {
             account(decoded, bytes, wireLength: wireLength, at: time)
             return
         }
         observed = PacketRecord(time: time, decoded: decoded, wireLength: wireLength)
+        observed.subMicroseconds = subMicroseconds
         if observedPacketsKeepBytes { observed.bytes = Array(bytes) }
         account(decoded, bytes, wireLength: wireLength, at: time)
         if !observed.isDuplicate { packetObserver(observed) }

@@ -13,4 +13,11 @@ public protocol CaptureSource: AnyObject {
     func dispatch(limit: Int, _ handler: (UnsafeRawBufferPointer, Int, Timestamp) -> Void) throws -> Int?
     /// Frames dropped by the kernel and by the interface so far.
     func drops() -> (kernel: UInt64, interface: UInt64)
+    /// The nanoseconds past the microsecond of the frame being handed over, from a source stamping in
+    /// nanoseconds (`TimestampPrecision.nano`); 0 from any other.
+    var subMicroseconds: UInt16 { get }
+}
+
+extension CaptureSource {
+    public var subMicroseconds: UInt16 { 0 }
 }

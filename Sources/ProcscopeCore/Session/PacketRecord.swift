@@ -18,6 +18,8 @@ public struct PacketRecord: Sendable {
     /// The owners a capture file written by procscope names for this packet (its pcapng comment, without
     /// the `procscope: ` prefix): what a listing of that file shows instead of `offline-capture`.
     public var annotation: String?
+    /// The nanoseconds past `time`'s microsecond (0-999), from a source stamping in nanoseconds (`--nano`).
+    public var subMicroseconds: UInt16 = 0
 
     public init(time: Timestamp, decoded: FrameDecodeResult, wireLength: Int) {
         self.time = time

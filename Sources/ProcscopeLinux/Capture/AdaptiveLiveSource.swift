@@ -40,10 +40,11 @@ public final class AdaptiveLiveSource: CaptureSource {
 
     /// Captures `interface` through libpcap, starting immediate.
     public convenience init(interface: String, filter: String?, snapLength: Int, bufferBytes: Int,
-                            direction: CaptureDirection = .inout) throws {
+                            direction: CaptureDirection = .inout, precision: TimestampPrecision = .micro) throws {
         try self.init(floodRate: 100_000, calmRate: 20_000) { buffered in
             try PcapCaptureSource.live(interface: interface, filter: filter, snapLength: snapLength,
-                                       bufferBytes: bufferBytes, buffered: buffered, direction: direction)
+                                       bufferBytes: bufferBytes, buffered: buffered, direction: direction,
+                                       precision: precision)
         }
     }
 
@@ -79,6 +80,9 @@ public final class AdaptiveLiveSource: CaptureSource {
         }
         return result == nil ? nil : delivered
     }
+
+    /// The handle handing the frame over (the old one while a switch drains it) stamped it.
+    public var subMicroseconds: UInt16 { current.subMicroseconds }
 
     public func drops() -> (kernel: UInt64, interface: UInt64) {
         let now = current.drops()

@@ -34,7 +34,8 @@ public final class PcapCaptureSource: CaptureSource {
     /// sender far less but delays a lone frame by up to that timeout.
     public static func live(interface: String, filter: String?, snapLength: Int = 256,
                             bufferBytes: Int = 64 << 20, buffered: Bool = false,
-                            direction: CaptureDirection = .inout) throws -> PcapCaptureSource {
+                            direction: CaptureDirection = .inout,
+                            precision: TimestampPrecision = .micro) throws -> PcapCaptureSource {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let handle = pcap_create(interface, &errorBuffer) else {
             throw CaptureError.setupFailed(interface: interface, message: errorText(errorBuffer))
@@ -44,6 +45,11 @@ public final class PcapCaptureSource: CaptureSource {
         pcap_set_immediate_mode(handle, buffered ? 0 : 1)
         if buffered { pcap_set_timeout(handle, bufferedTimeoutMillis) }
         pcap_set_buffer_size(handle, Int32(clamping: bufferBytes))
+        if precision == .nano, pcap_set_tstamp_precision(handle, Int32(PCAP_TSTAMP_PRECISION_NANO)) != 0 {
+            pcap_close(handle)
+            throw CaptureError.setupFailed(interface: interface, message: "libpcap cannot stamp frames in nanoseconds "
+                                           + "here; capture without --nano")
+        }
         let status = pcap_activate(handle)
         if status < 0 {
             let message = String(cString: pcap_geterr(handle))
@@ -63,6 +69,7 @@ public final class PcapCaptureSource: CaptureSource {
             pcap_set_datalink(handle, LinkType.linuxSLL2.rawValue)
         }
         let source = PcapCaptureSource(handle: handle, name: interface, live: true)
+        source.context.nanoseconds = precision == .nano
         guard source.linkType.isSupported else {
             throw CaptureError.unsupportedLinkType(source: interface, linkType: source.linkType.pcapName)
         }
@@ -113,7 +120,12 @@ public final class PcapCaptureSource: CaptureSource {
                 guard let user, let header, let bytes else { return }
                 let context = Unmanaged<DispatchContext>.fromOpaque(UnsafeRawPointer(user)).takeUnretainedValue()
                 let h = header.pointee
-                let time = Timestamp(seconds: Int64(h.ts.tv_sec), microseconds: Int64(h.ts.tv_usec))
+                var fraction = Int64(h.ts.tv_usec)
+                if context.nanoseconds {
+                    context.subMicroseconds = UInt16(truncatingIfNeeded: fraction % 1000)
+                    fraction /= 1000
+                }
+                let time = Timestamp(seconds: Int64(h.ts.tv_sec), microseconds: fraction)
                 context.handler?(UnsafeRawBufferPointer(start: bytes, count: Int(h.caplen)), Int(h.len), time)
             }, user)
             switch result {
@@ -128,6 +140,8 @@ public final class PcapCaptureSource: CaptureSource {
             }
         }
     }
+
+    public var subMicroseconds: UInt16 { context.subMicroseconds }
 
     public func drops() -> (kernel: UInt64, interface: UInt64) {
         var stats = pcap_stat()
@@ -191,6 +205,10 @@ public final class PcapCaptureSource: CaptureSource {
 /// Carries the batch's handler into libpcap's C callback.
 private final class DispatchContext {
     var handler: ((UnsafeRawBufferPointer, Int, Timestamp) -> Void)?
+    /// Whether the handle stamps in nanoseconds (`tv_usec` then holds nanoseconds), and the nanoseconds past
+    /// the microsecond of the frame being handed over.
+    var nanoseconds = false
+    var subMicroseconds: UInt16 = 0
 }
 
 /// The NUL-terminated text libpcap wrote into an error buffer.

@@ -8,6 +8,7 @@ public final class LiveCapture {
     public let source: AdaptiveLiveSource
     public let session: CaptureSession
     public let filter: String?
+    public let precision: TimestampPrecision
     private let worker: AttributionWorker
     private let closeEvents: SockDiagClient?
     /// The kernel's release records: when a UDP socket was really closed, not when its destroy event was read.
@@ -38,12 +39,16 @@ public final class LiveCapture {
     public var warnings: [CaptureWarning] { session.warnings }
 
     /// Opens everything; throws an actionable error when the interface, filter or privileges are wrong.
+    /// `precision` `.nano` stamps frames in nanoseconds: each packet record then carries the nanoseconds past
+    /// its microsecond.
     public init(interface: String, filter: String?, snapLength: Int, bufferBytes: Int,
-                direction: CaptureDirection = .inout, signals: SignalWatcher) throws {
+                direction: CaptureDirection = .inout, precision: TimestampPrecision = .micro,
+                signals: SignalWatcher) throws {
         self.signals = signals
         self.filter = filter
+        self.precision = precision
         source = try AdaptiveLiveSource(interface: interface, filter: filter, snapLength: snapLength,
-                                        bufferBytes: bufferBytes, direction: direction)
+                                        bufferBytes: bufferBytes, direction: direction, precision: precision)
         let diag: SockDiagClient
         do {
             diag = try SockDiagClient()
@@ -180,7 +185,11 @@ public final class LiveCapture {
                     limit = Int(min(UInt64(limit), remaining))
                 }
                 let delivered = try source.dispatch(limit: limit) { bytes, length, time in
-                    session.ingest(bytes, wireLength: length, at: time)
+                    if precision == .nano {
+                        session.ingest(bytes, wireLength: length, at: time, subMicroseconds: source.subMicroseconds)
+                    } else {
+                        session.ingest(bytes, wireLength: length, at: time)
+                    }
                 } ?? 0
                 deliveredThisTurn += delivered
                 if delivered == 0 { break }
