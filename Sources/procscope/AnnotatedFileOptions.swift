@@ -18,6 +18,9 @@ struct AnnotatedFileOptions: ParsableArguments {
     @Flag(name: .customLong("process-blocks"), help: ArgumentHelp("With -w, also describe each process (name, path, command line, parent, user, start) in Wireshark's process information block, before its first packet. Wireshark's development branch shows them with each packet's process id; older Wireshark and tshark list each block as a frame of its own, shifting frame numbers."))
     var processBlocks = false
 
+    /// The -w file when further files are started as the capture runs (-C, -G), for -Z's check.
+    var rotatingFile: OutputTarget? { fileSize != nil || rotateSeconds != nil ? writeFile : nil }
+
     func validate() throws {
         if processBlocks, writeFile == nil {
             throw ValidationError("--process-blocks goes with -w.")

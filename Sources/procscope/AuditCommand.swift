@@ -71,7 +71,8 @@ struct AuditCommand: ParsableCommand {
             listing.write(log.drain(capture.session, now: wallClockNow(), force: true))
             outputs.finish(capture.session, capture: capture.report().capture)
         } else {
-            let capture = try source.openLive(signals: signals)
+            let capture = try source.openLive(signals: signals,
+                                              laterFiles: [("the next -w file", annotatedFile.rotatingFile)])
             capture.session.retiresEndedConversations()
             let log = attach(to: capture.session, names: InterfaceNames(fallback: source.liveInterface))
             outputs.attach(to: capture.session, linkType: capture.source.linkType,

@@ -80,7 +80,8 @@ struct CaptureCommand: ParsableCommand {
             outputs.finish(capture.session, capture: report.capture)
             metrics.finish(capture.session, drops: (0, 0))
         } else {
-            let capture = try source.openLive(signals: signals)
+            let capture = try source.openLive(signals: signals, laterFiles: [
+                ("the --json document", json), ("the next -w file", annotatedFile.rotatingFile)])
             if json == nil { capture.session.retiresEndedConversations() }
             outputs.attach(to: capture.session, linkType: capture.source.linkType, snapLength: capture.source.snapLength,
                            interface: source.liveInterface, filter: source.filter)

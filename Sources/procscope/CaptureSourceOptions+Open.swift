@@ -1,3 +1,4 @@
+import Foundation
 import ProcscopeCore
 import ProcscopeLinux
 
@@ -35,14 +36,28 @@ extension CaptureSourceOptions {
     }
 
     /// Opens the live capture, printing its setup warnings and tcpdump's "listening on" line (tests and
-    /// scripts wait for it: capturing has started).
-    func openLive(signals: SignalWatcher) throws -> LiveCapture {
+    /// scripts wait for it: capturing has started). With -Z the switch is checked first (the user exists,
+    /// procscope may switch, and can create `laterFiles` there: (what, path) of each file made after it).
+    func openLive(signals: SignalWatcher, laterFiles: [(String, OutputTarget?)] = []) throws -> LiveCapture {
+        let drop = try dropUser.map { user in
+            let drop = try PrivilegeDrop(user: user)
+            try drop.checkPermitted()
+            for case let (what, target?) in laterFiles where !target.isStandardOutput {
+                let directory = (target.path as NSString).deletingLastPathComponent
+                guard drop.mayCreateFiles(in: directory) else {
+                    throw PrivilegeDropError.cannotCreateFiles(user: drop.user, what: what,
+                                                               directory: directory.isEmpty ? "." : directory)
+                }
+            }
+            return drop
+        }
         let capture = try LiveCapture(interface: liveInterface, filter: filter, snapLength: effectiveSnapLength,
                                       bufferBytes: bufferKiB * 1024, direction: direction, precision: precision,
                                       signals: signals)
         for warning in capture.warnings { StandardError.line("procscope: warning: \(warning.message)") }
         capture.session.limitLiveConversations(to: maxFlows)
         capture.session.warn = { StandardError.line("procscope: warning: \($0)") }
+        capture.privilegeDrop = drop
         StandardError.line("listening on \(liveInterface), link-type \(capture.source.linkType.pcapName), snapshot length \(capture.source.snapLength) bytes")
         return capture
     }

@@ -44,6 +44,9 @@ struct CaptureSourceOptions: ParsableArguments {
     /// The stamps' precision asked for (--nano or --time-stamp-precision).
     var precision: TimestampPrecision { nano ? .nano : timeStampPrecision }
 
+    @Option(name: [.customShort("Z"), .customLong("relinquish-privileges")], help: ArgumentHelp("Once the capture is open and the first pass over /proc is done (at most 5 s), carry on as this user, as tcpdump -Z, keeping only cap_net_raw: other users' sockets are then found only through the kernel's socket records, and new network namespaces are not entered.", valueName: "user"))
+    var dropUser: String?
+
     @Option(name: [.customShort("B"), .customLong("buffer-size")], help: "Kernel capture buffer in KiB.")
     var bufferKiB: Int = 65536
 
@@ -99,6 +102,9 @@ struct CaptureSourceOptions: ParsableArguments {
         }
         if precision == .nano && readFile != nil {
             throw ValidationError("--nano and --time-stamp-precision stamp live frames: procscope reads files (-r) to the microsecond.")
+        }
+        if dropUser != nil && readFile != nil {
+            throw ValidationError("-Z gives up the privileges of a live capture: reading a file (-r) needs none.")
         }
         if bufferKiB < 256 { throw ValidationError("-B must be at least 256 KiB.") }
         if maxFlows < 1 || maxFlows > 1 << 30 { throw ValidationError("--max-flows must be between 1 and 1073741824.") }

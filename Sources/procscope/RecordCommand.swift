@@ -35,6 +35,13 @@ struct RecordCommand: ParsableCommand {
 
     @OptionGroup var metricsOptions: MetricsOptions
 
+    func validate() throws {
+        if source.dropUser != nil {
+            throw ValidationError("-Z is for a capture that ends: record keeps creating database and metrics files as it runs. "
+                                  + "Give the service its user and capabilities instead (contrib/procscope-record.service).")
+        }
+    }
+
     func run() throws {
         if try source.listedInterfaces() { return }
         let store = try HistoryStore(path: database.db, create: true)

@@ -126,6 +126,63 @@ extension IntegrationTests {
         #expect(status == 64 && stderr.contains("--nano and --time-stamp-precision stamp live frames"), "\(status) \(stderr)")
     }
 
+    @Test("-Z nobody: after the drop procscope runs as nobody with only its threads' capabilities, and still attributes root's flows")
+    func relinquishesPrivilegesAndStillAttributes() throws {
+        let namespace = try TestNamespace("dropz")
+        defer { namespace.tearDown() }
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "-Z", "nobody", "tcp", "port", "5343"])
+        let pid = capture.process.processIdentifier
+        // The switch comes once the first pass over /proc is done (at most 5 s).
+        func status(_ path: String) -> [String: String] {
+            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            return Dictionary(text.split(separator: "\n").compactMap { line -> (String, String)? in
+                let parts = line.split(separator: ":", maxSplits: 1)
+                return parts.count == 2 ? (String(parts[0]), parts[1].trimmingCharacters(in: .whitespaces)) : nil
+            }, uniquingKeysWith: { first, _ in first })
+        }
+        var waited = 0
+        while status("/proc/\(pid)/status")["Uid"]?.hasPrefix("65534") != true && waited < 100 {
+            usleep(100_000)
+            waited += 1
+        }
+        #expect(status("/proc/\(pid)/status")["Uid"] == "65534\t65534\t65534\t65534", "real, effective, saved and fs uid")
+        #expect(status("/proc/\(pid)/status")["Gid"] == "65534\t65534\t65534\t65534")
+        let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")
+        let effective = threads.compactMap { status("/proc/\(pid)/task/\($0)/status")["CapEff"].flatMap { UInt64($0, radix: 16) } }
+        #expect(status("/proc/\(pid)/task/\(pid)/status")["CapEff"] == "0000000000002000", "the capture thread: cap_net_raw")
+        #expect(effective.contains(0x80004), "the attribution thread: cap_sys_ptrace and cap_dac_read_search")
+        #expect(effective.allSatisfy { $0 & ~UInt64(0x82004) == 0 }, "no thread keeps more: \(effective.map { String($0, radix: 16) })")
+
+        // Root's server and client, started after the drop, are credited with their PIDs.
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5343", "3"])
+        let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5343", "20000", "20"])
+        client.wait()
+        let report = try capture.stop()
+        server.stop()
+        #expect(report.bytes(pid: client.pid, proto: "tcp", port: client.port) > 20_000)
+        #expect(report.processes.contains { $0.pid == server.pid })
+        #expect(report.unknown.isEmpty, "\(report.unknown.map { ($0.reason ?? "", $0.detail ?? "") })")
+        let warnings = (report.root["capture"] as? [String: Any])?["warnings"] as? [[String: Any]] ?? []
+        #expect(warnings.contains { $0["kind"] as? String == "privileges-dropped" })
+    }
+
+    @Test("-Z refuses what it cannot honour before capturing: an unknown user, a file, a --json nobody may create")
+    func relinquishRefusals() throws {
+        let binary = Shell.binaryDirectory + "/procscope"
+        let (unknown, unknownText) = try Shell.outcome([binary, "capture", "-i", "lo", "-Z", "no-such-user-here", "--duration", "1"])
+        #expect(unknown == 1 && unknownText.contains("there is no user 'no-such-user-here'"), "\(unknownText)")
+        let (file, fileText) = try Shell.outcome([binary, "capture", "-r", "/dev/null", "-Z", "nobody"])
+        #expect(file == 64 && fileText.contains("reading a file (-r) needs none"), "\(fileText)")
+        let directory = NSTemporaryDirectory() + "procscope-rootonly-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (json, jsonText) = try Shell.outcome([binary, "capture", "-i", "lo", "-Z", "nobody", "--json", directory + "/out.json",
+                                                  "--duration", "1"])
+        #expect(json == 1 && jsonText.contains("who cannot create files there") && !jsonText.contains("listening on"),
+                "\(jsonText)")
+    }
+
     @Test("-Q out keeps only what the namespace sends on its veth, -Q in only what it receives; the owner is credited either way",
           arguments: ["out", "in"])
     func directionKeepsOneWay(direction: String) throws {

@@ -47,6 +47,11 @@ import Testing
                                   --time-stamp-precision: -w files then say nanoseconds (if_tsresol 9) and
                                   audit lines print nine digits. (values: micro, nano; default: micro)
           --nano                  The same as --time-stamp-precision nano.
+          -Z, --relinquish-privileges <user>
+                                  Once the capture is open and the first pass over /proc is done (at most 5
+                                  s), carry on as this user, as tcpdump -Z, keeping only cap_net_raw: other
+                                  users' sockets are then found only through the kernel's socket records,
+                                  and new network namespaces are not entered.
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
           --max-flows <count>     Live conversations kept at most; past it new flows are <Unknown>
@@ -144,6 +149,11 @@ import Testing
                                   --time-stamp-precision: -w files then say nanoseconds (if_tsresol 9) and
                                   audit lines print nine digits. (values: micro, nano; default: micro)
           --nano                  The same as --time-stamp-precision nano.
+          -Z, --relinquish-privileges <user>
+                                  Once the capture is open and the first pass over /proc is done (at most 5
+                                  s), carry on as this user, as tcpdump -Z, keeping only cap_net_raw: other
+                                  users' sockets are then found only through the kernel's socket records,
+                                  and new network namespaces are not entered.
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
           --max-flows <count>     Live conversations kept at most; past it new flows are <Unknown>
@@ -316,6 +326,11 @@ import Testing
                                   --time-stamp-precision: -w files then say nanoseconds (if_tsresol 9) and
                                   audit lines print nine digits. (values: micro, nano; default: micro)
           --nano                  The same as --time-stamp-precision nano.
+          -Z, --relinquish-privileges <user>
+                                  Once the capture is open and the first pass over /proc is done (at most 5
+                                  s), carry on as this user, as tcpdump -Z, keeping only cap_net_raw: other
+                                  users' sockets are then found only through the kernel's socket records,
+                                  and new network namespaces are not entered.
           -B, --buffer-size <buffer-size>
                                   Kernel capture buffer in KiB. (default: 65536)
           --max-flows <count>     Live conversations kept at most; past it new flows are <Unknown>

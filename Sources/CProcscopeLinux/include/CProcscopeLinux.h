@@ -14,6 +14,7 @@
 #include <linux/packet_diag.h>
 #include <linux/connector.h>
 #include <linux/cn_proc.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <time.h>
 #include <sys/types.h>
@@ -84,5 +85,24 @@ void ps_bpf_object_close(struct ps_bpf_object *object);
 
 /// The network namespace cookie of a socket's namespace (SO_NETNS_COOKIE), or 0 where the kernel has none.
 uint64_t ps_netns_cookie(int socket_fd);
+
+/// -Z (privileges.c says why in three steps). The steps of `ps_switch_user`, returned (with errno set) by
+/// the one that failed.
+enum {
+    PS_DROP_GROUPS = 1,
+    PS_DROP_GID = 2,
+    PS_DROP_UID = 3,
+    PS_DROP_REGAINED = 4,
+};
+/// PR_SET_KEEPCAPS for the calling thread: with `keep`, its permitted capabilities survive the user change.
+int ps_keep_capabilities_across_user_change(int keep);
+/// Leaves the calling thread only the capabilities of the bitmask `keep` (bit n: capability n) that it has,
+/// effective and permitted, and clears KEEPCAPS: 0, or -1 with errno.
+int ps_narrow_capabilities(uint64_t keep);
+/// Makes the process `user` (`uid`, `gid` and `user`'s supplementary groups) in every thread, and checks it
+/// cannot become root again: 0, or the failed step with errno.
+int ps_switch_user(const char *user, uid_t uid, gid_t gid);
+/// 1 when this process may become another user (root, or cap_setuid with cap_setgid in effect), else 0.
+int ps_can_switch_user(void);
 
 #endif

@@ -15,6 +15,13 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
     private let changes = Mutex<[OwnerChange]>([])
     private let outstanding = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
+    private let warmedUp = Atomic<Bool>(false)
+    /// `whilePaused`: the capture thread asks, the worker says it has stopped between lookups, then waits for
+    /// the go-ahead and the capabilities it is to keep (nil: keep what it has).
+    private let pauseRequested = Atomic<Bool>(false)
+    private let paused = DispatchSemaphore(value: 0)
+    private let resumed = DispatchSemaphore(value: 0)
+    private let keepAfterPause = Mutex<UInt64?>(nil)
     private let wakeDescriptor: Int32
     /// Readable when answers are waiting.
     public let resultsDescriptor: Int32
@@ -71,6 +78,35 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
         eventfd_write(wakeDescriptor, 1)
     }
 
+    /// Whether the first pass over every process's sockets (the warm-up) has ended: until then other users'
+    /// descriptor tables are still being read, which `-Z` waits for.
+    public var hasWarmedUp: Bool { warmedUp.load(ordering: .relaxed) }
+
+    /// Runs `body` (on the calling thread) while the worker thread waits between two lookups, having set
+    /// KEEPCAPS so that its capabilities outlive a user change in `body` (-Z); after it, the worker keeps
+    /// only `keep` of them when `body` succeeded, and goes on. No lookup runs half before and half after.
+    func whilePaused(keeping keep: UInt64, _ body: () throws(PrivilegeDropError) -> Void) throws(PrivilegeDropError) {
+        pauseRequested.store(true, ordering: .relaxed)
+        eventfd_write(wakeDescriptor, 1)
+        paused.wait()
+        defer { resumed.signal() }
+        try body()
+        keepAfterPause.withLock { $0 = keep }
+    }
+
+    /// The worker's side of `whilePaused`.
+    private func pauseIfAsked() {
+        guard pauseRequested.exchange(false, ordering: .relaxed) else { return }
+        _ = ps_keep_capabilities_across_user_change(1)
+        paused.signal()
+        resumed.wait()
+        if let keep = keepAfterPause.withLock({ $0 }) {
+            _ = ps_narrow_capabilities(keep)
+        } else {
+            _ = ps_keep_capabilities_across_user_change(0)
+        }
+    }
+
     /// Lookups asked for and not answered yet.
     public var outstandingCount: Int { outstanding.load(ordering: .relaxed) }
 
@@ -123,6 +159,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
         let closesIndex = fds.count
         if let closes = resolver.tables.closesDescriptor { fds.append(pollfd(fd: closes, events: Int16(POLLIN), revents: 0)) }
         while !stopping.load(ordering: .relaxed) {
+            pauseIfAsked()
             // ppoll, not poll: retries are due within tens of microseconds, below poll's millisecond grain.
             var timeout = timespec(tv_sec: 1, tv_nsec: 0)
             // Destroy events wake the worker while a lookup waits for one, or while sockets are followed for
@@ -178,6 +215,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
                     warmUpInodes = []
                 }
             }
+            if !warmUp.isRunning { warmedUp.store(true, ordering: .relaxed) }
             resolver.processes.takeSnapshots()
         }
     }

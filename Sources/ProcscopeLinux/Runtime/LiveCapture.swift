@@ -24,6 +24,10 @@ public final class LiveCapture {
     public private(set) var ended = Timestamp.zero
     /// Called on the capture thread once per loop turn and once at the end (a listing prints from here).
     public var onTurn: (() -> Void)?
+    /// `-Z USER`: made on the first turn after the warm-up pass over /proc has ended (or `dropDeadlineMicros`
+    /// after the start, however far it got), on the capture thread, which keeps cap_net_raw.
+    public var privilegeDrop: PrivilegeDrop?
+    static let dropDeadlineMicros: Int64 = 5_000_000
     private var stopRequested = false
     private var lastRetirement = Timestamp.zero
     /// The most conversations live since memory was last handed back (`returnMemoryAfterBursts`).
@@ -152,6 +156,7 @@ public final class LiveCapture {
         var batchInterval: Int64 = 0
         var turns = 0
         var reason: StopReason?
+        var dropFailure: PrivilegeDropError?
         while reason == nil {
             // Every source only when the last wait said it had something: each check is a system call, and at
             // tens of thousands of turns a second (a bulk transfer in immediate mode) they added up.
@@ -204,6 +209,19 @@ public final class LiveCapture {
                 lastHousekeeping = now
             }
             onTurn?()
+            if let drop = privilegeDrop,
+               worker.hasWarmedUp || now.microseconds(since: started) >= Self.dropDeadlineMicros {
+                privilegeDrop = nil
+                do {
+                    try worker.whilePaused(keeping: PrivilegeDrop.attributionCapabilities) { () throws(PrivilegeDropError) in
+                        try drop.perform(keeping: PrivilegeDrop.captureCapabilities)
+                    }
+                    session.say("privileges-dropped", drop.consequences)
+                } catch {
+                    dropFailure = error
+                    reason = .requested
+                }
+            }
             // After the outputs took this turn's packets: what ended is folded away (once a second).
             if now.microseconds(since: lastRetirement) > 1_000_000 {
                 session.retireIdle(now: now)
@@ -237,6 +255,7 @@ public final class LiveCapture {
         ended = wallClockNow()
         finish()
         onTurn?()
+        if let dropFailure { throw dropFailure }
         return reason ?? .packetLimit
     }
 
