@@ -76,7 +76,7 @@ struct AuditCommand: ParsableCommand {
             capture.session.retiresEndedConversations()
             let log = attach(to: capture.session, names: InterfaceNames(fallback: source.liveInterface))
             outputs.attach(to: capture.session, linkType: capture.source.linkType,
-                           snapLength: capture.source.snapLength, interface: source.liveInterface, filter: source.filter)
+                           snapLength: capture.source.snapLength, interface: capture.interfaces.device, filter: capture.interfaces.kernelFilter)
             capture.onTurn = {
                 listing.write(log.drain(capture.session, now: wallClockNow()))
                 outputs.turn(capture.session)

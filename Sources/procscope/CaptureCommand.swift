@@ -84,7 +84,7 @@ struct CaptureCommand: ParsableCommand {
                 ("the --json document", json), ("the next -w file", annotatedFile.rotatingFile)])
             if json == nil { capture.session.retiresEndedConversations() }
             outputs.attach(to: capture.session, linkType: capture.source.linkType, snapLength: capture.source.snapLength,
-                           interface: source.liveInterface, filter: source.filter)
+                           interface: capture.interfaces.device, filter: capture.interfaces.kernelFilter)
             capture.onTurn = {
                 outputs.turn(capture.session)
                 metrics.turn(capture.session, drops: capture.source.drops())

@@ -3,15 +3,18 @@ import ProcscopeCore
 import ProcscopeLinux
 
 extension CaptureSourceOptions {
-    /// The interface captured live (`any` unless -i says otherwise; a number is the -D list's).
-    var liveInterface: String {
-        guard let interface else { return "any" }
-        if let number = Int(interface), number >= 1,
-           let devices = try? PcapCaptureSource.interfaces(), number <= devices.count {
-            return devices[number - 1].name
+    /// The interfaces captured live (`any` unless -i says otherwise; a number is the -D list's).
+    var liveInterfaces: [String] {
+        guard !interface.isEmpty else { return ["any"] }
+        let devices = interface.contains { Int($0) != nil } ? (try? PcapCaptureSource.interfaces()) ?? [] : []
+        return interface.map { name in
+            if let number = Int(name), number >= 1, number <= devices.count { return devices[number - 1].name }
+            return name
         }
-        return interface
     }
+
+    /// The device opened live: the one interface asked for, or `any` for several (`InterfaceSelection`).
+    var liveInterface: String { liveInterfaces.count == 1 ? liveInterfaces[0] : "any" }
 
     /// With -D: prints the interfaces as tcpdump -D does and says the command is done.
     func listedInterfaces() throws -> Bool {
@@ -51,14 +54,16 @@ extension CaptureSourceOptions {
             }
             return drop
         }
-        let capture = try LiveCapture(interface: liveInterface, filter: filter, snapLength: effectiveSnapLength,
+        let selection = try InterfaceSelection(liveInterfaces, filter: filter)
+        let capture = try LiveCapture(interfaces: selection, filter: filter, snapLength: effectiveSnapLength,
                                       bufferBytes: bufferKiB * 1024, direction: direction, precision: precision,
                                       signals: signals)
         for warning in capture.warnings { StandardError.line("procscope: warning: \(warning.message)") }
         capture.session.limitLiveConversations(to: maxFlows)
         capture.session.warn = { StandardError.line("procscope: warning: \($0)") }
         capture.privilegeDrop = drop
-        StandardError.line("listening on \(liveInterface), link-type \(capture.source.linkType.pcapName), snapshot length \(capture.source.snapLength) bytes")
+        let through = selection.names.count > 1 ? " (through \(selection.device))" : ""
+        StandardError.line("listening on \(selection.description)\(through), link-type \(capture.source.linkType.pcapName), snapshot length \(capture.source.snapLength) bytes")
         return capture
     }
 }

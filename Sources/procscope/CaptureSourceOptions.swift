@@ -8,8 +8,8 @@ extension TimestampPrecision: ExpressibleByArgument {}
 
 /// Where frames come from and which ones: shared by every capturing command, tcpdump-style.
 struct CaptureSourceOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: "Interface to capture on ('any' for all), or its number in the -D list.")
-    var interface: String?
+    @Option(name: .shortAndLong, help: "Interface to capture on ('any' for all), or its number in the -D list; several -i capture several interfaces.")
+    var interface: [String] = []
 
     @Flag(name: [.customShort("D"), .customLong("list-interfaces")], help: "List the interfaces capture can use, numbered as tcpdump -D numbers them, and exit.")
     var listInterfaces = false
@@ -81,7 +81,7 @@ struct CaptureSourceOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if interface != nil && readFile != nil {
+        if !interface.isEmpty && readFile != nil {
             throw ValidationError("-i and -r exclude each other: capture live or read a file.")
         }
         if let count, count == 0 { throw ValidationError("-c must be at least 1.") }

@@ -183,6 +183,33 @@ extension IntegrationTests {
                 "\(jsonText)")
     }
 
+    @Test("-i twice: both interfaces' flows are captured and credited, a third interface's are not")
+    func severalInterfaces() throws {
+        let here = try TestNamespace("multi")
+        let first = try TestNamespace("multia"), second = try TestNamespace("multib")
+        defer { here.tearDown(); first.tearDown(); second.tearDown() }
+        let (chosen, _) = try here.link(to: first, address: "198.18.1.1/24", peerAddress: "198.18.1.2/24")
+        try here.link(to: second, address: "198.18.2.1/24", peerAddress: "198.18.2.2/24")
+        let capture = try ProcscopeRun(in: here, arguments: ["-i", chosen, "-i", "lo", "tcp"])
+        #expect(capture.startupText.contains("listening on \(chosen) and lo (through any)"), "\(capture.startupText)")
+        let servers = [try Peer.start(in: first, ["tcp-server", "198.18.1.2", "5344", "3"]),
+                       try Peer.start(in: here, ["tcp-server", "127.0.0.1", "5344", "3"]),
+                       try Peer.start(in: second, ["tcp-server", "198.18.2.2", "5344", "3"])]
+        let clients = [try Peer.start(in: here, ["tcp-client", "198.18.1.2", "5344", "30000", "20"]),
+                       try Peer.start(in: here, ["tcp-client", "127.0.0.1", "5344", "30000", "20"]),
+                       try Peer.start(in: here, ["tcp-client", "198.18.2.2", "5344", "30000", "20"])]
+        for client in clients { client.wait() }
+        let report = try capture.stop()
+        for server in servers { server.stop() }
+        #expect(report.bytes(pid: clients[0].pid, proto: "tcp", port: clients[0].port) > 30_000, "the first -i")
+        #expect(report.bytes(pid: clients[1].pid, proto: "tcp", port: clients[1].port) > 30_000, "the second -i")
+        #expect(!report.processes.contains { $0.pid == clients[2].pid }, "an interface not asked for")
+        #expect(report.processes.flatMap(\.conversations).allSatisfy { $0.localAddress != "198.18.2.1" })
+        let info = report.root["capture"] as? [String: Any] ?? [:]
+        #expect(info["interfaces"] as? [String] == [chosen, "lo"])
+        #expect(info["filter"] as? String == "tcp", "the user's filter, not the one narrowed to the interfaces")
+    }
+
     @Test("-Q out keeps only what the namespace sends on its veth, -Q in only what it receives; the owner is credited either way",
           arguments: ["out", "in"])
     func directionKeepsOneWay(direction: String) throws {

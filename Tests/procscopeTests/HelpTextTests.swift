@@ -26,7 +26,8 @@ import Testing
 
         OPTIONS:
           -i, --interface <interface>
-                                  Interface to capture on ('any' for all), or its number in the -D list.
+                                  Interface to capture on ('any' for all), or its number in the -D list;
+                                  several -i capture several interfaces.
           -D, --list-interfaces   List the interfaces capture can use, numbered as tcpdump -D numbers them,
                                   and exit.
           -r, --read <read>       Read frames from a pcap or pcapng file instead ('-' for stdin).
@@ -128,7 +129,8 @@ import Testing
 
         OPTIONS:
           -i, --interface <interface>
-                                  Interface to capture on ('any' for all), or its number in the -D list.
+                                  Interface to capture on ('any' for all), or its number in the -D list;
+                                  several -i capture several interfaces.
           -D, --list-interfaces   List the interfaces capture can use, numbered as tcpdump -D numbers them,
                                   and exit.
           -r, --read <read>       Read frames from a pcap or pcapng file instead ('-' for stdin).
@@ -305,7 +307,8 @@ import Testing
 
         OPTIONS:
           -i, --interface <interface>
-                                  Interface to capture on ('any' for all), or its number in the -D list.
+                                  Interface to capture on ('any' for all), or its number in the -D list;
+                                  several -i capture several interfaces.
           -D, --list-interfaces   List the interfaces capture can use, numbered as tcpdump -D numbers them,
                                   and exit.
           -r, --read <read>       Read frames from a pcap or pcapng file instead ('-' for stdin).

@@ -9,6 +9,8 @@ public final class LiveCapture {
     public let session: CaptureSession
     public let filter: String?
     public let precision: TimestampPrecision
+    /// The interfaces asked for, and the device opened for them.
+    public let interfaces: InterfaceSelection
     private let worker: AttributionWorker
     private let closeEvents: SockDiagClient?
     /// The kernel's release records: when a UDP socket was really closed, not when its destroy event was read.
@@ -45,13 +47,23 @@ public final class LiveCapture {
     /// Opens everything; throws an actionable error when the interface, filter or privileges are wrong.
     /// `precision` `.nano` stamps frames in nanoseconds: each packet record then carries the nanoseconds past
     /// its microsecond.
-    public init(interface: String, filter: String?, snapLength: Int, bufferBytes: Int,
+    public convenience init(interface: String, filter: String?, snapLength: Int, bufferBytes: Int,
+                            direction: CaptureDirection = .inout, precision: TimestampPrecision = .micro,
+                            signals: SignalWatcher) throws {
+        try self.init(interfaces: InterfaceSelection([interface], filter: filter), filter: filter, snapLength: snapLength,
+                      bufferBytes: bufferBytes, direction: direction, precision: precision, signals: signals)
+    }
+
+    /// Captures `interfaces` (one, or several through `any`); `filter` is the user's, as the report says it.
+    public init(interfaces: InterfaceSelection, filter: String?, snapLength: Int, bufferBytes: Int,
                 direction: CaptureDirection = .inout, precision: TimestampPrecision = .micro,
                 signals: SignalWatcher) throws {
         self.signals = signals
         self.filter = filter
         self.precision = precision
-        source = try AdaptiveLiveSource(interface: interface, filter: filter, snapLength: snapLength,
+        self.interfaces = interfaces
+        let interface = interfaces.device
+        source = try AdaptiveLiveSource(interface: interface, filter: interfaces.kernelFilter, snapLength: snapLength,
                                         bufferBytes: bufferBytes, direction: direction, precision: precision)
         let diag: SockDiagClient
         do {
@@ -343,7 +355,7 @@ public final class LiveCapture {
     public func report(listing: CaptureSession.Listing = .values) -> CaptureReport {
         let drops = source.drops()
         return session.report(CaptureReport.CaptureInfo(
-            interfaces: [source.name], filter: filter, started: started, ended: ended == .zero ? wallClockNow() : ended,
+            interfaces: interfaces.names, filter: filter, started: started, ended: ended == .zero ? wallClockNow() : ended,
             droppedByKernel: drops.kernel, droppedByInterface: drops.interface), listing: listing)
     }
 }
