@@ -39,6 +39,19 @@ import Testing
         for length in 0...bytes.count { _ = bytes[..<length].withUnsafeBytes { DNSAnswers.parse($0) } }
     }
 
+    @Test("The decoder marks a response with answers from a DNS, mDNS or LLMNR port; queries, errors and other ports not",
+          arguments: [("a.bin", 53, true), ("a.bin", 5353, true), ("a.bin", 5355, true), ("a.bin", 54, false),
+                      ("query.bin", 53, false), ("nxdomain.bin", 53, false)])
+    func decoderMarksAnswers(file: String, port: Int, marked: Bool) throws {
+        let dns = try message(file)
+        var frame = FrameBuilder.ipv4(0xC612_0035, 0xC612_0001, proto: 17, sourcePort: UInt16(port), destinationPort: 40000,
+                                      payload: dns.count)
+        frame.replaceSubrange((frame.count - dns.count)..., with: dns)
+        let decoded = frame.withUnsafeBytes { FrameDecoder(linkType: .raw).decode($0, wireLength: frame.count) }
+        guard case .ip(let ip) = decoded else { Issue.record("not decoded as IP"); return }
+        #expect(ip.carriesDNSAnswers == marked)
+    }
+
     @Test("A conversation to an address a captured DNS answer named carries the name; others do not")
     func sessionNamesRemoteEnds() throws {
         let local = IPAddress(ipv4: 0xC612_0001)

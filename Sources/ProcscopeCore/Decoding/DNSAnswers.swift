@@ -17,6 +17,11 @@ public enum DNSAnswers {
     /// UDP source ports of DNS answers: DNS, mDNS, LLMNR.
     @inlinable public static func isAnswerPort(_ port: UInt16) -> Bool { port == 53 || port == 5353 || port == 5355 }
 
+    /// Whether a DNS header's flags word and answer count say a response without error that has answers.
+    @inlinable public static func isResponseWithAnswers(header flags: UInt16, answers: UInt16) -> Bool {
+        flags & 0x8000 != 0 && flags & 0x000F == 0 && answers > 0
+    }
+
     /// The answers of a DNS message (`message`: the UDP payload).
     public static func parse(_ message: UnsafeRawBufferPointer) -> [Answer] {
         guard message.count >= 12 else { return [] }

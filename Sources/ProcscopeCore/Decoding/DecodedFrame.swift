@@ -23,6 +23,10 @@ public struct DecodedFrame: Sendable, Equatable {
     public var networkOffset: Int
     /// Offset of the transport header in the frame (where an ICMP error's quoted packet can be found).
     public var transportOffset: Int
+    /// A UDP datagram from a DNS, mDNS or LLMNR port whose header says it is a response with answers: the
+    /// session reads its answers for remote names (`DNSAnswers`). Decided while decoding, where the bytes are
+    /// in cache anyway: reading a file, the counting thread then touches no payload of any other datagram.
+    public var carriesDNSAnswers = false
 
     @inlinable public init(link: LinkInfo, ipVersion: UInt8, source: IPAddress, destination: IPAddress,
                            proto: IPProtocol, hasPorts: Bool = false, sourcePort: UInt16 = 0,

@@ -15,8 +15,9 @@ extension CaptureSession {
             let ahead = i + Self.entryLookahead, half = i + Self.recordLookahead
             if ahead < frames.count, frames[ahead].hash != 0 { table.prefetch(hash: frames[ahead].hash) }
             if half < frames.count, frames[half].hash != 0 { table.prefetchRecord(hash: frames[half].hash) }
-            let frame = frames[i]
-            ingest(frame.decoded, frame.bytes, wireLength: frame.wireLength, at: frame.time)
+            // Through the pointer: a copy of the frame (about 150 bytes) per frame showed in the profile.
+            let frame = frames.baseAddress.unsafelyUnwrapped + i
+            ingest(frame.pointee.decoded, frame.pointee.bytes, wireLength: frame.pointee.wireLength, at: frame.pointee.time)
         }
         return frames.count
     }

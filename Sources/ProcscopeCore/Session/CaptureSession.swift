@@ -112,7 +112,7 @@ public final class CaptureSession {
             }
             counters.packets &+= 1
             counters.bytes &+= UInt64(frame.ipLength)
-            if frame.proto == .udp && frame.hasPorts && frame.fragment == .none && DNSAnswers.isAnswerPort(frame.sourcePort) {
+            if frame.carriesDNSAnswers && frame.fragment == .none {
                 learnNames(from: bytes, frame, at: time)
             }
             if !fragments.resolve(&frame) {
