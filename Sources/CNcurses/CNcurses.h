@@ -5,3 +5,5 @@
 
 static inline int ps_curses_reverse(void) { return (int)A_REVERSE; }
 static inline int ps_curses_bold(void) { return (int)A_BOLD; }
+static inline int ps_curses_dim(void) { return (int)A_DIM; }
+static inline int ps_curses_color_pair(int pair) { return (int)COLOR_PAIR(pair); }

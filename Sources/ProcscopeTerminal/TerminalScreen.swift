@@ -2,13 +2,18 @@ import CNcurses
 import Glibc
 import ProcscopeCore
 
-/// The terminal, through ncurses, for `procscope top`: full screen, keys without echo, non-blocking reads.
+/// The terminal, through ncurses, for `procscope top`: full screen, keys without echo, non-blocking reads,
+/// colour where the terminal has it and `NO_COLOR` (https://no-color.org) is not set to anything.
 /// `close()` (also called from `deinit`) restores the terminal; procscope stops on SIGINT/SIGTERM through
 /// its signal watcher and then closes the screen, so the terminal is restored on signals too. Text drawn
 /// here has already been made terminal-safe (`TerminalSafe`): no control character reaches the terminal.
 public final class TerminalScreen {
     private var open = true
     private let window: UnsafeMutablePointer<WINDOW>
+    private let colours: Bool
+
+    /// The colour pairs started for the styles that have a colour.
+    private enum Pair: Int32 { case title = 1, unknown, graph }
 
     /// Whether standard input and output are a terminal (the live view needs one).
     public static var isAvailable: Bool { isatty(0) == 1 && isatty(1) == 1 }
@@ -22,6 +27,14 @@ public final class TerminalScreen {
         keypad(window, true)
         nodelay(window, true)
         curs_set(0)
+        let noColour = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
+        colours = !noColour && has_colors() && start_color() != ERR
+        if colours {
+            use_default_colors()
+            init_pair(Int16(Pair.title.rawValue), Int16(COLOR_CYAN), -1)
+            init_pair(Int16(Pair.unknown.rawValue), Int16(COLOR_YELLOW), -1)
+            init_pair(Int16(Pair.graph.rawValue), Int16(COLOR_GREEN), -1)
+        }
     }
 
     deinit { close() }
@@ -45,6 +58,7 @@ public final class TerminalScreen {
             case KEY_UP: keys.append(.up)
             case KEY_DOWN: keys.append(.down)
             case KEY_ENTER, 10, 13: keys.append(.enter)
+            case 9: keys.append(.tab)
             case KEY_BACKSPACE, 127, 8: keys.append(.backspace)
             case 27: keys.append(.escape)
             case KEY_RESIZE: resized = true
@@ -58,11 +72,28 @@ public final class TerminalScreen {
     public func draw(_ lines: [TopView.Line]) {
         werase(window)
         for (row, line) in lines.enumerated() {
-            if line.highlighted { wattron(window, ps_curses_reverse()) }
+            let attributes = attributes(of: line)
+            if attributes != 0 { wattron(window, attributes) }
             _ = line.text.withCString { mvwaddstr(window, Int32(row), 0, $0) }
-            if line.highlighted { wattroff(window, ps_curses_reverse()) }
+            if attributes != 0 { wattroff(window, attributes) }
         }
         wrefresh(window)
+    }
+}
+
+extension TerminalScreen {
+    /// Reverse video for the highlighted lines whatever the terminal; colour and dimming only with colours.
+    private func attributes(of line: TopView.Line) -> Int32 {
+        var attributes: Int32 = line.highlighted ? ps_curses_reverse() : 0
+        guard colours else { return attributes }
+        switch line.style {
+        case .title: attributes |= ps_curses_color_pair(Pair.title.rawValue)
+        case .unknown: attributes |= ps_curses_color_pair(Pair.unknown.rawValue)
+        case .graph: attributes |= ps_curses_color_pair(Pair.graph.rawValue)
+        case .dim: attributes |= ps_curses_dim()
+        case .normal, .columns, .selected: break
+        }
+        return attributes
     }
 }
 

@@ -9,9 +9,12 @@ struct TopCommand: ParsableCommand {
         commandName: "top",
         abstract: "Live per-process traffic in the terminal, like nethogs, with <kernel> and <Unknown> explained.",
         discussion: """
-        Keys: arrows or j/k move, Enter expands a process into its conversations (or <Unknown> into its \
-        reasons), s changes the sort (rate, total, pid, name), u the units (bytes, bits), p pauses, / filters \
-        by program name, q quits. Without a terminal, use 'procscope capture'.
+        Three views, as bandwhich has them (v or Tab): processes (g groups them by container or systemd \
+        unit), connections (open ones first, closed ones collapsed into one row), remote hosts (named from \
+        captured DNS). Keys: arrows or j/k select (the selected row's last minute is drawn at the bottom), \
+        Enter opens a row (a process's conversations, <Unknown>'s reasons, a host's processes), s sorts by \
+        the next column and r reverses, u switches bytes and bits, p pauses, / filters by name, ? lists the \
+        keys, q quits. Colour unless NO_COLOR is set. Without a terminal, use 'procscope capture'.
 
         Examples:
           sudo procscope top
@@ -67,6 +70,9 @@ struct TopCommand: ParsableCommand {
         var snapshotAt = Timestamp.zero
         var seconds = 1.0
         var rowIDs: [String] = []
+        // The last minute of every row's rate, for the selected row's sparkline (one sample per snapshot).
+        var history = TopHistory(capacity: max(2, Int((60 / interval).rounded())))
+        var newSnapshot = false
         let every = Int64(interval * 1_000_000)
         let ownerFilter = owners.filter
         capture.onTurn = {
@@ -83,13 +89,18 @@ struct TopCommand: ParsableCommand {
                 current = capture.report().filtered(by: ownerFilter)
                 seconds = snapshotAt == .zero ? 1 : Double(now.microseconds(since: snapshotAt)) / 1_000_000
                 snapshotAt = now
+                newSnapshot = previous != nil
             }
             guard let current else { return }
             let size = screen.size
             let view = TopView(current: current, previous: previous, seconds: seconds,
                                header: .init(interface: capture.source.name, filter: filter,
                                              packets: current.capture.packets, drops: current.capture.droppedByKernel),
-                               state: state, width: size.width, height: size.height)
+                               state: state, width: size.width, height: size.height, history: history)
+            if newSnapshot {
+                history.record(view.rates)
+                newSnapshot = false
+            }
             rowIDs = view.rowIDs
             screen.draw(view.lines)
         }

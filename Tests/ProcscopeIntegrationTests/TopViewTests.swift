@@ -99,6 +99,48 @@ extension IntegrationTests {
         #expect(reread.processes.contains { $0.pid == client.pid })
     }
 
+    @Test("At 80x24: v shows the open connection with the client's PID, then the remote host; g groups; ? lists the keys")
+    func viewsAtEightyByTwentyFour() throws {
+        let namespace = try TestNamespace("topviews")
+        defer { namespace.tearDown() }
+        let tmux = try Tmux("ip netns exec \(namespace.name) \(Shell.binaryDirectory)/procscope top -i lo --interval 0.3; echo EXITED $?; sleep 30",
+                            width: 80, height: 24)
+        _ = try tmux.waitFor { $0.contains("procscope top") }
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5355", "20"])
+        defer { server.stop() }
+        // Sends, then keeps its connection open for 8 s: an open connection to see.
+        let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5355", "200000", "8000"])
+        defer { client.stop() }
+        func fits(_ text: String) -> Bool { text.split(separator: "\n").count <= 24 && text.split(separator: "\n").allSatisfy { $0.count <= 80 } }
+        var text = try tmux.waitFor { $0.contains("\(client.pid) ") }
+        #expect(text.contains("view: processes (v)") && fits(text), "\(text)")
+
+        try tmux.keys("v")
+        text = try tmux.waitFor { $0.contains("view: connections") && $0.contains("\(client.pid) ") }
+        let row = text.split(separator: "\n").first { $0.hasPrefix("\(client.pid) ") } ?? ""
+        #expect(row.contains("tcp   127.0.0.1:5355"), "the client's open connection, to the server: \(text)")
+        #expect(text.contains("PROTO REMOTE") && fits(text), "\(text)")
+
+        try tmux.keys("v")
+        text = try tmux.waitFor { $0.contains("REMOTE HOST") && $0.contains("127.0.0.1 ") }
+        #expect(text.contains("view: remotes") && fits(text), "\(text)")
+
+        try tmux.keys("g")
+        text = try tmux.waitFor { $0.contains("view: by container") }
+        #expect(text.contains("CONTAINER") && text.contains("(no container)") && fits(text), "\(text)")
+
+        try tmux.keys("?")
+        text = try tmux.waitFor { $0.contains("next view: processes, connections, remote hosts") }
+        #expect(text.contains("NO_COLOR turns colour off") && fits(text), "\(text)")
+        try tmux.keys("x")
+        text = try tmux.waitFor { !$0.contains("next view:") }
+        #expect(text.contains("(no container)"), "a key closes the help: \(text)")
+
+        try tmux.keys("q")
+        text = try tmux.waitFor { $0.contains("EXITED") }
+        #expect(text.contains("EXITED 0"), "\(text)")
+    }
+
     @Test("top -w on a full disk restores the terminal, names the file and exits 1")
     func topWriteFailureIsSaidAfterTheScreen() throws {
         let namespace = try TestNamespace("topfull")
