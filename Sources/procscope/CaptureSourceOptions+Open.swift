@@ -62,6 +62,7 @@ extension CaptureSourceOptions {
         capture.session.limitLiveConversations(to: maxFlows)
         capture.session.warn = { StandardError.line("procscope: warning: \($0)") }
         capture.privilegeDrop = drop
+        if resolve { capture.reverseResolver = ReverseResolver() }
         let through = selection.names.count > 1 ? " (through \(selection.device))" : ""
         StandardError.line("listening on \(selection.description)\(through), link-type \(capture.source.linkType.pcapName), snapshot length \(capture.source.snapLength) bytes")
         return capture

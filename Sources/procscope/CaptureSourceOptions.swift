@@ -44,6 +44,9 @@ struct CaptureSourceOptions: ParsableArguments {
     /// The stamps' precision asked for (--nano or --time-stamp-precision).
     var precision: TimestampPrecision { nano ? .nano : timeStampPrecision }
 
+    @Flag(name: .customLong("resolve"), help: "Also name remote addresses through the system resolver (reverse lookups, on a thread of their own; a live capture only). Without it procscope sends no query: names come only from the DNS answers it captures.")
+    var resolve = false
+
     @Option(name: [.customShort("Z"), .customLong("relinquish-privileges")], help: ArgumentHelp("Once the capture is open and the first pass over /proc is done (at most 5 s), carry on as this user, as tcpdump -Z, keeping only cap_net_raw: other users' sockets are then found only through the kernel's socket records, and new network namespaces are not entered.", valueName: "user"))
     var dropUser: String?
 
@@ -102,6 +105,9 @@ struct CaptureSourceOptions: ParsableArguments {
         }
         if precision == .nano && readFile != nil {
             throw ValidationError("--nano and --time-stamp-precision stamp live frames: procscope reads files (-r) to the microsecond.")
+        }
+        if resolve && readFile != nil {
+            throw ValidationError("--resolve looks names up while capturing live; a file (-r) is named from the DNS answers it holds.")
         }
         if dropUser != nil && readFile != nil {
             throw ValidationError("-Z gives up the privileges of a live capture: reading a file (-r) needs none.")

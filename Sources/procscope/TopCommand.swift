@@ -30,6 +30,9 @@ struct TopCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds between redraws.", valueName: "seconds"))
     var interval: Double = 1
 
+    @Flag(name: .customLong("resolve"), help: "Also name remote addresses through the system resolver (reverse lookups, on a thread of their own). Without it procscope sends no query: names come only from the DNS answers it captures.")
+    var resolve = false
+
     @OptionGroup var owners: OwnerFilterOptions
 
     @OptionGroup var annotatedFile: AnnotatedFileOptions
@@ -55,6 +58,7 @@ struct TopCommand: ParsableCommand {
         let capture = try LiveCapture(interface: interface, filter: filter, snapLength: 256, bufferBytes: 64 << 20,
                                       signals: signals)
         for warning in capture.warnings { StandardError.line("procscope: warning: \(warning.message)") }
+        if resolve { capture.reverseResolver = ReverseResolver() }
         // The view shows live conversations and per-process totals: ended ones are folded away.
         capture.session.retiresEndedConversations()
         let outputs = try CaptureOutputs(pcapng: annotatedFile, filter: owners.filter)

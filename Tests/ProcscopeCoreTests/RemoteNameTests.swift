@@ -52,6 +52,33 @@ import Testing
         #expect(ip.carriesDNSAnswers == marked)
     }
 
+    @Test("DNS over TCP: a whole length-prefixed response in one segment names the remote; part of one is not read")
+    func tcpAnswersNameRemotes() throws {
+        let dns = try message("a.bin")
+        func segment(declaring length: Int) -> [UInt8] {
+            var frame = FrameBuilder.ipv4(0xC612_0035, 0xC612_0001, proto: 6, sourcePort: 53, destinationPort: 40000,
+                                          flags: 0x18, payload: dns.count + 2)
+            frame[32] = 0x50 // a 20-byte TCP header
+            frame.replaceSubrange((frame.count - dns.count - 2)..., with: FrameBuilder.be16(UInt16(length)) + dns)
+            return frame
+        }
+        func marked(_ frame: [UInt8]) -> Bool {
+            guard case .ip(let ip) = frame.withUnsafeBytes({ FrameDecoder(linkType: .raw).decode($0, wireLength: frame.count) })
+            else { return false }
+            return ip.carriesDNSAnswers
+        }
+        #expect(marked(segment(declaring: dns.count)))
+        #expect(!marked(segment(declaring: dns.count + 10)), "the message goes on in the next segment")
+
+        let session = CaptureSession(linkType: .raw, configuration: SessionConfiguration(
+            localAddresses: LocalAddressSet([IPAddress(ipv4: 0xC612_0001)])), attributor: RecordingAttributor())
+        session.ingest(segment(declaring: dns.count), at: 1_000)
+        session.ingest(FrameBuilder.ipv4(0xC612_0001, 0x5DB8_D822, proto: 6, sourcePort: 40001, destinationPort: 443,
+                                         flags: 0x02), at: 2_000)
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        #expect(report.unknown.conversations.contains { $0.remoteName == "www.example.com" })
+    }
+
     @Test("A conversation to an address a captured DNS answer named carries the name; others do not")
     func sessionNamesRemoteEnds() throws {
         let local = IPAddress(ipv4: 0xC612_0001)

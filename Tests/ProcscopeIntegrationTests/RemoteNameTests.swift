@@ -6,9 +6,10 @@ import Testing
 /// names the conversation's remote end from the answer it captured.
 extension IntegrationTests {
 @Suite struct RemoteNameCaptureTests {
-    @Test("A client that resolved app.procscope.test through dnsmasq and connected: its conversation's remote end is named")
-    func capturedAnswerNamesTheConversation() throws {
-        let namespace = try TestNamespace("dns")
+    @Test("A client that resolved app.procscope.test through dnsmasq and connected: its conversation's remote end is named",
+          arguments: ["udp", "tcp"])
+    func capturedAnswerNamesTheConversation(transport: String) throws {
+        let namespace = try TestNamespace("dns" + transport)
         defer { namespace.tearDown() }
         // `ip netns exec` bind-mounts /etc/netns/NAME/resolv.conf over /etc/resolv.conf.
         let etc = "/etc/netns/\(namespace.name)"
@@ -18,10 +19,12 @@ extension IntegrationTests {
             try? FileManager.default.removeItem(atPath: etc)
             if madeNetns { rmdir("/etc/netns") }
         }
-        try "nameserver 127.0.0.1\noptions attempts:1 timeout:2\n".write(toFile: etc + "/resolv.conf", atomically: true, encoding: .utf8)
+        // `use-vc`: glibc asks over TCP, and the answer comes back length-prefixed in a TCP segment.
+        let options = "attempts:1 timeout:2" + (transport == "tcp" ? " use-vc" : "")
+        try "nameserver 127.0.0.1\noptions \(options)\n".write(toFile: etc + "/resolv.conf", atomically: true, encoding: .utf8)
         try namespace.exec(["ip", "addr", "add", "198.18.7.7/32", "dev", "lo"])
         // dnsmasq as a daemon (its launcher exits once it listens); ended by the PID it writes.
-        let pidFile = NSTemporaryDirectory() + "procscope-dnsmasq-\(getpid()).pid"
+        let pidFile = NSTemporaryDirectory() + "procscope-dnsmasq-\(getpid())-\(transport).pid"
         try Shell.run(["sh", "-c", (namespace.commandPrefix + [
             "dnsmasq", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--listen-address=127.0.0.1",
             "--bind-interfaces", "--port=53", "--pid-file=\(pidFile)", "--address=/app.procscope.test/198.18.7.7",
@@ -49,11 +52,65 @@ extension IntegrationTests {
         let processes = report.root["processes"] as? [[String: Any]] ?? []
         let remotes = processes.flatMap { ($0["conversations"] as? [[String: Any]] ?? []) }
             .compactMap { $0["remote"] as? [String: Any] }
+        // The question went the way asked: a conversation with port 53 over that protocol.
+        let conversations = processes.flatMap { ($0["conversations"] as? [[String: Any]] ?? []) }
+        #expect(conversations.contains { $0["protocol"] as? String == transport
+            && (($0["local"] as? [String: Any])?["port"] as? Int == 53 || ($0["remote"] as? [String: Any])?["port"] as? Int == 53) },
+                "DNS over \(transport)")
         let toServer = remotes.filter { $0["address"] as? String == "198.18.7.7" && $0["port"] as? Int == 5380 }
         #expect(!toServer.isEmpty, "the client's conversation was attributed")
         #expect(toServer.allSatisfy { $0["name"] as? String == "app.procscope.test" }, "\(toServer)")
         #expect(!remotes.contains { ($0["name"] as? String) != nil && $0["address"] as? String != "198.18.7.7" },
                 "no other address got the name")
+    }
+
+    @Test("--resolve names a remote address the client never looked up, through the namespace's dnsmasq; without it, no query")
+    func resolveAsksTheSystemResolver() throws {
+        let namespace = try TestNamespace("resolve")
+        defer { namespace.tearDown() }
+        let etc = "/etc/netns/\(namespace.name)"
+        let madeNetns = !FileManager.default.fileExists(atPath: "/etc/netns")
+        try FileManager.default.createDirectory(atPath: etc, withIntermediateDirectories: true)
+        defer {
+            try? FileManager.default.removeItem(atPath: etc)
+            if madeNetns { rmdir("/etc/netns") }
+        }
+        try "nameserver 127.0.0.1\noptions attempts:1 timeout:2\n".write(toFile: etc + "/resolv.conf", atomically: true, encoding: .utf8)
+        try namespace.exec(["ip", "addr", "add", "198.18.7.8/32", "dev", "lo"])
+        let pidFile = NSTemporaryDirectory() + "procscope-dnsmasq-\(getpid())-resolve.pid"
+        // --host-record answers the reverse question (PTR) too.
+        try Shell.run(["sh", "-c", (namespace.commandPrefix + [
+            "dnsmasq", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--listen-address=127.0.0.1",
+            "--bind-interfaces", "--port=53", "--pid-file=\(pidFile)", "--host-record=svc.procscope.test,198.18.7.8",
+        ]).joined(separator: " ") + " >/dev/null 2>&1"])
+        defer {
+            if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+               let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 {
+                kill(pid, SIGKILL)
+            }
+            try? FileManager.default.removeItem(atPath: pidFile)
+        }
+        let server = try Peer.start(in: namespace, ["tcp-server", "198.18.7.8", "5381", "20"])
+        defer { server.stop() }
+        func run(_ arguments: [String]) throws -> (names: [String?], dnsConversations: Int) {
+            let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo"] + arguments)
+            // By address: the client asks no one.
+            let client = try Peer.start(in: namespace, ["tcp-client", "198.18.7.8", "5381", "2000", "600"])
+            client.wait()
+            let report = try capture.stop()
+            let conversations = (report.root["processes"] as? [[String: Any]] ?? [])
+                .flatMap { ($0["conversations"] as? [[String: Any]] ?? []) }
+            let names = conversations.compactMap { $0["remote"] as? [String: Any] }
+                .filter { $0["address"] as? String == "198.18.7.8" }.map { $0["name"] as? String }
+            let dns = conversations.filter { (($0["remote"] as? [String: Any])?["port"] as? Int) == 53 }.count
+            return (names, dns)
+        }
+        let resolved = try run(["--resolve"])
+        #expect(!resolved.names.isEmpty && resolved.names.allSatisfy { $0 == "svc.procscope.test" }, "\(resolved)")
+        #expect(resolved.dnsConversations > 0, "procscope asked, and its own question is in the capture")
+        let silent = try run([])
+        #expect(!silent.names.isEmpty && silent.names.allSatisfy { $0 == nil }, "\(silent)")
+        #expect(silent.dnsConversations == 0, "without --resolve nothing is asked")
     }
 }
 }

@@ -48,6 +48,9 @@ import Testing
                                   --time-stamp-precision: -w files then say nanoseconds (if_tsresol 9) and
                                   audit lines print nine digits. (values: micro, nano; default: micro)
           --nano                  The same as --time-stamp-precision nano.
+          --resolve               Also name remote addresses through the system resolver (reverse lookups,
+                                  on a thread of their own; a live capture only). Without it procscope
+                                  sends no query: names come only from the DNS answers it captures.
           -Z, --relinquish-privileges <user>
                                   Once the capture is open and the first pass over /proc is done (at most 5
                                   s), carry on as this user, as tcpdump -Z, keeping only cap_net_raw: other
@@ -151,6 +154,9 @@ import Testing
                                   --time-stamp-precision: -w files then say nanoseconds (if_tsresol 9) and
                                   audit lines print nine digits. (values: micro, nano; default: micro)
           --nano                  The same as --time-stamp-precision nano.
+          --resolve               Also name remote addresses through the system resolver (reverse lookups,
+                                  on a thread of their own; a live capture only). Without it procscope
+                                  sends no query: names come only from the DNS answers it captures.
           -Z, --relinquish-privileges <user>
                                   Once the capture is open and the first pass over /proc is done (at most 5
                                   s), carry on as this user, as tcpdump -Z, keeping only cap_net_raw: other
@@ -225,6 +231,9 @@ import Testing
           -i, --interface <interface>
                                   Interface to capture on ('any' for all). (default: any)
           --interval <seconds>    Seconds between redraws. (default: 1.0)
+          --resolve               Also name remote addresses through the system resolver (reverse lookups,
+                                  on a thread of their own). Without it procscope sends no query: names
+                                  come only from the DNS answers it captures.
           --pid <pid>             Keep only this process's traffic (repeatable).
           --comm <name>           Keep only processes with this name (comm; repeatable).
           --user <user>           Keep only processes of this user name or uid (repeatable).
@@ -332,6 +341,9 @@ import Testing
                                   --time-stamp-precision: -w files then say nanoseconds (if_tsresol 9) and
                                   audit lines print nine digits. (values: micro, nano; default: micro)
           --nano                  The same as --time-stamp-precision nano.
+          --resolve               Also name remote addresses through the system resolver (reverse lookups,
+                                  on a thread of their own; a live capture only). Without it procscope
+                                  sends no query: names come only from the DNS answers it captures.
           -Z, --relinquish-privileges <user>
                                   Once the capture is open and the first pass over /proc is done (at most 5
                                   s), carry on as this user, as tcpdump -Z, keeping only cap_net_raw: other

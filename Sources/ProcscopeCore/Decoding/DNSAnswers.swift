@@ -17,6 +17,35 @@ public enum DNSAnswers {
     /// UDP source ports of DNS answers: DNS, mDNS, LLMNR.
     @inlinable public static func isAnswerPort(_ port: UInt16) -> Bool { port == 53 || port == 5353 || port == 5355 }
 
+    /// Where the DNS message of a frame from a DNS, mDNS or LLMNR port lies: a UDP datagram's payload (up to
+    /// the IP length), or the message a TCP segment carries whole after its 2-byte length (RFC 1035 4.2.2;
+    /// a segment that starts inside a message, or holds only part of one, is not read: its first bytes would
+    /// be taken for a header). Nil for anything else, or when the header is no response with answers.
+    @inlinable static func messageRange(in bytes: UnsafeRawBufferPointer, proto: IPProtocol, sourcePort: UInt16,
+                                        transportOffset: Int, ipEnd: Int) -> Range<Int>? {
+        guard isAnswerPort(sourcePort) else { return nil }
+        let end = min(bytes.count, ipEnd)
+        var start: Int
+        var messageEnd = end
+        switch proto {
+        case .udp:
+            start = transportOffset + 8
+        case .tcp:
+            guard transportOffset + 13 <= end else { return nil }
+            let payload = transportOffset + Int(bytes[transportOffset + 12] >> 4) * 4
+            guard payload + 2 <= end else { return nil }
+            let length = Int(bytes.u16(payload))
+            start = payload + 2
+            messageEnd = start + length
+            guard messageEnd <= end else { return nil }
+        default:
+            return nil
+        }
+        guard start + 12 <= messageEnd,
+              isResponseWithAnswers(header: bytes.u16(start + 2), answers: bytes.u16(start + 6)) else { return nil }
+        return start..<messageEnd
+    }
+
     /// Whether a DNS header's flags word and answer count say a response without error that has answers.
     @inlinable public static func isResponseWithAnswers(header flags: UInt16, answers: UInt16) -> Bool {
         flags & 0x8000 != 0 && flags & 0x000F == 0 && answers > 0

@@ -198,9 +198,11 @@ public struct FrameDecoder: Sendable {
             frame.hasPorts = true
             if frame.proto == .tcp && bytes.count >= offset + 14 {
                 frame.tcpFlags = TCPFlags(rawValue: bytes.u8(offset + 13))
-            } else if frame.proto == .udp && DNSAnswers.isAnswerPort(frame.sourcePort) && bytes.count >= offset + 8 + 12 {
-                frame.carriesDNSAnswers = DNSAnswers.isResponseWithAnswers(header: bytes.u16(offset + 10),
-                                                                           answers: bytes.u16(offset + 14))
+            }
+            if DNSAnswers.isAnswerPort(frame.sourcePort) {
+                frame.carriesDNSAnswers = DNSAnswers.messageRange(
+                    in: bytes, proto: frame.proto, sourcePort: frame.sourcePort, transportOffset: offset,
+                    ipEnd: frame.networkOffset + Int(frame.ipLength)) != nil
             }
         } else if frame.proto == .icmp || frame.proto == .icmpv6 {
             guard bytes.count >= offset + 2 else { return .failed(frame.link, .truncatedTransportHeader) }

@@ -1,11 +1,18 @@
-/// Remote names from the DNS answers the capture sees (no lookup is sent).
+/// Remote names from the DNS answers the capture sees (no lookup is sent), and with `--resolve` from the
+/// system resolver.
 extension CaptureSession {
-    /// Reads the answers of a DNS, mDNS or LLMNR response frame into `remoteNames`.
+    /// A name the system resolver gave `address`, asked when a conversation with it began at `askedAt`.
+    public func learnLookedUpName(_ name: String, for address: IPAddress, askedAt: Timestamp, now: Timestamp) {
+        remoteNames.learnLookedUp(name, for: address, askedAt: askedAt, now: now)
+    }
+
+    /// Reads the answers of a DNS, mDNS or LLMNR response frame (UDP, or a whole message in a TCP segment)
+    /// into `remoteNames`.
     func learnNames(from bytes: UnsafeRawBufferPointer, _ frame: DecodedFrame, at time: Timestamp) {
-        let start = frame.transportOffset + 8
-        let end = min(bytes.count, frame.networkOffset + Int(frame.ipLength))
-        guard start < end else { return }
-        for answer in DNSAnswers.parse(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) {
+        guard let range = DNSAnswers.messageRange(in: bytes, proto: frame.proto, sourcePort: frame.sourcePort,
+                                                  transportOffset: frame.transportOffset,
+                                                  ipEnd: frame.networkOffset + Int(frame.ipLength)) else { return }
+        for answer in DNSAnswers.parse(UnsafeRawBufferPointer(rebasing: bytes[range])) {
             remoteNames.learn(answer, at: time)
         }
     }

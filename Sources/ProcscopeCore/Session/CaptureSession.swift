@@ -33,6 +33,9 @@ public final class CaptureSession {
     public var packetObserver: ((PacketRecord) -> Void)?
     /// Whether observed packets carry a copy of their captured bytes (for writing them to a file).
     public var observedPacketsKeepBytes = false
+    /// Called with the remote address of each new conversation that no name covers yet, and the time it began
+    /// (`--resolve` asks the system resolver, off the capture thread); nil, the default, asks nothing.
+    public var remoteAddressObserver: ((IPAddress, Timestamp) -> Void)?
     /// The frame being observed, filled while it is counted.
     var observed = PacketRecord(time: .zero, decoded: .failed(LinkInfo(), .truncatedLinkHeader), wireLength: 0)
     /// Conversations ended by a close, by key, with when: frames stamped before the close still belong to them.
@@ -313,6 +316,9 @@ public final class CaptureSession {
         }
         pending.insert(new)
         logPending(new, direction, frame, at: time)
+        if let remoteAddressObserver, !remoteNames.isNamed(key.remote.address, at: time) {
+            remoteAddressObserver(key.remote.address, time)
+        }
         if !heirs.isEmpty, let heir = heirs.removeValue(forKey: key)?.attribution {
             // The socket changed hands: this conversation is its new holder's, known without a lookup.
             apply(AttributionResult(conversation: new, key: key, attribution: heir, resolvedAt: time))

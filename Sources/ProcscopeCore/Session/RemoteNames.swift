@@ -23,6 +23,18 @@ public struct RemoteNames: Sendable {
                     for: answer.address)
     }
 
+    /// A name the system resolver gave for `address` (`--resolve`, a reverse lookup asked when a conversation
+    /// with it began at `askedAt`): good from then for an hour. A name learned from a captured answer wins:
+    /// it is what was asked, where a reverse lookup gives whatever the address's owner registered.
+    public mutating func learnLookedUp(_ name: String, for address: IPAddress, askedAt: Timestamp, now: Timestamp) {
+        if let known = entries.peek(address), known.until >= now { return }
+        entries.set(Entry(name: name, from: askedAt, until: Timestamp(microseconds: now.microseconds + 3_600_000_000)),
+                    for: address)
+    }
+
+    /// Whether `address` has a name good at `time`.
+    public func isNamed(_ address: IPAddress, at time: Timestamp) -> Bool { name(of: address, at: time) != nil }
+
     /// The name of `address` for a conversation that started at `time`: answered before it (within a second:
     /// the answer and the first frame may be captured in either order) and still good then.
     public func name(of address: IPAddress, at time: Timestamp) -> String? {

@@ -29,6 +29,13 @@ public final class LiveCapture {
     /// `-Z USER`: made on the first turn after the warm-up pass over /proc has ended (or `dropDeadlineMicros`
     /// after the start, however far it got), on the capture thread, which keeps cap_net_raw.
     public var privilegeDrop: PrivilegeDrop?
+    /// `--resolve`: new conversations' remote addresses are asked of the system resolver on its own thread,
+    /// and its answers named in the session each turn.
+    public var reverseResolver: ReverseResolver? {
+        didSet {
+            session.remoteAddressObserver = reverseResolver.map { resolver in { resolver.ask($0, at: $1) } }
+        }
+    }
     static let dropDeadlineMicros: Int64 = 5_000_000
     private var stopRequested = false
     private var lastRetirement = Timestamp.zero
@@ -220,6 +227,11 @@ public final class LiveCapture {
                 namespaces.refresh(now: now) // off this thread: containers come and go
                 lastHousekeeping = now
             }
+            if let reverseResolver {
+                for answer in reverseResolver.takeAnswers() {
+                    session.learnLookedUpName(answer.name, for: answer.address, askedAt: answer.askedAt, now: now)
+                }
+            }
             onTurn?()
             if let drop = privilegeDrop,
                worker.hasWarmedUp || now.microseconds(since: started) >= Self.dropDeadlineMicros {
@@ -319,6 +331,13 @@ public final class LiveCapture {
         drainCloseEvents()
         for result in worker.takeResults() { session.apply(result) }
         for change in worker.takeOwnerChanges() { session.ownerChanged(change) }
+        if let reverseResolver {
+            let now = wallClockNow()
+            for answer in reverseResolver.takeAnswers() {
+                session.learnLookedUpName(answer.name, for: answer.address, askedAt: answer.askedAt, now: now)
+            }
+            reverseResolver.stop()
+        }
         session.finish()
     }
 
