@@ -122,6 +122,32 @@ import Testing
         }
     }
 
+    @Test("A packet comment names its process's container after it, defused; a process in none is named alone")
+    func commentsNameContainers() throws {
+        let writer = AnnotatedCaptureWriter(), output = MemoryOutput()
+        output.write(AnnotatedCaptureWriter.header(linkType: .raw, snapLength: 256, interface: "lo", filter: nil))
+        let attributor = RecordingAttributor()
+        let session = CaptureSession(linkType: .raw, configuration: SessionConfiguration(localAddresses: LocalAddressSet([local])),
+                                     attributor: attributor)
+        session.observedPacketsKeepBytes = true
+        session.packetObserver = { writer.append($0) }
+        var web = identity(10, "nginx")
+        web.cgroup = "/system.slice/docker-" + String(repeating: "ab", count: 32) + ".scope"
+        web.containerNames = ContainerNames(container: "web\u{1b}[2J")
+        session.ingest(FrameBuilder.ipv4(0x7F00_0001, 0x7F00_0001, proto: 6, sourcePort: 40000, destinationPort: 80, flags: 0x02), at: 1_000)
+        for (request, owner) in zip(attributor.requests, [identity(20, "curl"), web]) {
+            session.apply(AttributionResult(conversation: request.conversation, key: request.key,
+                                            attribution: .process(owner, .exactSocket, nil), resolvedAt: Timestamp(microseconds: 1_100)))
+        }
+        writer.drain(session, now: Timestamp(microseconds: 2_000), force: true, to: output)
+        let comment = try output.files[0].withUnsafeBytes { bytes -> String in
+            var reader = try PcapngFileReader(bytes)
+            let frame = try #require(try reader.next())
+            return String(decoding: frame.comment, as: UTF8.self)
+        }
+        #expect(comment == "procscope: 20/curl > 10/nginx [web?[2J]", "\(comment)")
+    }
+
     @Test("Each rotated file carries the records its own packets need")
     func rotatedFileStandsAlone() throws {
         let writer = AnnotatedCaptureWriter(), output = MemoryOutput()

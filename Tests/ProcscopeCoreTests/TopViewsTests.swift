@@ -47,7 +47,7 @@ private extension String {
 
     func texts(_ view: TopView) -> [String] { view.lines.map(\.text) }
 
-    @Test("v walks processes, connections and remote hosts; g groups processes by container, then unit; ? opens the help")
+    @Test("v walks processes, connections and remote hosts; g folds children, then groups by container, unit; ? opens the help")
     func keysChooseViews() {
         var state = TopState()
         TopKey.apply(.character("v"), to: &state, rows: [])
@@ -56,6 +56,8 @@ private extension String {
         #expect(state.view == .remotes)
         TopKey.apply(.character("v"), to: &state, rows: [])
         #expect(state.view == .processes)
+        TopKey.apply(.character("g"), to: &state, rows: [])
+        #expect(state.grouping == .parent)
         TopKey.apply(.character("g"), to: &state, rows: [])
         #expect(state.grouping == .container)
         TopKey.apply(.character("g"), to: &state, rows: [])
@@ -109,6 +111,30 @@ private extension String {
         #expect(texts(view(state))[3].hasPrefix("(no unit)                   2"))
     }
 
+    @Test("Folded by parent: a child on the table counts in its eldest ancestor there; a child of an absent parent stands alone")
+    func childrenFoldIntoParents() {
+        var server = Model.process(100, "nginx", tx: 1000, rx: 1000)
+        server.conversations.append(Self.conversation(80, to: 0x0A00_0001, port: 50000, tx: 1, rx: 1))
+        var worker = Model.process(101, "nginx", tx: 5000, rx: 5000)
+        worker.identity.parentPID = 100
+        var grandchild = Model.process(102, "helper", tx: 1, rx: 1)
+        grandchild.identity.parentPID = 101
+        var orphan = Model.process(200, "cron-job", tx: 10, rx: 10)
+        orphan.identity.parentPID = 1
+        let report = Model.report([server, worker, grandchild, orphan], kernelBytes: 60)
+        var state = TopState()
+        state.grouping = .parent
+        let view = TopView(current: report, previous: nil, seconds: 1, header: header, state: state, width: 80, height: 24)
+        #expect(view.rowIDs == ["parent:100@0", "<kernel>", "parent:200@0"], "\(view.rowIDs)")
+        let lines = view.lines.map(\.text)
+        #expect(lines[2].hasPrefix("PID     USER      PROGRAM         PROCS"))
+        #expect(lines[3].hasPrefix("100     root      nginx           3     "), "\(lines)")
+        #expect(lines[3].contains("11.7 KiB"), "the three processes' 12,002 bytes: \(lines)")
+        state.expanded = ["parent:100@0"]
+        let open = TopView(current: report, previous: nil, seconds: 1, header: header, state: state, width: 80, height: 24)
+        #expect(open.lines.map(\.text).contains { $0.hasPrefix("    102/helper  (child of 101)") })
+    }
+
     @Test("s walks the columns of the view: pid in order, name A to Z, received largest first; r reverses")
     func sortsByAnyColumn() {
         var state = TopState()
@@ -145,7 +171,7 @@ private extension String {
         }
         var help = TopState()
         help.showsHelp = true
-        #expect(texts(view(help)).contains { $0.contains("g        processes grouped by process, container, systemd unit") })
+        #expect(texts(view(help)).contains { $0.contains("g        processes: each, with their children folded in, by container, by unit") })
     }
 
     @Test("The selected row's last minute is a sparkline at the bottom; history forgets rows gone for a minute")

@@ -126,6 +126,9 @@ extension IntegrationTests {
         #expect(text.contains("view: remotes") && fits(text), "\(text)")
 
         try tmux.keys("g")
+        text = try tmux.waitFor { $0.contains("view: by parent") }
+        #expect(text.contains("PROCS") && text.contains("\(client.pid) ") && fits(text), "\(text)")
+        try tmux.keys("g")
         text = try tmux.waitFor { $0.contains("view: by container") }
         #expect(text.contains("CONTAINER") && text.contains("(no container)") && fits(text), "\(text)")
 

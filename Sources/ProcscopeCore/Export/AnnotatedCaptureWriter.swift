@@ -1,6 +1,6 @@
 /// The annotated capture file (`-w OUT.pcapng`): every packet, in capture order, as a pcapng enhanced packet
-/// block whose comment names who sent or received it (`procscope: 123/curl > 456/nginx`, or the unknown
-/// reason) and whose flags give its direction. Beside the comment, custom options carry procscope's tables
+/// block whose comment names who sent or received it (`procscope: 123/curl > 456/nginx [web]`, a container
+/// in brackets, or the unknown reason) and whose flags give its direction. Beside the comment, custom options carry procscope's tables
 /// (`AnnotationRecord`): a conversation's record and its owner's ride on the conversation's first packet,
 /// and each packet names the conversations it was counted in; an interface statistics block at the end holds
 /// the capture's facts. Reading the file back thus rebuilds the live run's conversations exactly. Each packet
@@ -123,7 +123,7 @@ public final class AnnotatedCaptureWriter {
             if let label = labels[cacheKey] {
                 out += label
             } else {
-                let label = Array(session.owner(ofConversation: side.conversation).label.utf8)
+                let label = Array(session.owner(ofConversation: side.conversation).labelWithContainer.utf8)
                 labels[cacheKey] = label
                 out += label
             }

@@ -88,7 +88,8 @@ enum TopRows {
     /// The sort keys each table offers, in the order `s` walks them.
     static func sorts(view: TopState.View, grouping: TopState.Grouping) -> [TopState.Sort] {
         switch (view, grouping) {
-        case (.processes, .process): return [.rate, .total, .pid, .name, .sent, .received, .conversations, .user]
+        case (.processes, .process), (.processes, .parent):
+            return [.rate, .total, .pid, .name, .sent, .received, .conversations, .user]
         case (.processes, _): return [.rate, .total, .name, .sent, .received, .conversations]
         case (.connections, _): return [.rate, .total, .pid, .name, .remote, .sent, .received]
         case (.remotes, _): return [.rate, .total, .remote, .name, .sent, .received, .conversations]
@@ -101,6 +102,8 @@ enum TopRows {
         case (.processes, .process):
             return [(.pid, 8), (.user, 10), (.program, 16), (.sent, 13), (.received, 13), (.total, 11), (.conversations, 7)]
                 + (width >= TopView.workloadWidth ? [(.workload, 32)] : [])
+        case (.processes, .parent):
+            return [(.pid, 8), (.user, 10), (.program, 16), (.processes, 6), (.sent, 13), (.received, 13), (.total, 11)]
         case (.processes, _):
             return [(.group, 28), (.processes, 6), (.sent, 13), (.received, 13), (.total, 11), (.conversations, 7)]
         case (.connections, _):
@@ -116,6 +119,7 @@ enum TopRows {
     static func rows(_ report: CaptureReport, view: TopState.View, grouping: TopState.Grouping) -> [TopRow] {
         switch (view, grouping) {
         case (.processes, .process): return processes(report)
+        case (.processes, .parent): return families(report)
         case (.processes, let grouping): return groups(report, by: grouping)
         case (.connections, _): return connections(report)
         case (.remotes, _): return remotes(report)
@@ -146,6 +150,55 @@ enum TopRows {
                                }, style: .unknown))
         }
         return rows
+    }
+
+    /// Each process with its descendants on the table folded into it: a process whose parent is on the table
+    /// is counted in its eldest ancestor there (a server and the workers it forked, a shell and its commands).
+    /// `<kernel>` and `<Unknown>` keep their own rows.
+    static func families(_ report: CaptureReport) -> [TopRow] {
+        var byPID: [Int32: CaptureReport.ProcessEntry] = [:]
+        for process in report.processes { byPID[process.identity.pid] = process }
+        func eldest(_ process: CaptureReport.ProcessEntry) -> Int32 {
+            var pid = process.identity.pid
+            var seen: Set<Int32> = [pid]
+            while let parent = byPID[pid].map({ $0.identity.parentPID }), parent > 0, byPID[parent] != nil,
+                  seen.insert(parent).inserted {
+                pid = parent
+            }
+            return pid
+        }
+        var rows: [Int32: TopRow] = [:]
+        var order: [Int32] = []
+        for process in report.processes {
+            let root = eldest(process)
+            if rows[root] == nil, let head = byPID[root] {
+                order.append(root)
+                var row = processes(Self.report(of: [head], like: report)).first!
+                row.id = "parent:" + row.id
+                row.tx = 0
+                row.rx = 0
+                row.conversations = 0
+                row.children = []
+                rows[root] = row
+            }
+            rows[root]?.tx &+= process.tx.bytes
+            rows[root]?.rx &+= process.rx.bytes
+            rows[root]?.conversations += process.conversationCount
+            rows[root]?.children.append("\(ConversationOwner.label(pid: process.identity.pid, name: process.identity.name))"
+                                        + (process.identity.pid == root ? "" : "  (child of \(process.identity.parentPID))")
+                                        + "  " + ByteCountFormat.string(process.tx.bytes + process.rx.bytes))
+        }
+        let families: [TopRow] = order.compactMap { root in
+            guard var row = rows[root] else { return nil }
+            row.fields[.processes] = String(row.children.count)
+            return row
+        }
+        return families + processes(report).filter { $0.style == .unknown }
+    }
+
+    /// `report` with only `processes`: a family's head, described as the processes view describes it.
+    private static func report(of processes: [CaptureReport.ProcessEntry], like report: CaptureReport) -> CaptureReport {
+        CaptureReport(capture: report.capture, processes: processes, unknown: CaptureReport.UnknownEntry())
     }
 
     /// The processes of each container (or systemd unit) added up; processes in none share one row.

@@ -4,8 +4,9 @@ public struct TopState: Sendable, Equatable {
     /// The three tables bandwhich users know: who talks (processes), over what (connections), to whom
     /// (remote hosts).
     public enum View: String, CaseIterable, Sendable { case processes, connections, remotes }
-    /// What the processes view adds up: each process, or the processes of one container or systemd unit.
-    public enum Grouping: String, CaseIterable, Sendable { case process, container, unit }
+    /// What the processes view adds up: each process; each process with the children it forked (folded into
+    /// the eldest ancestor on the table); or the processes of one container or systemd unit.
+    public enum Grouping: String, CaseIterable, Sendable { case process, parent, container, unit }
     /// What rows are ordered by: `rate` (sent plus received per second) first; each view offers the keys its
     /// columns show (`TopRows.sorts`).
     public enum Sort: String, CaseIterable, Sendable {

@@ -137,7 +137,7 @@ public struct TopView: Sendable {
     static let help = [
         "",
         "  v, Tab   next view: processes, connections, remote hosts",
-        "  g        processes grouped by process, container, systemd unit",
+        "  g        processes: each, with their children folded in, by container, by unit",
         "  s        sort by the next column; r reverses the order",
         "  u        bytes or bits per second",
         "  Up/Down, j/k   select a row; its last minute is drawn at the bottom",

@@ -18,6 +18,13 @@ extension ConversationOwner {
     /// A process as every listing names it, `pid/name`, the name defused (a process chooses it; a file
     /// another tool wrote carries it).
     public static func label(pid: Int32, name: String) -> String { "\(pid)/\(TerminalSafe.text(name))" }
+
+    /// `label`, with a process's container after it in brackets (its name, else runtime:id, as top shows
+    /// it): what a packet comment in a `-w` file says, so that Wireshark's comment column names the container.
+    public var labelWithContainer: String {
+        guard case .process(let identity) = self, identity.workload.container != nil else { return label }
+        return label + " [" + TopView.workload(identity) + "]"
+    }
 }
 
 extension PacketRecord {
