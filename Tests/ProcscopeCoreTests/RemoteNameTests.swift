@@ -103,6 +103,45 @@ import Testing
         #expect(json.contains(#""remote":{"address":"93.184.216.34","name":"www.example.com","port":443}"#))
     }
 
+    @Test("The process whose question an answer came back to is named beside the name; a file written live reads back the same")
+    func askerIsNamedAndReplayed() throws {
+        let local = IPAddress(ipv4: 0xC612_0001)
+        let attributor = RecordingAttributor()
+        let session = CaptureSession(linkType: .raw, configuration: SessionConfiguration(localAddresses: LocalAddressSet([local])),
+                                     attributor: attributor)
+        let writer = AnnotatedCaptureWriter(), output = AnnotatedCaptureRoundTripTests.MemoryOutput()
+        output.write(AnnotatedCaptureWriter.header(linkType: .raw, snapLength: 512, interface: "x", filter: nil))
+        session.observedPacketsKeepBytes = true
+        session.packetObserver = { writer.append($0) }
+        // dig (pid 30) asks 198.18.0.53, which answers; then curl (pid 40) connects to the address.
+        session.ingest(FrameBuilder.ipv4(0xC612_0001, 0xC612_0035, proto: 17, sourcePort: 40000, destinationPort: 53,
+                                         payload: 30), at: 1_000)
+        let question = try #require(attributor.requests.first)
+        session.apply(AttributionResult(conversation: question.conversation, key: question.key,
+                                        attribution: .process(identity(30, "dig"), .exactSocket, nil),
+                                        resolvedAt: Timestamp(microseconds: 1_100)))
+        let dns = try message("a.bin")
+        var answer = FrameBuilder.ipv4(0xC612_0035, 0xC612_0001, proto: 17, sourcePort: 53, destinationPort: 40000,
+                                       payload: dns.count)
+        answer.replaceSubrange((answer.count - dns.count)..., with: dns)
+        session.ingest(answer, at: 2_000)
+        session.ingest(FrameBuilder.ipv4(0xC612_0001, 0x5DB8_D822, proto: 6, sourcePort: 40001, destinationPort: 443,
+                                         flags: 0x02), at: 3_000)
+        let connection = try #require(attributor.requests.last)
+        session.apply(AttributionResult(conversation: connection.conversation, key: connection.key,
+                                        attribution: .process(identity(40, "curl"), .exactSocket, nil),
+                                        resolvedAt: Timestamp(microseconds: 3_100)))
+        session.finish()
+        let info = CaptureReport.CaptureInfo(interfaces: ["x"], filter: nil, started: .zero, ended: Timestamp(microseconds: 4_000))
+        let live = session.report(info)
+        let json = String(decoding: live.json, as: UTF8.self)
+        #expect(json.contains(#""remote":{"address":"93.184.216.34","name":"www.example.com","name_asked_by":{"name":"dig","pid":30},"port":443}"#),
+                "\(json)")
+        writer.finish(session, capture: info, now: Timestamp(microseconds: 5_000), to: output)
+        let replayed = try AnnotatedCaptureRoundTripTests().replay(output.files[0])
+        #expect(String(decoding: replayed.json, as: UTF8.self) == json, "the names and who asked, read back from the file")
+    }
+
     @Test("The name table stays bounded, and a name is not given to a conversation long after its answer")
     func namesAreBoundedAndAge() {
         var names = RemoteNames(generationLimit: 100)

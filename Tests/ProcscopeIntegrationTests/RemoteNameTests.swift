@@ -60,6 +60,11 @@ extension IntegrationTests {
         let toServer = remotes.filter { $0["address"] as? String == "198.18.7.7" && $0["port"] as? Int == 5380 }
         #expect(!toServer.isEmpty, "the client's conversation was attributed")
         #expect(toServer.allSatisfy { $0["name"] as? String == "app.procscope.test" }, "\(toServer)")
+        // The client asked the question itself: it is named as the asker.
+        let client = processes.first { $0["name"] as? String == "python3" }
+        #expect(client != nil, "the resolving client was attributed")
+        #expect(toServer.allSatisfy { ($0["name_asked_by"] as? [String: Any])?["pid"] as? Int == client?["pid"] as? Int
+            && ($0["name_asked_by"] as? [String: Any])?["name"] as? String == "python3" }, "\(toServer)")
         #expect(!remotes.contains { ($0["name"] as? String) != nil && $0["address"] as? String != "198.18.7.7" },
                 "no other address got the name")
     }

@@ -68,11 +68,19 @@ extension TrafficCounter {
 }
 
 extension Endpoint {
-    /// `name`: the remote end's name from the DNS answers captured, written only when known.
-    func write(to writer: inout JSONWriter, hasPorts: Bool, name: String? = nil) {
+    /// `name`: the remote end's name from the DNS answers captured, written only when known, and who asked
+    /// for it (`name_asked_by`: pid and task name) when the capture saw the question.
+    func write(to writer: inout JSONWriter, hasPorts: Bool, name: String? = nil, askedBy: ProcessIdentity? = nil) {
         writer.object { w in
             w.key("address"); w.address(address)
             if let name { w.key("name"); w.string(name) }
+            if let askedBy {
+                w.key("name_asked_by")
+                w.object { w in
+                    w.key("name"); w.string(askedBy.name)
+                    w.key("pid"); w.number(Int64(askedBy.pid))
+                }
+            }
             w.key("port"); if hasPorts { w.number(UInt64(port)) } else { w.null() }
         }
     }
@@ -93,7 +101,7 @@ extension CaptureReport.ConversationEntry {
             w.key("local"); key.local.write(to: &w, hasPorts: key.hasPorts)
             w.key("protocol"); w.string(key.proto.description)
             if let reason { w.key("reason"); w.string(reason.rawValue) }
-            w.key("remote"); key.remote.write(to: &w, hasPorts: key.hasPorts, name: remoteName)
+            w.key("remote"); key.remote.write(to: &w, hasPorts: key.hasPorts, name: remoteName, askedBy: remoteNameAskedBy)
             w.key("rx"); rx.write(to: &w)
             if key.proto == .tcp { w.key("tcp_flags"); w.array { w in for name in tcpFlags.names { w.string(name) } } }
             w.key("tx"); tx.write(to: &w)

@@ -47,6 +47,8 @@ public struct CaptureReport: Sendable {
         public var detail: String?
         /// The remote end's name, from the DNS answers captured (`RemoteNames`).
         public var remoteName: String?
+        /// The process whose question that answer came back to, when the capture saw it ask.
+        public var remoteNameAskedBy: ProcessIdentity?
     }
 
     public struct ProcessEntry: Sendable {

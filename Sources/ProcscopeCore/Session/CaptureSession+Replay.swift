@@ -36,10 +36,17 @@ extension CaptureSession {
             return
         }
         let flags = frame?.tcpFlags ?? TCPFlags()
+        var counted: [Int32] = []
         let unkeyed = PacketAnnotation.decode(annotation) { id, direction in
             let conversation = replayedConversation(id, direction, frame, at: time, from: tables)
             table[conversation].count(direction, bytes: length, at: time, flags: flags)
             observe(conversation, direction)
+            if frame?.carriesDNSAnswers == true { counted.append(conversation) } // no allocation otherwise
+        }
+        // Names as the live run learned them, from the answers among the packets; the asker is the
+        // conversation the answer came back to, among those it was counted in (replayed ones are not indexed).
+        if let frame, frame.carriesDNSAnswers && frame.fragment == .none {
+            learnNames(from: bytes, frame, at: time, among: counted)
         }
         if let (reason, outgoing) = unkeyed { countUnkeyed(reason, outgoing: outgoing, bytes: length) }
     }

@@ -67,6 +67,9 @@ extension CaptureSession {
             latencyMicros: conversation.latencyMicros == .max ? nil : conversation.latencyMicros)
         if remoteNames.count > 0 {
             entry.remoteName = remoteNames.name(of: conversation.key.remote.address, at: conversation.firstSeen)
+            if entry.remoteName != nil {
+                entry.remoteNameAskedBy = nameAsker(of: conversation.key.remote.address, at: conversation.firstSeen)
+            }
         }
         if conversation.owner >= 0 {
             entry.method = methods[Int(conversation.methodOrReason)]

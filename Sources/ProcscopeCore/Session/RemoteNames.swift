@@ -6,6 +6,10 @@ public struct RemoteNames: Sendable {
         var name: String
         var from: Timestamp
         var until: Timestamp
+        /// Who asked: the conversation (slot) of the question, the flow it was then, to check that the slot
+        /// still holds it when the report reads it; -1 when unknown (a looked-up name, an unseen question).
+        var askerSlot: Int32 = -1
+        var askerKey: FlowKey?
     }
 
     private var entries: GenerationalCache<IPAddress, Entry>
@@ -17,10 +21,20 @@ public struct RemoteNames: Sendable {
     /// Addresses named now.
     public var count: Int { entries.count }
 
-    public mutating func learn(_ answer: DNSAnswers.Answer, at time: Timestamp) {
+    /// `asker`: the conversation that asked (its slot and key), when the capture saw the question.
+    public mutating func learn(_ answer: DNSAnswers.Answer, at time: Timestamp, asker: (slot: Int32, key: FlowKey)? = nil) {
         let hold = max(Int64(answer.ttl), 3600) * 1_000_000
-        entries.set(Entry(name: answer.name, from: time, until: Timestamp(microseconds: time.microseconds + hold)),
+        entries.set(Entry(name: answer.name, from: time, until: Timestamp(microseconds: time.microseconds + hold),
+                          askerSlot: asker?.slot ?? -1, askerKey: asker?.key),
                     for: answer.address)
+    }
+
+    /// The conversation that asked for the name `address` has for a conversation that started at `time`: its
+    /// slot and the key it must still have.
+    func asker(of address: IPAddress, at time: Timestamp) -> (slot: Int32, key: FlowKey)? {
+        guard name(of: address, at: time) != nil, let entry = entries.peek(address), entry.askerSlot >= 0,
+              let key = entry.askerKey else { return nil }
+        return (entry.askerSlot, key)
     }
 
     /// A name the system resolver gave for `address` (`--resolve`, a reverse lookup asked when a conversation
