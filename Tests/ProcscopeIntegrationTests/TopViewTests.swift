@@ -121,8 +121,19 @@ extension IntegrationTests {
         #expect(row.contains("tcp   127.0.0.1:5355"), "the client's open connection, to the server: \(text)")
         #expect(text.contains("PROTO REMOTE") && fits(text), "\(text)")
 
+        // Large: the connection's local end and, for remote hosts, the processes talking to each.
+        try tmux.resize(width: 140, height: 40)
+        text = try tmux.waitFor { $0.contains("PROTO LOCAL") && $0.contains("\(client.pid) ") }
+        let wideRow = text.split(separator: "\n").first { $0.hasPrefix("\(client.pid) ") } ?? ""
+        #expect(wideRow.contains("127.0.0.1:5355"), "\(text)")
         try tmux.keys("v")
-        text = try tmux.waitFor { $0.contains("REMOTE HOST") && $0.contains("127.0.0.1 ") }
+        text = try tmux.waitFor { $0.contains("REMOTE HOST") && $0.contains("PROCESSES") && $0.contains("\(client.pid)/") }
+        #expect(text.contains("\(client.pid)/procscope-testp"), "the client among the host's processes: \(text)")
+        try tmux.keys("Enter")
+        text = try tmux.waitFor { $0.contains("    \(client.pid)/procscope-testp  ") }
+        #expect(text.contains("    \(server.pid)/procscope-testp  "), "the host opens into its processes: \(text)")
+        try tmux.resize(width: 80, height: 24)
+        text = try tmux.waitFor { $0.contains("REMOTE HOST") && !$0.contains("PROCESSES") }
         #expect(text.contains("view: remotes") && fits(text), "\(text)")
 
         try tmux.keys("g")

@@ -112,7 +112,7 @@ enum TopRows {
                 : [(.pid, 7), (.program, 12), (.proto, 6), (.remote, 29), (.sent, 12), (.received, 12)]
         case (.remotes, _):
             return [(.host, 24), (.hostName, 22), (.conversations, 7), (.sent, 13), (.received, 13)]
-                + (width >= 104 ? [(.talkers, 24)] : [])
+                + (width >= 104 ? [(.talkers, width - 79)] : [])
         }
     }
 
