@@ -209,12 +209,13 @@ import Testing
         OVERVIEW: Live per-process traffic in the terminal, like nethogs, with <kernel> and <Unknown>
         explained.
 
-        Three views, as bandwhich has them (v or Tab): processes (g groups them by container or systemd
-        unit), connections (open ones first, closed ones collapsed into one row), remote hosts (named from
-        captured DNS). Keys: arrows or j/k select (the selected row's last minute is drawn at the bottom),
-        Enter opens a row (a process's conversations, <Unknown>'s reasons, a host's processes), s sorts by
-        the next column and r reverses, u switches bytes and bits, p pauses, / filters by name, ? lists the
-        keys, q quits. Colour unless NO_COLOR is set. Without a terminal, use 'procscope capture'.
+        Three views, as bandwhich has them (v or Tab): processes (g folds children into their parents, then
+        groups by container, then by systemd unit), connections (open ones first, closed ones collapsed
+        into one row), remote hosts (named from captured DNS). Keys: arrows or j/k select (the selected
+        row's last minute is drawn at the bottom), Enter opens a row (a process's conversations,
+        <Unknown>'s reasons, a host's processes), s sorts by the next column and r reverses, u switches
+        bytes and bits, p pauses, / filters by name, ? lists the keys, q quits. Colour unless NO_COLOR is
+        set. Without a terminal, use 'procscope capture'.
 
         Examples:
           sudo procscope top
