@@ -44,5 +44,34 @@ extension IntegrationTests {
         #expect(processes.first?["ppid"] as? Int ?? 0 > 0)
         #expect(report.processes.first?.conversations.reduce(0) { $0 + $1.rxBytes } ?? 0 >= 5000)
     }
+
+    @Test("A forked client is credited with its parent: ppid is the forking process's PID, parent its name")
+    func forkedClientNamesItsParent() throws {
+        let namespace = try TestNamespace("fork")
+        defer { namespace.tearDown() }
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5366", "10"])
+        defer { server.stop() }
+        let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo", "tcp", "port", "5366"])
+        let output = try Shell.run(namespace.commandPrefix + ["python3", "-c", """
+            import os, socket, time
+            parent = os.getpid()
+            child = os.fork()
+            if child == 0:
+                connection = socket.create_connection(("127.0.0.1", 5366))
+                connection.sendall(b"x" * 4000)
+                time.sleep(0.2)
+                connection.close()
+                os._exit(0)
+            os.waitpid(child, 0)
+            print(parent, child)
+            """])
+        let report = try capture.stop()
+        let pids = output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        try #require(pids.count == 2, "\(output)")
+        let processes = report.root["processes"] as? [[String: Any]] ?? []
+        let child = try #require(processes.first { $0["pid"] as? Int == pids[1] }, "the child is credited")
+        #expect(child["ppid"] as? Int == pids[0])
+        #expect(child["parent"] as? String == "python3")
+    }
 }
 }
