@@ -11,7 +11,7 @@ public final class LiveCapture {
     public let precision: TimestampPrecision
     /// The interfaces asked for, and the device opened for them.
     public let interfaces: InterfaceSelection
-    private let worker: AttributionWorker
+    let worker: AttributionWorker
     private let closeEvents: SockDiagClient?
     /// The kernel's release records: when a UDP socket was really closed, not when its destroy event was read.
     private let releases: SocketReleaseRecorder?
@@ -26,17 +26,12 @@ public final class LiveCapture {
     public private(set) var ended = Timestamp.zero
     /// Called on the capture thread once per loop turn and once at the end (a listing prints from here).
     public var onTurn: (() -> Void)?
-    /// `-Z USER`: made on the first turn after the warm-up pass over /proc has ended (or `dropDeadlineMicros`
-    /// after the start, however far it got), on the capture thread, which keeps cap_net_raw.
+    /// `-Z USER` (`LiveCapture+PrivilegeDrop`), until it is made.
     public var privilegeDrop: PrivilegeDrop?
-    /// `--resolve`: new conversations' remote addresses are asked of the system resolver on its own thread,
-    /// and its answers named in the session each turn.
+    /// `--resolve` (`LiveCapture+ReverseLookups`).
     public var reverseResolver: ReverseResolver? {
-        didSet {
-            session.remoteAddressObserver = reverseResolver.map { resolver in { resolver.ask($0, at: $1) } }
-        }
+        didSet { askResolverForNewRemotes() }
     }
-    static let dropDeadlineMicros: Int64 = 5_000_000
     private var stopRequested = false
     private var lastRetirement = Timestamp.zero
     /// The most conversations live since memory was last handed back (`returnMemoryAfterBursts`).
@@ -227,24 +222,11 @@ public final class LiveCapture {
                 namespaces.refresh(now: now) // off this thread: containers come and go
                 lastHousekeeping = now
             }
-            if let reverseResolver {
-                for answer in reverseResolver.takeAnswers() {
-                    session.learnLookedUpName(answer.name, for: answer.address, askedAt: answer.askedAt, now: now)
-                }
-            }
+            nameLookedUpRemotes(now: now)
             onTurn?()
-            if let drop = privilegeDrop,
-               worker.hasWarmedUp || now.microseconds(since: started) >= Self.dropDeadlineMicros {
-                privilegeDrop = nil
-                do {
-                    try worker.whilePaused(keeping: PrivilegeDrop.attributionCapabilities) { () throws(PrivilegeDropError) in
-                        try drop.perform(keeping: PrivilegeDrop.captureCapabilities)
-                    }
-                    session.say("privileges-dropped", drop.consequences)
-                } catch {
-                    dropFailure = error
-                    reason = .requested
-                }
+            do { try dropPrivilegesIfDue(now: now) } catch {
+                dropFailure = error
+                reason = .requested
             }
             // After the outputs took this turn's packets: what ended is folded away (once a second).
             if now.microseconds(since: lastRetirement) > 1_000_000 {
@@ -331,13 +313,8 @@ public final class LiveCapture {
         drainCloseEvents()
         for result in worker.takeResults() { session.apply(result) }
         for change in worker.takeOwnerChanges() { session.ownerChanged(change) }
-        if let reverseResolver {
-            let now = wallClockNow()
-            for answer in reverseResolver.takeAnswers() {
-                session.learnLookedUpName(answer.name, for: answer.address, askedAt: answer.askedAt, now: now)
-            }
-            reverseResolver.stop()
-        }
+        nameLookedUpRemotes(now: wallClockNow())
+        reverseResolver?.stop()
         session.finish()
     }
 
