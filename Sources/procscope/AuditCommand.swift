@@ -74,7 +74,7 @@ struct AuditCommand: ParsableCommand {
             let capture = try source.openLive(signals: signals,
                                               laterFiles: [("the next -w file", annotatedFile.rotatingFile)])
             capture.session.retiresEndedConversations()
-            let log = attach(to: capture.session, names: InterfaceNames(fallback: source.liveInterface))
+            let log = attach(to: capture.session, names: InterfaceNames(fallback: capture.interfaces.device))
             outputs.attach(to: capture.session, linkType: capture.source.linkType,
                            snapLength: capture.source.snapLength, interface: capture.interfaces.device, filter: capture.interfaces.kernelFilter)
             capture.onTurn = {

@@ -20,9 +20,6 @@ final class CaptureOutputs {
     var shouldStop: Bool { failure != nil || fileLimitReached }
     private var fileLimitReached: Bool { annotated?.output.fileLimitReached ?? false }
 
-    /// The pcapng's stamps, in the live capture's precision.
-    private let precision: TimestampPrecision
-
     init(ndjson: OutputTarget? = nil, pcapng: AnnotatedFileOptions, interval: Double = 1, filter: OwnerFilter,
          precision: TimestampPrecision = .micro) throws {
         stream = try ndjson.map { (ConversationStream(filter: filter), try LineOutput($0)) }
@@ -31,7 +28,6 @@ final class CaptureOutputs {
              try RotatingCaptureFile($0, megabytes: pcapng.fileSize, seconds: pcapng.rotateSeconds,
                                      fileCount: pcapng.fileCount))
         }
-        self.precision = precision
         intervalMicros = Int64(interval * 1_000_000)
         writesFiles = [ndjson, pcapng.writeFile].contains { $0.map { !$0.isStandardOutput } ?? false }
     }
@@ -45,7 +41,7 @@ final class CaptureOutputs {
         annotated.writer.follow(session)
         annotated.output.start(header: AnnotatedCaptureWriter.header(linkType: linkType, snapLength: snapLength,
                                                                      interface: interface, filter: filter,
-                                                                     precision: precision))
+                                                                     precision: annotated.writer.precision))
         session.observedPacketsKeepBytes = true
         let earlier = session.packetObserver
         session.packetObserver = { record in

@@ -13,8 +13,6 @@ extension CaptureSourceOptions {
         }
     }
 
-    /// The device opened live: the one interface asked for, or `any` for several (`InterfaceSelection`).
-    var liveInterface: String { liveInterfaces.count == 1 ? liveInterfaces[0] : "any" }
 
     /// With -D: prints the interfaces as tcpdump -D does and says the command is done.
     func listedInterfaces() throws -> Bool {

@@ -12,6 +12,14 @@ import Testing
         return Array(try Data(contentsOf: root.appendingPathComponent("Fixtures/dns/\(file)")))
     }
 
+    /// `message` as a UDP datagram from 198.18.0.53:`port` to 198.18.0.1:40000.
+    func datagram(_ message: [UInt8], from port: UInt16 = 53) -> [UInt8] {
+        var frame = FrameBuilder.ipv4(0xC612_0035, 0xC612_0001, proto: 17, sourcePort: port, destinationPort: 40000,
+                                      payload: message.count)
+        frame.replaceSubrange((frame.count - message.count)..., with: message)
+        return frame
+    }
+
     func answers(_ file: String) throws -> [DNSAnswers.Answer] {
         try message(file).withUnsafeBytes { DNSAnswers.parse($0) }
     }
@@ -44,9 +52,7 @@ import Testing
                       ("query.bin", 53, false), ("nxdomain.bin", 53, false)])
     func decoderMarksAnswers(file: String, port: Int, marked: Bool) throws {
         let dns = try message(file)
-        var frame = FrameBuilder.ipv4(0xC612_0035, 0xC612_0001, proto: 17, sourcePort: UInt16(port), destinationPort: 40000,
-                                      payload: dns.count)
-        frame.replaceSubrange((frame.count - dns.count)..., with: dns)
+        let frame = datagram(dns, from: UInt16(port))
         let decoded = frame.withUnsafeBytes { FrameDecoder(linkType: .raw).decode($0, wireLength: frame.count) }
         guard case .ip(let ip) = decoded else { Issue.record("not decoded as IP"); return }
         #expect(ip.carriesDNSAnswers == marked)
@@ -87,10 +93,7 @@ import Testing
                                      attributor: attributor)
         // The resolver's answer (from 198.18.0.53:53), then a connection to the address it gave.
         let dns = try message("a.bin")
-        var frame = FrameBuilder.ipv4(0xC612_0035, 0xC612_0001, proto: 17, sourcePort: 53, destinationPort: 40000,
-                                      payload: dns.count)
-        frame.replaceSubrange((frame.count - dns.count)..., with: dns)
-        session.ingest(frame, at: 1_000)
+        session.ingest(datagram(dns), at: 1_000)
         session.ingest(FrameBuilder.ipv4(0xC612_0001, 0x5DB8_D822, proto: 6, sourcePort: 40001, destinationPort: 443,
                                          flags: 0x02), at: 2_000)
         session.ingest(FrameBuilder.ipv4(0xC612_0001, 0x0A00_0001, proto: 6, sourcePort: 40002, destinationPort: 443,
@@ -121,10 +124,7 @@ import Testing
                                         attribution: .process(identity(30, "dig"), .exactSocket, nil),
                                         resolvedAt: Timestamp(microseconds: 1_100)))
         let dns = try message("a.bin")
-        var answer = FrameBuilder.ipv4(0xC612_0035, 0xC612_0001, proto: 17, sourcePort: 53, destinationPort: 40000,
-                                       payload: dns.count)
-        answer.replaceSubrange((answer.count - dns.count)..., with: dns)
-        session.ingest(answer, at: 2_000)
+        session.ingest(datagram(dns), at: 2_000)
         session.ingest(FrameBuilder.ipv4(0xC612_0001, 0x5DB8_D822, proto: 6, sourcePort: 40001, destinationPort: 443,
                                          flags: 0x02), at: 3_000)
         let connection = try #require(attributor.requests.last)

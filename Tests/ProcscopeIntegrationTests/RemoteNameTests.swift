@@ -11,31 +11,11 @@ extension IntegrationTests {
     func capturedAnswerNamesTheConversation(transport: String) throws {
         let namespace = try TestNamespace("dns" + transport)
         defer { namespace.tearDown() }
-        // `ip netns exec` bind-mounts /etc/netns/NAME/resolv.conf over /etc/resolv.conf.
-        let etc = "/etc/netns/\(namespace.name)"
-        let madeNetns = !FileManager.default.fileExists(atPath: "/etc/netns")
-        try FileManager.default.createDirectory(atPath: etc, withIntermediateDirectories: true)
-        defer {
-            try? FileManager.default.removeItem(atPath: etc)
-            if madeNetns { rmdir("/etc/netns") }
-        }
-        // `use-vc`: glibc asks over TCP, and the answer comes back length-prefixed in a TCP segment.
-        let options = "attempts:1 timeout:2" + (transport == "tcp" ? " use-vc" : "")
-        try "nameserver 127.0.0.1\noptions \(options)\n".write(toFile: etc + "/resolv.conf", atomically: true, encoding: .utf8)
         try namespace.exec(["ip", "addr", "add", "198.18.7.7/32", "dev", "lo"])
-        // dnsmasq as a daemon (its launcher exits once it listens); ended by the PID it writes.
-        let pidFile = NSTemporaryDirectory() + "procscope-dnsmasq-\(getpid())-\(transport).pid"
-        try Shell.run(["sh", "-c", (namespace.commandPrefix + [
-            "dnsmasq", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--listen-address=127.0.0.1",
-            "--bind-interfaces", "--port=53", "--pid-file=\(pidFile)", "--address=/app.procscope.test/198.18.7.7",
-        ]).joined(separator: " ") + " >/dev/null 2>&1"])
-        defer {
-            if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-               let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 {
-                kill(pid, SIGKILL)
-            }
-            try? FileManager.default.removeItem(atPath: pidFile)
-        }
+        // `use-vc`: glibc asks over TCP, and the answer comes back length-prefixed in a TCP segment.
+        let dns = try DNSResponder(in: namespace, records: ["--address=/app.procscope.test/198.18.7.7"],
+                                   resolverOptions: "attempts:1 timeout:2" + (transport == "tcp" ? " use-vc" : ""))
+        defer { dns.stop() }
         let capture = try ProcscopeRun(in: namespace, arguments: ["-i", "lo"])
         let server = try Peer.start(in: namespace, ["tcp-server", "198.18.7.7", "5380", "10"])
         defer { server.stop() }
@@ -73,28 +53,10 @@ extension IntegrationTests {
     func resolveAsksTheSystemResolver() throws {
         let namespace = try TestNamespace("resolve")
         defer { namespace.tearDown() }
-        let etc = "/etc/netns/\(namespace.name)"
-        let madeNetns = !FileManager.default.fileExists(atPath: "/etc/netns")
-        try FileManager.default.createDirectory(atPath: etc, withIntermediateDirectories: true)
-        defer {
-            try? FileManager.default.removeItem(atPath: etc)
-            if madeNetns { rmdir("/etc/netns") }
-        }
-        try "nameserver 127.0.0.1\noptions attempts:1 timeout:2\n".write(toFile: etc + "/resolv.conf", atomically: true, encoding: .utf8)
         try namespace.exec(["ip", "addr", "add", "198.18.7.8/32", "dev", "lo"])
-        let pidFile = NSTemporaryDirectory() + "procscope-dnsmasq-\(getpid())-resolve.pid"
         // --host-record answers the reverse question (PTR) too.
-        try Shell.run(["sh", "-c", (namespace.commandPrefix + [
-            "dnsmasq", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--listen-address=127.0.0.1",
-            "--bind-interfaces", "--port=53", "--pid-file=\(pidFile)", "--host-record=svc.procscope.test,198.18.7.8",
-        ]).joined(separator: " ") + " >/dev/null 2>&1"])
-        defer {
-            if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-               let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 {
-                kill(pid, SIGKILL)
-            }
-            try? FileManager.default.removeItem(atPath: pidFile)
-        }
+        let dns = try DNSResponder(in: namespace, records: ["--host-record=svc.procscope.test,198.18.7.8"])
+        defer { dns.stop() }
         let server = try Peer.start(in: namespace, ["tcp-server", "198.18.7.8", "5381", "20"])
         defer { server.stop() }
         func run(_ arguments: [String]) throws -> (names: [String?], dnsConversations: Int) {

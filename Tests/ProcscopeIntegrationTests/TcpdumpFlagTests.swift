@@ -50,29 +50,15 @@ extension IntegrationTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // A sender of one datagram every 2 ms for 6 s, whose PID the files must name.
-        let sender = "import os, socket, time\nprint(os.getpid(), flush=True)\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-            + "end = time.time() + 6\nwhile time.time() < end:\n    s.sendto(b'x' * 200, ('127.0.0.1', 5341)); time.sleep(0.002)\n"
-        try sender.write(toFile: directory + "/sender.py", atomically: true, encoding: .utf8)
-        // The sender first, so every period of the capture has its datagrams however slowly Python starts.
-        let script = """
-            python3 "$D/sender.py" > "$D/pid" & sender=$!
-            until [ -s "$D/pid" ]; do sleep 0.05; done
-            "$P" capture -i lo --quiet -G 1 -W 3 -w "$D/t-%H%M%S.pcapng" udp port 5341 2>"$D/stderr"
-            status=$?
-            wait $sender
-            exit $status
-            """
-        let (status, _) = try Shell.outcome(["ip", "netns", "exec", namespace.name, "/bin/bash", "-c", script],
-                                            environment: ["P": Shell.binaryDirectory + "/procscope", "D": directory,
-                                                          "PATH": "/usr/bin:/bin"])
-        let stderr = (try? String(contentsOfFile: directory + "/stderr", encoding: .utf8)) ?? ""
+        let (status, stderr, senderPID) = try Self.captureBesideSender(
+            in: namespace, directory: directory, port: 5341, seconds: 6, size: 200, gap: 0.002,
+            command: #""$P" capture -i lo --quiet -G 1 -W 3 -w "$D/t-%H%M%S.pcapng" udp port 5341 2>"$D/stderr""#)
         #expect(status == 0, "\(stderr)")
         #expect(stderr.contains("maximum file limit reached: 3"), "\(stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("t-") }.sorted()
         #expect(files.count == 3, "\(files)")
         #expect(files.allSatisfy { $0.range(of: #"^t-\d{6}\.pcapng$"#, options: .regularExpression) != nil }, "\(files)")
-        let pid = try #require(Int32((try String(contentsOfFile: directory + "/pid", encoding: .utf8))
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let pid = try #require(Int32(senderPID))
         for file in files {
             let reread = try CaptureJSON.read(directory + "/" + file)
             #expect(reread.processes.contains { $0.pid == pid }, "\(file) names the sender")
@@ -86,23 +72,10 @@ extension IntegrationTests {
         let directory = NSTemporaryDirectory() + "procscope-nano-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let sender = "import os, socket, time\nprint(os.getpid(), flush=True)\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-            + "end = time.time() + 4\nwhile time.time() < end:\n    s.sendto(b'x' * 100, ('127.0.0.1', 5342)); time.sleep(0.01)\n"
-        try sender.write(toFile: directory + "/sender.py", atomically: true, encoding: .utf8)
-        let script = """
-            python3 "$D/sender.py" > "$D/pid" & sender=$!
-            until [ -s "$D/pid" ]; do sleep 0.05; done
-            "$P" audit -i lo --nano -c 20 -w "$D/n.pcapng" udp port 5342 > "$D/audit" 2>"$D/stderr"
-            status=$?
-            wait $sender
-            exit $status
-            """
-        let (status, _) = try Shell.outcome(["ip", "netns", "exec", namespace.name, "/bin/bash", "-c", script],
-                                            environment: ["P": Shell.binaryDirectory + "/procscope", "D": directory,
-                                                          "PATH": "/usr/bin:/bin:/usr/sbin:/sbin"])
-        let stderr = (try? String(contentsOfFile: directory + "/stderr", encoding: .utf8)) ?? ""
+        let (status, stderr, pid) = try Self.captureBesideSender(
+            in: namespace, directory: directory, port: 5342, seconds: 4, size: 100, gap: 0.01,
+            command: #""$P" audit -i lo --nano -c 20 -w "$D/n.pcapng" udp port 5342 > "$D/audit" 2>"$D/stderr""#)
         #expect(status == 0, "\(stderr)")
-        let pid = try String(contentsOfFile: directory + "/pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let lines = try String(contentsOfFile: directory + "/audit", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 20)
         #expect(lines.allSatisfy { $0.range(of: #"^\d\d:\d\d:\d\d\.\d{9} lo "#, options: .regularExpression) != nil
@@ -237,6 +210,33 @@ extension IntegrationTests {
     func directionNeedsALiveInterface() throws {
         let (status, stderr) = try Shell.outcome([Shell.binaryDirectory + "/procscope", "capture", "-r", "/dev/null", "-Q", "in"])
         #expect(status == 64 && stderr.contains("-Q chooses which way frames cross a live interface"), "\(status) \(stderr)")
+    }
+
+    /// Runs `command` (a shell line: `$P` is procscope, `$D` the directory, its stderr to "$D/stderr") in the
+    /// namespace beside a Python sender of `size`-byte datagrams to 127.0.0.1:`port` every `gap` seconds for
+    /// `seconds`, started first, so the capture has datagrams from its first moment however slowly Python
+    /// starts. The command's status, its stderr, and the sender's PID.
+    static func captureBesideSender(in namespace: TestNamespace, directory: String, port: Int, seconds: Int, size: Int,
+                                    gap: Double, command: String) throws -> (status: Int32, stderr: String, pid: String) {
+        let sender = "import os, socket, time\nprint(os.getpid(), flush=True)\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+            + "end = time.time() + \(seconds)\nwhile time.time() < end:\n"
+            + "    s.sendto(b'x' * \(size), ('127.0.0.1', \(port))); time.sleep(\(gap))\n"
+        try sender.write(toFile: directory + "/sender.py", atomically: true, encoding: .utf8)
+        let script = """
+            python3 "$D/sender.py" > "$D/pid" & sender=$!
+            until [ -s "$D/pid" ]; do sleep 0.05; done
+            \(command)
+            status=$?
+            wait $sender
+            exit $status
+            """
+        let (status, _) = try Shell.outcome(["ip", "netns", "exec", namespace.name, "/bin/bash", "-c", script],
+                                            environment: ["P": Shell.binaryDirectory + "/procscope", "D": directory,
+                                                          "PATH": "/usr/bin:/bin:/usr/sbin:/sbin"])
+        let stderr = (try? String(contentsOfFile: directory + "/stderr", encoding: .utf8)) ?? ""
+        let pid = ((try? String(contentsOfFile: directory + "/pid", encoding: .utf8)) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return (status, stderr, pid)
     }
 }
 }

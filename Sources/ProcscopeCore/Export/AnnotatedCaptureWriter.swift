@@ -16,8 +16,8 @@ public final class AnnotatedCaptureWriter {
     /// current file.
     private let processBlocks: Bool
     private var describedProcesses = Set<Int32>()
-    /// The stamps' resolution, as `header` said it.
-    private let precision: TimestampPrecision
+    /// The stamps' resolution; `header` must say the same.
+    public let precision: TimestampPrecision
     /// Conversations whose record is in the current file, with the attribution it said (compact: one entry
     /// per conversation of a long capture).
     private var writtenConversations: [Int32: CaptureSession.AttributionStamp] = [:]

@@ -129,14 +129,22 @@ enum TopRows {
     /// One row per process, then `<kernel>` and `<Unknown>` (unknown traffic split by whether the kernel sent
     /// it), which open into their reasons.
     static func processes(_ report: CaptureReport) -> [TopRow] {
-        var rows = report.processes.map { process in
-            let identity = process.identity
-            return TopRow(id: TopView.id(identity),
-                          fields: [.pid: String(identity.pid), .user: TerminalSafe.text(identity.userName ?? String(identity.uid)),
-                                   .program: TerminalSafe.text(identity.name), .workload: TopView.workload(identity)],
-                          tx: process.tx.bytes, rx: process.rx.bytes, conversations: process.conversationCount,
-                          name: TerminalSafe.text(identity.name), children: process.conversations.map(TopView.describe))
-        }
+        report.processes.map(processRow) + unknownRows(report)
+    }
+
+    /// A process's row: who it is, its totals, and its conversations to open into.
+    static func processRow(_ process: CaptureReport.ProcessEntry) -> TopRow {
+        let identity = process.identity
+        return TopRow(id: TopView.id(identity),
+                      fields: [.pid: String(identity.pid), .user: TerminalSafe.text(identity.userName ?? String(identity.uid)),
+                               .program: TerminalSafe.text(identity.name), .workload: TopView.workload(identity)],
+                      tx: process.tx.bytes, rx: process.rx.bytes, conversations: process.conversationCount,
+                      name: TerminalSafe.text(identity.name), children: process.conversations.map(TopView.describe))
+    }
+
+    /// `<kernel>` and `<Unknown>`, each with its reasons.
+    static func unknownRows(_ report: CaptureReport) -> [TopRow] {
+        var rows: [TopRow] = []
         for kernel in [true, false] {
             let reasons = report.unknown.reasons.filter { ($0.key == .kernelGenerated) == kernel }
             guard !reasons.isEmpty else { continue }
@@ -173,7 +181,7 @@ enum TopRows {
             let root = eldest(process)
             if rows[root] == nil, let head = byPID[root] {
                 order.append(root)
-                var row = processes(Self.report(of: [head], like: report)).first!
+                var row = processRow(head)
                 row.id = "parent:" + row.id
                 row.tx = 0
                 row.rx = 0
@@ -193,12 +201,7 @@ enum TopRows {
             row.fields[.processes] = String(row.children.count)
             return row
         }
-        return families + processes(report).filter { $0.style == .unknown }
-    }
-
-    /// `report` with only `processes`: a family's head, described as the processes view describes it.
-    private static func report(of processes: [CaptureReport.ProcessEntry], like report: CaptureReport) -> CaptureReport {
-        CaptureReport(capture: report.capture, processes: processes, unknown: CaptureReport.UnknownEntry())
+        return families + unknownRows(report)
     }
 
     /// The processes of each container (or systemd unit) added up; processes in none share one row.
