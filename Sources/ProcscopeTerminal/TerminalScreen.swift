@@ -20,6 +20,7 @@ public final class TerminalScreen {
 
     public init() throws {
         setlocale(LC_ALL, "")
+        Self.receiveResizes()
         guard let window = initscr() else { throw TerminalError.cannotInitialize }
         self.window = window
         cbreak()
@@ -38,6 +39,19 @@ public final class TerminalScreen {
     }
 
     deinit { close() }
+
+    /// A signal mask and an ignored signal survive exec: a procscope started by a parent that blocks SIGWINCH
+    /// (a test runner's thread, some supervisors and shells' job control, all passed on through tmux or
+    /// screen) would never hear of a resize, and ncurses installs its SIGWINCH handler only over the default
+    /// action. Unblocked on this thread, the one that reads keys; the worker threads keep their masks, so
+    /// the kernel delivers the signal here.
+    private static func receiveResizes() {
+        var resize = sigset_t()
+        sigemptyset(&resize)
+        sigaddset(&resize, SIGWINCH)
+        pthread_sigmask(SIG_UNBLOCK, &resize, nil)
+        signal(SIGWINCH, SIG_DFL)
+    }
 
     public func close() {
         guard open else { return }

@@ -4,7 +4,7 @@ import Glibc
 // It prints one line `ready pid=P port=L` once its socket is set up, then does its job and exits:
 //   tcp-server ADDR PORT SECONDS        accept and read everything until SECONDS pass
 //   udp-server ADDR PORT SECONDS        receive datagrams until SECONDS pass
-//   tcp-client ADDR PORT BYTES LINGER_MS [WAIT_MS]   connect, (wait WAIT_MS), send, close, linger, exit
+//   tcp-client ADDR PORT BYTES LINGER_MS [WAIT_MS]   connect, (wait WAIT_MS), send, linger, close, exit
 //   udp-client ADDR PORT BYTES LINGER_MS [BIND_PORT [COUNT]]  send one datagram (or COUNT, 0.2 ms apart)
 //                                       (from BIND_PORT), linger, exit
 //   ping ADDR COUNT LINGER_MS [raw]     COUNT echo requests from a ping socket (or a raw ICMP socket), linger, exit

@@ -12,6 +12,8 @@ extension IntegrationTests {
             try? Shell.run(["tmux", "kill-session", "-t", session])
             // Not through Shell.run: the tmux server this starts keeps every descriptor it inherits, so a pipe
             // read to its end would never end. Spawned with /dev/null for its streams and nothing else open.
+            // Its signal mask is the test thread's, which blocks nearly everything, SIGWINCH too, and tmux hands
+            // it on to procscope: the resizes below check that top hears of them all the same.
             try Self.spawnAndWait(["tmux", "new-session", "-d", "-s", session, "-x", String(width), "-y", String(height), command])
         }
         func screen() throws -> String { try Shell.run(["tmux", "capture-pane", "-p", "-t", session]) }
@@ -106,10 +108,12 @@ extension IntegrationTests {
         let tmux = try Tmux("ip netns exec \(namespace.name) \(Shell.binaryDirectory)/procscope top -i lo --interval 0.3; echo EXITED $?; sleep 30",
                             width: 80, height: 24)
         _ = try tmux.waitFor { $0.contains("procscope top") }
-        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5355", "20"])
+        let server = try Peer.start(in: namespace, ["tcp-server", "127.0.0.1", "5355", "90"])
         defer { server.stop() }
-        // Sends, then keeps its connection open for 8 s: an open connection to see.
-        let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5355", "200000", "8000"])
+        // Sends, then holds its connection open for 60 s (ended by the test): an open connection to see for the
+        // whole test. A connection that has ended is folded away 10 s after its last frame, and a slow machine
+        // takes longer than the 8 s this once held to walk the views.
+        let client = try Peer.start(in: namespace, ["tcp-client", "127.0.0.1", "5355", "200000", "60000"])
         defer { client.stop() }
         func fits(_ text: String) -> Bool { text.split(separator: "\n").count <= 24 && text.split(separator: "\n").allSatisfy { $0.count <= 80 } }
         var text = try tmux.waitFor { $0.contains("\(client.pid) ") }
