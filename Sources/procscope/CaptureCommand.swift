@@ -112,7 +112,7 @@ struct CaptureCommand: ParsableCommand {
     private func write(_ report: CaptureReport) -> OutputFailure? {
         var failure: OutputFailure?
         if let json {
-            do { try json.stream { sink in try report.writeJSON(to: sink) } } catch { failure = error as? OutputFailure }
+            do { try json.stream { sink in try report.writeJSON(to: sink, jobs: .processors) } } catch { failure = error as? OutputFailure }
         }
         if !quiet {
             let summary = Array(SummaryTable(report, verbose: verbosity > 0).text.utf8)

@@ -1,3 +1,4 @@
+import Dispatch
 @testable import ProcscopeCore
 import Testing
 
@@ -64,6 +65,47 @@ import Testing
         var streamed: [UInt8] = []
         try report.writeJSON { streamed += $0 }
         #expect(streamed == report.json)
+    }
+
+    @Test("Long conversation lists rendered a chunk per job, in any order the jobs run, are byte for byte one writer's",
+          arguments: [CaptureSession.Listing.slots, .values])
+    func parallelRenderingEqualsOneWriter(listing: CaptureSession.Listing) throws {
+        let attributor = RecordingAttributor()
+        let session = CaptureSession(linkType: .raw, configuration: SessionConfiguration(localAddresses: LocalAddressSet([])),
+                                     attributor: attributor)
+        // 5,000 conversations of one process, and more unknown (the other half of the clients, and every
+        // receiving end): both lists are long enough to be split.
+        for port in UInt16(1000)..<11000 {
+            session.ingest(FrameBuilder.ipv4(0x7F00_0001, 0x7F00_0002, proto: port % 3 == 0 ? 6 : 17, sourcePort: port,
+                                             destinationPort: 53, payload: Int(port % 7)), at: 1_700_000_000_000_000 + Int64(port))
+        }
+        for request in attributor.requests where request.key.local.port % 2 == 0 {
+            session.apply(AttributionResult(conversation: request.conversation, key: request.key,
+                                            attribution: .process(identity(42, "dig"), .exactSocket, nil),
+                                            resolvedAt: Timestamp(microseconds: 1_700_000_000_000_120)))
+        }
+        session.finish()
+        let report = session.report(.init(interfaces: ["lo"], filter: nil, started: .zero, ended: .zero), listing: listing)
+        #expect(report.processes.first?.conversations.count == 5000)
+        #expect(report.unknown.conversations.count >= 2 * ConversationList.renderChunk)
+        var alone: [UInt8] = []
+        try report.writeJSON(to: { alone += $0 })
+
+        // Jobs run last to first, three at a time, on this thread: each chunk still lands in its place.
+        let backwards = ParallelJobs(width: 3) { count, job in for index in (0..<count).reversed() { job(index) } }
+        var reordered: [UInt8] = []
+        try report.writeJSON(to: { reordered += $0 }, jobs: backwards)
+        #expect(reordered == alone)
+
+        // Real threads, with a writer that hands over small pieces between the spliced chunks.
+        let threads = ParallelJobs(width: 2) { count, job in DispatchQueue.concurrentPerform(iterations: count, execute: job) }
+        var pieces: [[UInt8]] = []
+        var writer = JSONWriter(flushingEvery: 4096) { pieces.append($0) }
+        report.write(to: &writer, jobs: threads)
+        writer.raw("\n")
+        try writer.finish()
+        #expect(pieces.count > 1)
+        #expect(pieces.flatMap { $0 } == alone)
     }
 
     @Test("A sink that fails stops the export, and the failure reaches the caller")

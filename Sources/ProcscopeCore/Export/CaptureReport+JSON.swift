@@ -13,20 +13,21 @@ extension CaptureReport {
     }
 
     /// The export written as it is produced, in pieces handed to `sink` (a file, standard output): memory
-    /// holds the report, not its text. The same bytes as `json`.
-    public func writeJSON(to sink: @escaping ([UInt8]) throws -> Void) throws {
+    /// holds the report, not its text. The same bytes as `json`. With `jobs`, long conversation lists are
+    /// rendered on several threads (`ConversationList.writeElements`).
+    public func writeJSON(to sink: @escaping ([UInt8]) throws -> Void, jobs: ParallelJobs? = nil) throws {
         var writer = JSONWriter(to: sink)
-        write(to: &writer)
+        write(to: &writer, jobs: jobs)
         writer.raw("\n")
         try writer.finish()
     }
 
-    public func write(to writer: inout JSONWriter) {
+    public func write(to writer: inout JSONWriter, jobs: ParallelJobs? = nil) {
         writer.object { w in
             w.key("capture"); capture.write(to: &w)
-            w.key("processes"); w.array { w in for process in processes { process.write(to: &w) } }
+            w.key("processes"); w.array { w in for process in processes { process.write(to: &w, jobs: jobs) } }
             w.key("schema"); w.string(Self.schema)
-            w.key("unknown"); unknown.write(to: &w)
+            w.key("unknown"); unknown.write(to: &w, jobs: jobs)
         }
     }
 }
@@ -70,7 +71,7 @@ extension TrafficCounter {
 extension Endpoint {
     /// `name`: the remote end's name from the DNS answers captured, written only when known, and who asked
     /// for it (`name_asked_by`: pid and task name) when the capture saw the question.
-    func write(to writer: inout JSONWriter, hasPorts: Bool, name: String? = nil, askedBy: ProcessIdentity? = nil) {
+    func write(to writer: inout JSONWriter, hasPorts: Bool, name: String? = nil, askedBy: CaptureReport.NameAsker? = nil) {
         writer.object { w in
             w.key("address"); w.address(address)
             if let name { w.key("name"); w.string(name) }
@@ -103,17 +104,17 @@ extension CaptureReport.ConversationEntry {
             if let reason { w.key("reason"); w.string(reason.rawValue) }
             w.key("remote"); key.remote.write(to: &w, hasPorts: key.hasPorts, name: remoteName, askedBy: remoteNameAskedBy)
             w.key("rx"); rx.write(to: &w)
-            if key.proto == .tcp { w.key("tcp_flags"); w.array { w in for name in tcpFlags.names { w.string(name) } } }
+            if key.proto == .tcp { w.key("tcp_flags"); w.array { w in tcpFlags.forEachName { w.string($0) } } }
             w.key("tx"); tx.write(to: &w)
         }
     }
 }
 
 extension CaptureReport.ProcessEntry {
-    func write(to writer: inout JSONWriter) {
+    func write(to writer: inout JSONWriter, jobs: ParallelJobs? = nil) {
         writer.object { w in
             identity.writeFields(to: &w, with: [
-                ("conversations", { w in w.array { w in for conversation in conversations { conversation.write(to: &w) } } }),
+                ("conversations", { w in w.array { w in conversations.writeElements(to: &w, jobs: jobs) } }),
                 ("rx", { w in rx.write(to: &w) }),
                 ("tx", { w in tx.write(to: &w) }),
             ])
@@ -164,9 +165,9 @@ extension ProcessIdentity {
 }
 
 extension CaptureReport.UnknownEntry {
-    func write(to writer: inout JSONWriter) {
+    func write(to writer: inout JSONWriter, jobs: ParallelJobs? = nil) {
         writer.object { w in
-            w.key("conversations"); w.array { w in for conversation in conversations { conversation.write(to: &w) } }
+            w.key("conversations"); w.array { w in conversations.writeElements(to: &w, jobs: jobs) }
             w.key("reasons"); w.object { w in
                 for (reason, counter) in reasons.sorted(by: { $0.key < $1.key }) {
                     w.key(dynamic: reason.rawValue)

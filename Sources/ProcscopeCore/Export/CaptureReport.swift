@@ -48,7 +48,14 @@ public struct CaptureReport: Sendable {
         /// The remote end's name, from the DNS answers captured (`RemoteNames`).
         public var remoteName: String?
         /// The process whose question that answer came back to, when the capture saw it ask.
-        public var remoteNameAskedBy: ProcessIdentity?
+        public var remoteNameAskedBy: NameAsker?
+    }
+
+    /// Who asked for a remote end's name: what the JSON says of it. Not the whole `ProcessIdentity`: an
+    /// optional identity made every entry some 200 bytes larger, copied as each was made and written.
+    public struct NameAsker: Sendable, Equatable {
+        public var pid: Int32
+        public var name: String
     }
 
     public struct ProcessEntry: Sendable {

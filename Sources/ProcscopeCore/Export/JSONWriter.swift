@@ -66,6 +66,7 @@ public struct JSONWriter {
     }
 
     /// A member name; the value written next belongs to it.
+    @inline(__always)
     public mutating func key(_ name: StaticString) {
         separate()
         out.append(UInt8(ascii: "\""))
@@ -95,6 +96,24 @@ public struct JSONWriter {
             }
             out.append(bytes: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
+        out.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// Values another writer rendered (comma-separated), as the next elements of the current array.
+    public mutating func elements(_ rendered: [UInt8]) {
+        guard !rendered.isEmpty else { return }
+        separate()
+        rendered.withUnsafeBufferPointer { out.append(bytes: $0) }
+        needsComma = true
+    }
+
+    /// A string known when procscope was built (a flag's name): its bytes need no escaping.
+    @inline(__always)
+    public mutating func string(_ literal: StaticString) {
+        separate()
+        out.append(UInt8(ascii: "\""))
+        appendLiteral(literal)
         out.append(UInt8(ascii: "\""))
         needsComma = true
     }
@@ -152,6 +171,7 @@ public struct JSONWriter {
         if let value { string(value) } else { null() }
     }
 
+    @inline(__always)
     public mutating func number(_ value: UInt64) {
         formatted(quoted: false) { value.appendDecimal(to: &$0) }
     }
@@ -167,6 +187,7 @@ public struct JSONWriter {
         }
     }
 
+    @inline(__always)
     public mutating func null() {
         separate()
         append("null")
@@ -179,6 +200,7 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    @inline(__always)
     private mutating func append(_ literal: StaticString) {
         appendLiteral(literal)
     }
@@ -193,6 +215,7 @@ public struct JSONWriter {
         }
     }
 
+    @inline(__always)
     private mutating func separate() {
         if out.count >= flushBytes { flush() }
         if needsComma { out.append(UInt8(ascii: ",")) }

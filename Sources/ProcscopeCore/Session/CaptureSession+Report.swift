@@ -17,19 +17,23 @@ extension CaptureSession {
         var processes = [Int32: CaptureReport.ProcessEntry]()
         var unknown = CaptureReport.UnknownEntry()
         var slotsByOwner = [Int32: [Int32]](), unknownSlots: [Int32] = []
+        // Totals straight from the table: a listing of slots makes each entry once, as the JSON is written.
         for index in table.slots where !table[index].isRetired {
-            let (entry, owner) = entry(ofConversation: Int32(index))
-            if let owner {
-                let conversation = table[index]
-                var process = processes[conversation.owner] ?? CaptureReport.ProcessEntry(identity: owner)
+            let conversation = table[index]
+            if conversation.owner >= 0 {
+                var process = processes[conversation.owner] ?? CaptureReport.ProcessEntry(identity: owners[Int(conversation.owner)])
                 process.tx.add(conversation.tx)
                 process.rx.add(conversation.rx)
-                if listing == .values { process.conversations.append(entry) }
+                if listing == .values { process.conversations.append(entry(ofConversation: Int32(index)).0) }
                 if listing == .slots { slotsByOwner[conversation.owner, default: []].append(Int32(index)) }
                 processes[conversation.owner] = process
             } else {
-                unknown.add(entry.reason ?? .lookupPending, tx: entry.tx, rx: entry.rx)
-                if listing == .values { unknown.conversations.append(entry) } else { unknownSlots.append(Int32(index)) }
+                unknown.add(reason(of: conversation), tx: conversation.tx, rx: conversation.rx)
+                if listing == .values {
+                    unknown.conversations.append(entry(ofConversation: Int32(index)).0)
+                } else {
+                    unknownSlots.append(Int32(index))
+                }
             }
         }
         if listing == .slots {
@@ -67,18 +71,22 @@ extension CaptureSession {
             latencyMicros: conversation.latencyMicros == .max ? nil : conversation.latencyMicros)
         if remoteNames.count > 0 {
             entry.remoteName = remoteNames.name(of: conversation.key.remote.address, at: conversation.firstSeen)
-            if entry.remoteName != nil {
-                entry.remoteNameAskedBy = nameAsker(of: conversation.key.remote.address, at: conversation.firstSeen)
+            if entry.remoteName != nil, let asker = nameAsker(of: conversation.key.remote.address, at: conversation.firstSeen) {
+                entry.remoteNameAskedBy = CaptureReport.NameAsker(pid: asker.pid, name: asker.name)
             }
         }
         if conversation.owner >= 0 {
             entry.method = methods[Int(conversation.methodOrReason)]
             return (entry, owners[Int(conversation.owner)])
         }
-        entry.reason = conversation.owner == Conversation.pending ? UnknownReason.lookupPending
-            : reasons[Int(conversation.methodOrReason)]
+        entry.reason = reason(of: conversation)
         entry.detail = conversation.detail >= 0 ? details[Int(conversation.detail)]
             : "the socket lookup has not answered yet"
         return (entry, nil)
+    }
+
+    /// Why an unowned conversation is unknown.
+    func reason(of conversation: Conversation) -> UnknownReason {
+        conversation.owner == Conversation.pending ? .lookupPending : reasons[Int(conversation.methodOrReason)]
     }
 }

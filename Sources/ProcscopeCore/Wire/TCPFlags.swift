@@ -17,9 +17,26 @@ public struct TCPFlags: OptionSet, Hashable, Sendable, CustomStringConvertible {
 
     /// Flag names in tcpdump's order, e.g. `["SYN", "ACK"]`.
     public var names: [String] {
-        let all: [(TCPFlags, String)] = [(.fin, "FIN"), (.syn, "SYN"), (.rst, "RST"), (.psh, "PSH"),
-                                         (.ack, "ACK"), (.urg, "URG"), (.ece, "ECE"), (.cwr, "CWR")]
-        return all.filter { contains($0.0) }.map(\.1)
+        var names: [String] = []
+        forEachName { names.append($0.description) }
+        return names
+    }
+
+    /// Each flag's name in tcpdump's order, without making an array (the JSON export writes them for every
+    /// TCP conversation).
+    @inline(__always) public func forEachName(_ body: (StaticString) -> Void) {
+        for bit in 0..<8 where rawValue & (1 << bit) != 0 {
+            switch bit {
+            case 0: body("FIN")
+            case 1: body("SYN")
+            case 2: body("RST")
+            case 3: body("PSH")
+            case 4: body("ACK")
+            case 5: body("URG")
+            case 6: body("ECE")
+            default: body("CWR")
+            }
+        }
     }
 
     public var description: String { names.joined(separator: ",") }
