@@ -70,7 +70,12 @@ public final class ConversationTable {
     /// The live conversation of `key` or of `key` seen from the other end, in one probe (the index hashes both
     /// orientations alike); `key` itself wins when both exist.
     @inline(__always) public func findEitherWay(_ key: FlowKey) -> (slot: Int32, reversed: Bool)? {
-        index.findEitherWay(key, in: records)
+        index.findEitherWay(key, hash: key.symmetricHash, in: records)
+    }
+
+    /// `findEitherWay` with the key's `symmetricHash` already known (computed ahead, on the reader thread).
+    @inline(__always) public func findEitherWay(_ key: FlowKey, hash: UInt64) -> (slot: Int32, reversed: Bool)? {
+        index.findEitherWay(key, hash: hash, in: records)
     }
 
     /// Asks the processor to start loading the index entry of a flow hashed `hash` (`FlowKey.symmetricHash`),

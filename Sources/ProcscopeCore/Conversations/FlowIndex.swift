@@ -53,11 +53,11 @@ public final class FlowIndex {
         }
     }
 
-    /// The slot of `key`, or else of `key.reversed`, walking their shared chain once.
+    /// The slot of `key`, or else of `key.reversed`, walking their shared chain once. `hash` is
+    /// `key.symmetricHash`.
     @inline(__always)
-    public func findEitherWay(_ key: FlowKey, in records: UnsafePointer<Conversation>)
+    public func findEitherWay(_ key: FlowKey, hash: UInt64, in records: UnsafePointer<Conversation>)
         -> (slot: Int32, reversed: Bool)? {
-        let hash = key.symmetricHash
         let tag = Self.tag(hash)
         var position = Int(truncatingIfNeeded: hash) & mask
         var reversed: Int32?

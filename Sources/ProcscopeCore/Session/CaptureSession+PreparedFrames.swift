@@ -17,7 +17,8 @@ extension CaptureSession {
             if half < frames.count, frames[half].hash != 0 { table.prefetchRecord(hash: frames[half].hash) }
             // Through the pointer: a copy of the frame (about 150 bytes) per frame showed in the profile.
             let frame = frames.baseAddress.unsafelyUnwrapped + i
-            ingest(frame.pointee.decoded, frame.pointee.bytes, wireLength: frame.pointee.wireLength, at: frame.pointee.time)
+            ingest(frame.pointee.decoded, frame.pointee.bytes, wireLength: frame.pointee.wireLength, at: frame.pointee.time,
+                   hash: frame.pointee.hash)
         }
         return frames.count
     }

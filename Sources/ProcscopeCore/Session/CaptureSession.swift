@@ -87,19 +87,21 @@ public final class CaptureSession {
     /// Accounts one frame already decoded.
     @inline(__always)
     func ingest(_ decoded: FrameDecodeResult, _ bytes: UnsafeRawBufferPointer, wireLength: Int, at time: Timestamp,
-                subMicroseconds: UInt16 = 0) {
+                subMicroseconds: UInt16 = 0, hash: UInt64 = 0) {
         guard let packetObserver else {
-            account(decoded, bytes, wireLength: wireLength, at: time)
+            account(decoded, bytes, wireLength: wireLength, at: time, hash: hash)
             return
         }
         observed = PacketRecord(time: time, decoded: decoded, wireLength: wireLength)
         observed.subMicroseconds = subMicroseconds
         if observedPacketsKeepBytes { observed.bytes = Array(bytes) }
-        account(decoded, bytes, wireLength: wireLength, at: time)
+        account(decoded, bytes, wireLength: wireLength, at: time, hash: hash)
         if !observed.isDuplicate { packetObserver(observed) }
     }
 
-    func account(_ decoded: FrameDecodeResult, _ bytes: UnsafeRawBufferPointer, wireLength: Int, at time: Timestamp) {
+    /// `hash`: the frame's `FlowKey.symmetricHash` when the caller has it (`PreparedFrame`), else 0.
+    func account(_ decoded: FrameDecodeResult, _ bytes: UnsafeRawBufferPointer, wireLength: Int, at time: Timestamp,
+                 hash: UInt64 = 0) {
         switch decoded {
         case .ip(var frame):
             let translated = nat.isEmpty || !frame.hasPorts || frame.isEcho ? nil : nat.views(
@@ -118,6 +120,8 @@ public final class CaptureSession {
             if frame.carriesDNSAnswers && frame.fragment == .none {
                 learnNames(from: bytes, frame, at: time)
             }
+            // A fragment's ports come from its first fragment: its key, and hash, may change here.
+            let hash = frame.fragment == .none ? hash : 0
             if !fragments.resolve(&frame) {
                 countUnkeyed(.noTransportPorts, outgoing: frame.link.packetType == .outgoing,
                              bytes: frame.ipLength)
@@ -128,7 +132,7 @@ public final class CaptureSession {
             } else if frame.isICMPError, let quoted = decoder.decodeQuoted(bytes, of: frame) {
                 accountICMPError(frame, quoting: quoted, at: time)
             } else {
-                account(frame, at: time)
+                account(frame, at: time, hash: hash)
             }
         case .notIP(let link, _):
             counters.packets &+= 1
@@ -164,7 +168,7 @@ public final class CaptureSession {
 
     /// Decides which local socket(s) the frame belongs to and counts it there: a frame between two local
     /// endpoints (loopback) is the sender's tx and the receiver's rx.
-    func account(_ frame: DecodedFrame, at time: Timestamp) {
+    func account(_ frame: DecodedFrame, at time: Timestamp, hash: UInt64 = 0) {
         if frame.isEcho {
             accountEcho(frame, at: time)
             return
@@ -173,7 +177,7 @@ public final class CaptureSession {
         let destination = Endpoint(address: frame.destination, port: frame.destinationPort)
         let outgoingKey = FlowKey(proto: frame.proto, local: source, remote: destination, hasPorts: frame.hasPorts)
         guard configuration.localAddresses != nil else {
-            accountOffline(frame, key: outgoingKey, at: time)
+            accountOffline(frame, key: outgoingKey, hash: hash, at: time)
             return
         }
         // An endpoint that is not local here may be local to another namespace of this host (a container
@@ -253,14 +257,15 @@ public final class CaptureSession {
 
     /// Without local addresses: a cooked header's packet type says the direction; otherwise the endpoint
     /// that spoke first is taken as the local one.
-    func accountOffline(_ frame: DecodedFrame, key: FlowKey, at time: Timestamp) {
+    /// `hash` is `key.symmetricHash` when the caller has it (0: computed here).
+    func accountOffline(_ frame: DecodedFrame, key: FlowKey, hash: UInt64 = 0, at time: Timestamp) {
         switch frame.link.packetType {
         case .outgoing:
             count(key, .transmitted, frame, at: time)
         case .host, .broadcast, .multicast:
             count(key.reversed, .received, frame, at: time)
         default:
-            if let (found, reversed) = table.findEitherWay(key) {
+            if let (found, reversed) = table.findEitherWay(key, hash: hash != 0 ? hash : key.symmetricHash) {
                 if reversed {
                     count(key.reversed, .received, frame, at: time, found: found)
                 } else {
