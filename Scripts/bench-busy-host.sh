@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/install-deps.sh
-swift build -c release --product procscope >/dev/null
+swift build -c release --static-swift-stdlib --product procscope >/dev/null
 swift build -c release --product procscope-testpeer >/dev/null
 bin="$(swift build -c release --show-bin-path)"
 exec python3 Scripts/bench_busy_host.py "$bin" "${@:-0 1000 3000}"

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 Scripts/install-deps.sh
 packets=${1:-2000000}; shift || true
 flow_counts=("$@"); [ ${#flow_counts[@]} -gt 0 ] || flow_counts=(1000 50000)
-swift build -c release --product procscope >/dev/null
+swift build -c release --static-swift-stdlib --product procscope >/dev/null
 procscope="$(swift build -c release --show-bin-path)/procscope"
 mkdir -p bench-data
 

@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/install-deps.sh
 seconds=${1:-5}; tcp_bytes=${2:-4294967296}
-swift build -c release --product procscope >/dev/null
+swift build -c release --static-swift-stdlib --product procscope >/dev/null
 swift build -c release --product procscope-testpeer >/dev/null
 bin="$(swift build -c release --show-bin-path)"
 work=$(mktemp -d)

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/install-deps.sh
 count=${1:-100000}; seconds=${2:-5}
-swift build -c release --product procscope >/dev/null
+swift build -c release --static-swift-stdlib --product procscope >/dev/null
 swift build -c release --product procscope-testpeer >/dev/null
 bin="$(swift build -c release --show-bin-path)"
 work=$(mktemp -d)

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/install-deps.sh
-swift build -c release --product procscope
+swift build -c release --static-swift-stdlib --product procscope
 if [ "$#" -eq 0 ]; then
     if [ -t 0 ] && [ -t 1 ]; then set -- top; else set -- capture --duration 10; fi
 fi

@@ -96,6 +96,10 @@ import Testing
         var reordered: [UInt8] = []
         try report.writeJSON(to: { reordered += $0 }, jobs: backwards)
         #expect(reordered == alone)
+        // And into a writer that keeps its text (no sink), as `json` makes the document.
+        var kept = JSONWriter()
+        report.write(to: &kept, jobs: backwards)
+        #expect(kept.bytes + [UInt8(ascii: "\n")] == alone)
 
         // Real threads, with a writer that hands over small pieces between the spliced chunks.
         let threads = ParallelJobs(width: 2) { count, job in DispatchQueue.concurrentPerform(iterations: count, execute: job) }

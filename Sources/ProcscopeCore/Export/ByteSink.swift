@@ -38,6 +38,11 @@ public final class ByteBuffer: ByteSink {
 
     public func removeAll() { count = 0 }
 
+    /// The bytes, borrowed for `body`.
+    public func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
+
     /// A copy of the bytes.
     public var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 

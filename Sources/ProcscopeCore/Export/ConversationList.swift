@@ -52,43 +52,45 @@ public struct ConversationList: RandomAccessCollection, Sendable {
         storage = .values(values)
     }
 
-    /// Entries rendered per job: about 1 MB of JSON, so two lanes hold some 2 MB of text at a time.
-    static let renderChunk = 2048
+    /// Entries rendered per job: about 0.5 MB of JSON, so two lanes hold some 1 MB of text at a time.
+    static let renderChunk = 1024
 
     /// Writes the entries as the next elements of the array `writer` is in. With `jobs`, a long list is
-    /// rendered a chunk per job, `jobs.width` chunks at a time, and spliced in in order: the same bytes as
-    /// one writer makes. The entries of 50,000 conversations took a fifth of `capture -r FILE --json`'s time
-    /// on one thread, while the file's reader thread had nothing left to do.
+    /// rendered a chunk per job, `jobs.width` chunks at a time, each lane into a writer of its own kept from
+    /// round to round, and handed on in order: the same bytes as one writer makes. The entries of 50,000
+    /// conversations took a fifth of `capture -r FILE --json`'s time on one thread, while the file's reader
+    /// thread had nothing left to do.
     func writeElements(to writer: inout JSONWriter, jobs: ParallelJobs?) {
         guard let jobs, jobs.width > 1, count >= 2 * Self.renderChunk else {
             for entry in self { entry.write(to: &writer) }
             return
         }
         let chunks = (count + Self.renderChunk - 1) / Self.renderChunk
-        let rendered = RenderedChunks(count: jobs.width)
+        let lanes = Lanes(count: jobs.width)
         var first = 0
         while first < chunks {
             let round = Swift.min(jobs.width, chunks - first)
             let list = self, base = first
             jobs.run(round) { lane in
                 let chunk = base + lane
-                let range = (chunk * Self.renderChunk)..<Swift.min(list.count, (chunk + 1) * Self.renderChunk)
-                var lanesWriter = JSONWriter(capacity: range.count * 512)
-                for index in range { list[index].write(to: &lanesWriter) }
-                rendered[lane] = lanesWriter.bytes
+                lanes.render(list, (chunk * Self.renderChunk)..<Swift.min(list.count, (chunk + 1) * Self.renderChunk),
+                             in: lane)
             }
-            for lane in 0..<round { writer.elements(rendered[lane]) }
+            for lane in 0..<round { writer.elements(of: lanes.writers[lane]) }
             first += round
         }
     }
 
-    /// One slot of text per lane: each job writes only its own, and the caller reads them after `run` returns.
-    private final class RenderedChunks: @unchecked Sendable {
-        private var slots: [[UInt8]]
-        init(count: Int) { slots = Array(repeating: [], count: count) }
-        subscript(lane: Int) -> [UInt8] {
-            get { slots[lane] }
-            set { slots.withUnsafeMutableBufferPointer { $0[lane] = newValue } }
+    /// A writer per lane: each job writes only its own, and the caller reads them after `run` returns.
+    private final class Lanes: @unchecked Sendable {
+        private(set) var writers: [JSONWriter]
+        init(count: Int) { writers = (0..<count).map { _ in JSONWriter(capacity: ConversationList.renderChunk * 512) } }
+
+        func render(_ list: ConversationList, _ range: Range<Int>, in lane: Int) {
+            writers.withUnsafeMutableBufferPointer { writers in
+                writers[lane].reset()
+                for index in range { list[index].write(to: &writers[lane]) }
+            }
         }
     }
 }

@@ -100,12 +100,26 @@ public struct JSONWriter {
         needsComma = true
     }
 
-    /// Values another writer rendered (comma-separated), as the next elements of the current array.
-    public mutating func elements(_ rendered: [UInt8]) {
-        guard !rendered.isEmpty else { return }
+    /// The values another writer (made without a sink) rendered, comma-separated, as the next elements of the
+    /// current array. With a sink they go to it as they are, after this writer's text, not through its buffer.
+    public mutating func elements(of rendered: JSONWriter) {
+        guard rendered.out.count > 0 else { return }
         separate()
-        rendered.withUnsafeBufferPointer { out.append(bytes: $0) }
+        if sink != nil {
+            flush()
+            if failure == nil {
+                do { try sink?(rendered.out.array) } catch { failure = error }
+            }
+        } else {
+            rendered.out.withBytes { out.append(bytes: $0) }
+        }
         needsComma = true
+    }
+
+    /// Empties a writer made without a sink, to write again from the start.
+    mutating func reset() {
+        out.removeAll()
+        needsComma = false
     }
 
     /// A string known when procscope was built (a flag's name): its bytes need no escaping.
