@@ -15,6 +15,6 @@ install -D -m 0644 man/procscope.1 "$prefix/share/man/man1/procscope.1"
 "$prefix/bin/procscope" --generate-completion-script zsh | install -D -m 0644 /dev/stdin "$prefix/share/zsh/site-functions/_procscope"
 "$prefix/bin/procscope" --generate-completion-script fish | install -D -m 0644 /dev/stdin "$prefix/share/fish/vendor_completions.d/procscope.fish"
 if command -v setcap >/dev/null; then
-    setcap cap_net_raw,cap_net_admin,cap_sys_ptrace,cap_dac_read_search,cap_bpf+eip "$prefix/bin/procscope"
+    setcap cap_net_raw,cap_net_admin,cap_sys_ptrace,cap_dac_read_search,cap_bpf,cap_perfmon+eip "$prefix/bin/procscope"
 fi
 echo "installed $prefix/bin/procscope, its man page and completions"
