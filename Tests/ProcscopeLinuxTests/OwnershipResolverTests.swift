@@ -82,6 +82,45 @@ import Testing
         #expect(answer.0 == 3001)
     }
 
+    @Test("A process opening socket after socket on one descriptor is credited each time; a descriptor that now holds another socket sends the search on to the whole table and the creator's child")
+    func reusedDescriptorConfirmsOnlyTheSocketItHolds() throws {
+        defer { tree.remove() }
+        func lookup(port: UInt16, inode: UInt32, cookie: UInt64) -> Int32? {
+            let client = Endpoint(address: .ipv4Loopback, port: port)
+            tables.add(.tcp, Self.socket(client, Self.server, inode: inode, cookie: cookie))
+            records.creators[cookie] = 3000
+            let key = FlowKey(proto: .tcp, local: client, remote: Self.server, hasPorts: true)
+            return Self.pid(resolver.resolve(Self.request(key), attempt: 0))?.0
+        }
+        try tree.addProcess(3000, name: "loop", sockets: [900])
+        try tree.hold(777, pid: 3000, fd: 4)
+        #expect(lookup(port: 41001, inode: 777, cookie: 21) == 3000)
+        #expect(resolver.recentDescriptors.guesses(for: 3000) == [4])
+        // Closed and opened again: the same descriptor, a new socket.
+        #expect(unlink("\(tree.root)/3000/fd/4") == 0)
+        try tree.hold(779, pid: 3000, fd: 4)
+        #expect(lookup(port: 41002, inode: 779, cookie: 22) == 3000)
+        // The next socket lands elsewhere while descriptor 4 holds the last one: found through the whole table.
+        try tree.hold(781, pid: 3000, fd: 6)
+        #expect(lookup(port: 41003, inode: 781, cookie: 23) == 3000)
+        #expect(resolver.recentDescriptors.guesses(for: 3000) == [6, 4])
+        // A socket the process created and handed to its child: neither guess nor its own table names it.
+        try tree.addProcess(3001, name: "child", sockets: [783])
+        processes.handle(.fork(parent: 3000, child: 3001), now: wallClockNow())
+        #expect(lookup(port: 41004, inode: 783, cookie: 24) == 3001)
+    }
+
+    @Test("Descriptor guesses are the few most recent per process, for a bounded number of processes")
+    func descriptorGuessesAreBounded() {
+        var recent = RecentSocketDescriptors()
+        for fd: Int32 in [3, 4, 5, 3, 6, 7] { recent.note(fd, of: 10) }
+        #expect(recent.guesses(for: 10) == [7, 6, 3, 5])
+        for pid in Int32(100)..<Int32(100 + RecentSocketDescriptors.processes - 1) { recent.note(3, of: pid) }
+        #expect(recent.count == RecentSocketDescriptors.processes)
+        recent.note(3, of: 99_999)
+        #expect(recent.count == 1 && recent.guesses(for: 10).isEmpty && recent.guesses(for: 99_999) == [3])
+    }
+
     @Test("A socket nobody holds waits for the sweep, then is owner-exited; it is never credited by guess")
     func socketWithoutHolderIsOwnerExitedAfterTheSweep() throws {
         defer { tree.remove() }

@@ -34,6 +34,8 @@ final class OwnershipResolver {
     private var holders = SocketHolderCache()
     /// Processes that recently owned a newly seen socket: scanned before the rest.
     private var recentOwners: [Int32] = []
+    /// Where each process's newest sockets were found: tried with one readlink each before a whole table.
+    private(set) var recentDescriptors = RecentSocketDescriptors()
     /// Cookies of connections seen before they were accepted, by tuple, until their lookup is answered.
     private var connectionCookies: [FlowKey: UInt64] = [:]
     /// Sockets credited to processes, followed until they close or change hands.
@@ -282,12 +284,21 @@ final class OwnershipResolver {
         return .found(pid: pid, cached: false)
     }
 
-    /// Records every socket of `pid` in the cache; true when one of them is `inode`.
+    /// Whether `pid` holds `inode`: first at the descriptors its newest sockets had (`recentDescriptors`), else
+    /// reading its whole table, which records every socket of `pid` in the cache.
     func scan(_ pid: Int32, for inode: UInt32) -> Bool {
+        for fd in recentDescriptors.guesses(for: pid) where proc.holds(pid: pid, fd: fd, inode: inode) {
+            holders.note(inode, pid: pid, fd: fd)
+            recentDescriptors.note(fd, of: pid)
+            return true
+        }
         var found = false
         for (fd, socketInode) in readSockets(of: pid) {
             holders.note(socketInode, pid: pid, fd: fd)
-            if socketInode == inode { found = true }
+            if socketInode == inode {
+                found = true
+                recentDescriptors.note(fd, of: pid)
+            }
         }
         return found
     }
