@@ -3,7 +3,7 @@ import Glibc
 import ProcscopeCore
 
 extension ParallelJobs {
-    /// A lane per online processor, at most 8 (each lane holds about 1 MB of rendered text), on libdispatch's
+    /// A lane per online processor, at most 8 (each lane holds about 0.5 MB of rendered text), on libdispatch's
     /// threads; nil on one processor, where the jobs would only take turns.
     public static let processors: ParallelJobs? = {
         let online = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
