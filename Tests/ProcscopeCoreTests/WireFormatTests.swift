@@ -17,6 +17,14 @@ import Testing
         #expect(Timestamp(seconds: 1_700_000_000, microseconds: 42).rfc3339 == "2023-11-14T22:13:20.000042Z")
         #expect(Timestamp(microseconds: 0).rfc3339 == "1970-01-01T00:00:00.000000Z")
         #expect(Timestamp(seconds: 951_782_400, microseconds: 0).rfc3339 == "2000-02-29T00:00:00.000000Z")
+        // A corrupt or crafted file's stamp anywhere in Int64's range is written, never a trap (the fuzzer found
+        // Int64.min): outside years 1 to 9999, as the nearest instant RFC 3339 can write.
+        #expect(Timestamp(microseconds: .min).rfc3339 == "0001-01-01T00:00:00.000000Z")
+        #expect(Timestamp(microseconds: .max).rfc3339 == "9999-12-31T23:59:59.999999Z")
+        #expect(Timestamp(microseconds: -1).rfc3339 == "1969-12-31T23:59:59.999999Z")
+        #expect(Timestamp(microseconds: .max).microseconds(since: Timestamp(microseconds: .min)) == .max)
+        #expect(Timestamp(microseconds: .min).microseconds(since: Timestamp(microseconds: .max)) == .min)
+        #expect(Timestamp(microseconds: 5).microseconds(since: Timestamp(microseconds: 7)) == -2)
     }
 
     @Test("JSON strings escape quotes, backslashes and control characters")

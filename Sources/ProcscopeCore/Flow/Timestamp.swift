@@ -13,8 +13,17 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.microseconds < rhs.microseconds }
 
-    /// Microseconds from `earlier` to `self` (negative when `earlier` is later).
-    @inlinable public func microseconds(since earlier: Timestamp) -> Int64 { microseconds - earlier.microseconds }
+    /// Microseconds from `earlier` to `self` (negative when `earlier` is later), saturating: a capture file
+    /// may stamp frames anywhere in Int64's range, and a difference of two such stamps must not trap.
+    @inlinable public func microseconds(since earlier: Timestamp) -> Int64 {
+        let (difference, overflow) = microseconds.subtractingReportingOverflow(earlier.microseconds)
+        guard overflow else { return difference }
+        return earlier.microseconds < 0 ? .max : .min
+    }
+
+    /// The instants RFC 3339 can write (years 0001 to 9999): 0001-01-01T00:00:00Z and
+    /// 9999-12-31T23:59:59.999999Z. A stamp outside (a corrupt or crafted file's) is written as the nearest.
+    static let earliestWritten: Int64 = -62_135_596_800_000_000, latestWritten: Int64 = 253_402_300_799_999_999
 
     /// RFC 3339, e.g. `2026-11-21T12:29:55.358366Z`.
     public var rfc3339: String {
@@ -26,6 +35,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Appends the RFC 3339 form to `bytes` (the JSON export writes one per conversation end).
     public func appendRFC3339<Sink: ByteSink>(to bytes: inout Sink) {
+        // Clamped first: near Int64's ends the day arithmetic below would overflow (found by the fuzzer).
+        let microseconds = Swift.min(Swift.max(self.microseconds, Self.earliestWritten), Self.latestWritten)
         let seconds = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
         let micros = microseconds - seconds * 1_000_000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
