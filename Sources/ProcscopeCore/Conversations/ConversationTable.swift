@@ -70,7 +70,7 @@ public final class ConversationTable {
     /// The live conversation of `key` or of `key` seen from the other end, in one probe (the index hashes both
     /// orientations alike); `key` itself wins when both exist.
     @inline(__always) public func findEitherWay(_ key: FlowKey) -> (slot: Int32, reversed: Bool)? {
-        index.findEitherWay(key, hash: key.symmetricHash, in: records)
+        findEitherWay(key, hash: key.symmetricHash)
     }
 
     /// `findEitherWay` with the key's `symmetricHash` already known (computed ahead, on the reader thread).

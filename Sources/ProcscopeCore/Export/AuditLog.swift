@@ -115,7 +115,7 @@ public final class AuditLog {
                 }
                 w.key("protocol"); w.string(frame.proto.description)
                 w.key("source"); Self.write(frame.source, frame.sourcePort, frame.hasPorts, to: &w)
-                if frame.proto == .tcp { w.key("tcp_flags"); w.array { w in for name in frame.tcpFlags.names { w.string(name) } } }
+                if frame.proto == .tcp { w.key("tcp_flags"); frame.tcpFlags.write(to: &w) }
             case .notIP(let link, let etherType):
                 w.key("ethertype"); w.number(UInt64(etherType.rawValue))
                 w.key("interface"); w.string(interfaceName(link.interfaceIndex))

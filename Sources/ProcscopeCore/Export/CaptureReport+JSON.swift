@@ -59,6 +59,14 @@ extension CaptureReport.CaptureInfo {
     }
 }
 
+extension TCPFlags {
+    /// The flags as an array of their names, tcpdump's order (the export's conversations and the audit log's
+    /// packets), without making an array of strings.
+    func write(to writer: inout JSONWriter) {
+        writer.array { w in forEachName { w.string($0) } }
+    }
+}
+
 extension TrafficCounter {
     func write(to writer: inout JSONWriter) {
         writer.object { w in
@@ -104,7 +112,7 @@ extension CaptureReport.ConversationEntry {
             if let reason { w.key("reason"); w.string(reason.rawValue) }
             w.key("remote"); key.remote.write(to: &w, hasPorts: key.hasPorts, name: remoteName, askedBy: remoteNameAskedBy)
             w.key("rx"); rx.write(to: &w)
-            if key.proto == .tcp { w.key("tcp_flags"); w.array { w in tcpFlags.forEachName { w.string($0) } } }
+            if key.proto == .tcp { w.key("tcp_flags"); tcpFlags.write(to: &w) }
             w.key("tx"); tx.write(to: &w)
         }
     }

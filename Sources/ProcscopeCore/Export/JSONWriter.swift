@@ -68,10 +68,8 @@ public struct JSONWriter {
     /// A member name; the value written next belongs to it.
     @inline(__always)
     public mutating func key(_ name: StaticString) {
-        separate()
-        out.append(UInt8(ascii: "\""))
-        appendLiteral(name)
-        append("\":")
+        string(name)
+        out.append(UInt8(ascii: ":"))
         needsComma = false
     }
 

@@ -72,28 +72,29 @@ public final class ReverseResolver: @unchecked Sendable {
 
     /// The name getnameinfo gives `address`, nil when it has none (NI_NAMEREQD: no numeric fallback).
     public static func systemName(_ address: IPAddress) -> String? {
-        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
         let text = "\(address)"
-        var status: Int32 = -1
         if address.isIPv4 {
             var socketAddress = sockaddr_in()
             socketAddress.sin_family = sa_family_t(AF_INET)
             guard inet_pton(AF_INET, text, &socketAddress.sin_addr) == 1 else { return nil }
-            status = withUnsafePointer(to: &socketAddress) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    getnameinfo($0, socklen_t(MemoryLayout<sockaddr_in>.size), &host, socklen_t(host.count), nil, 0, NI_NAMEREQD)
-                }
-            }
-        } else {
-            var socketAddress = sockaddr_in6()
-            socketAddress.sin6_family = sa_family_t(AF_INET6)
-            guard inet_pton(AF_INET6, text, &socketAddress.sin6_addr) == 1 else { return nil }
-            status = withUnsafePointer(to: &socketAddress) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    getnameinfo($0, socklen_t(MemoryLayout<sockaddr_in6>.size), &host, socklen_t(host.count), nil, 0, NI_NAMEREQD)
-                }
+            return name(of: socketAddress)
+        }
+        var socketAddress = sockaddr_in6()
+        socketAddress.sin6_family = sa_family_t(AF_INET6)
+        guard inet_pton(AF_INET6, text, &socketAddress.sin6_addr) == 1 else { return nil }
+        return name(of: socketAddress)
+    }
+
+    /// getnameinfo of a filled sockaddr_in or sockaddr_in6.
+    private static func name<Address>(of socketAddress: Address) -> String? {
+        var socketAddress = socketAddress
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        let status = withUnsafePointer(to: &socketAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getnameinfo($0, socklen_t(MemoryLayout<Address>.size), &host, socklen_t(host.count), nil, 0, NI_NAMEREQD)
             }
         }
-        return status == 0 ? String(cString: host) : nil
+        guard status == 0 else { return nil }
+        return String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
