@@ -25,7 +25,11 @@ final class FakeSocketTables: SocketTables {
         sockets[Tuple(proto: proto, local: socket.local, remote: socket.remote, namespace: namespace)] = socket
     }
 
+    /// Lookups asked so far (each would be a sock_diag request).
+    private(set) var lookups = 0
+
     func socket(_ proto: IPProtocol, local: Endpoint, remote: Endpoint, namespace: UInt16) throws -> InetDiagMessage? {
+        lookups += 1
         if let failure { throw failure }
         if let exact = sockets[Tuple(proto: proto, local: local, remote: remote, namespace: namespace)] { return exact }
         // As the kernel does for TCP: a connection's lookup falls through to the listener on its local endpoint.

@@ -220,6 +220,48 @@ import Testing
         #expect(Self.reason(resolver.resolve(Self.request(flags: [.rst]), attempt: 0)) == .kernelGenerated)
     }
 
+    @Test("An established connection with no inode yet waits in its listener's accept queue; one still in its handshake only waits")
+    func establishedConnectionWithoutInodeWaitsInItsAcceptQueue() throws {
+        defer { tree.remove() }
+        let incoming = FlowKey(proto: .tcp, local: Self.server, remote: Self.client, hasPorts: true)
+        tables.add(.tcp, Self.socket(Self.server, Self.wildcard, state: .listen, inode: 900, cookie: 20))
+        tables.add(.tcp, Self.socket(Self.server, Self.client, state: .established, inode: 0, cookie: 31))
+        guard case .awaitAccept(let queue) = resolver.resolve(Self.request(incoming, outgoing: false), attempt: 0) else {
+            Issue.record("expected to wait in the accept queue")
+            return
+        }
+        #expect(queue == AcceptQueue(incoming) && queue.local == Self.server)
+        let other = Endpoint(address: .ipv4Loopback, port: 40001)
+        tables.add(.tcp, Self.socket(Self.server, other, state: .synReceived, inode: 0, cookie: 32))
+        let handshake = FlowKey(proto: .tcp, local: Self.server, remote: other, hasPorts: true)
+        guard case .retryLater = resolver.resolve(Self.request(handshake, outgoing: false), attempt: 0) else {
+            Issue.record("expected a plain retry while the handshake is in flight")
+            return
+        }
+    }
+
+    @Test("Connections accepted from one listener look the listener up once for their hints, and each is still confirmed where it is held")
+    func acceptedConnectionsShareOneListenerLookup() throws {
+        defer { tree.remove() }
+        tables.add(.tcp, Self.socket(Self.server, Self.wildcard, state: .listen, inode: 900, cookie: 20))
+        records.creators[20] = 3500
+        try tree.addProcess(3500, name: "server", sockets: [900, 1001, 1002])
+        // Handed to a worker process the hints do not name: found by the search, not credited to the hint.
+        try tree.addProcess(3600, name: "worker", sockets: [1003])
+        processes.handle(.exec(pid: 3600), now: wallClockNow())
+        func lookup(port: UInt16, inode: UInt32) -> Int32? {
+            let client = Endpoint(address: .ipv4Loopback, port: port)
+            tables.add(.tcp, Self.socket(Self.server, client, inode: inode, cookie: UInt64(inode)))
+            let key = FlowKey(proto: .tcp, local: Self.server, remote: client, hasPorts: true)
+            return Self.pid(resolver.resolve(Self.request(key, outgoing: false), attempt: 0))?.0
+        }
+        #expect(lookup(port: 41001, inode: 1001) == 3500)
+        #expect(tables.lookups == 2) // the connection, then its listener
+        #expect(lookup(port: 41002, inode: 1002) == 3500)
+        #expect(tables.lookups == 3) // the connection only
+        #expect(lookup(port: 41003, inode: 1003) == 3600)
+    }
+
     @Test("A connection that ended before it was accepted goes to its listener's one holder, never to one of several",
           arguments: [1, 2])
     func unacceptedConnectionGoesToTheListenersOnlyHolder(holders: Int) throws {

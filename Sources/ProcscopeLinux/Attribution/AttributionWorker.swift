@@ -28,7 +28,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
 
     private let resolver: OwnershipResolver
     private let connector: ProcConnector?
-    private var retries: [(request: AttributionRequest, attempt: Int, due: Timestamp)] = []
+    private var retries = RetrySchedule()
     /// Lookups waiting for a destroy event: retried when one arrives, or when due.
     private var closeWaiters: [(request: AttributionRequest, attempt: Int, due: Timestamp)] = []
     /// Lookups waiting for the host-wide sweep, with the socket inode they need and the sweep generation
@@ -167,7 +167,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             if closesIndex < fds.count {
                 fds[closesIndex].events = closeWaiters.isEmpty && resolver.held.count == 0 ? 0 : Int16(POLLIN)
             }
-            if let due = (retries.map(\.due) + closeWaiters.map(\.due)).min() {
+            if let due = ([retries.nextDue].compactMap { $0 } + closeWaiters.map(\.due)).min() {
                 let micros = max(0, due.microseconds(since: wallClockNow()))
                 timeout = timespec(tv_sec: Int(micros / 1_000_000), tv_nsec: Int(micros % 1_000_000) * 1000)
             }
@@ -198,12 +198,21 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             var answers: [AttributionResult] = []
             for request in batch { attempt(request, 0, into: &answers) }
             let cutoff = wallClockNow()
-            let due = retries.filter { $0.due <= cutoff }
-            retries.removeAll { $0.due <= cutoff }
-            for retry in due { attempt(retry.request, retry.attempt, into: &answers) }
+            // Oldest first; a connection behind an older one still in its accept queue waits without a request.
+            var stillQueued = Set<AcceptQueue>()
+            for retry in retries.takeDue(now: cutoff) {
+                let later = Timestamp(microseconds: cutoff.microseconds + Self.retryDelay(after: retry.attempt))
+                if retries.putOff(retry, behind: stillQueued, lastAttempt: resolver.maxAttempts, due: later) { continue }
+                if let queue = attempt(retry.request, retry.attempt, into: &answers) { stillQueued.insert(queue) }
+            }
+            // A waiter is asked again when its own tuple's close has arrived, or when due: under churn closes
+            // arrive all the time, and asking every waiter again at each was most of the worker's requests.
             let closesArrived = closesIndex < fds.count && fds[closesIndex].revents != 0
-            let waiting = closeWaiters.filter { closesArrived || $0.due <= cutoff }
-            closeWaiters.removeAll { closesArrived || $0.due <= cutoff }
+            let isReady = { [resolver] (waiter: (request: AttributionRequest, attempt: Int, due: Timestamp)) in
+                waiter.due <= cutoff || (closesArrived && resolver.closedCookie(waiter.request) != nil)
+            }
+            let waiting = closeWaiters.filter(isReady)
+            closeWaiters.removeAll(where: isReady)
             for waiter in waiting { attempt(waiter.request, waiter.attempt, into: &answers) }
             // Answers so far go out before the sweep's slice runs.
             publish(&answers)
@@ -246,18 +255,27 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
         }
     }
 
+    /// 50 us, 100 us, 200 us ... then every 1 ms: accept() normally follows the handshake within that,
+    /// and a server that accepts, answers and closes at once leaves only a short window.
+    private static func retryDelay(after attempt: Int) -> Int64 { Int64(min(1000, 50 << min(attempt, 5))) }
+
+    /// Makes one lookup; returns the accept queue the connection still waits in, if that is the answer.
+    @discardableResult
     private func attempt(_ request: AttributionRequest, _ attempt: Int, sweepFinished: Bool = false,
-                         into answers: inout [AttributionResult]) {
+                         into answers: inout [AttributionResult]) -> AcceptQueue? {
         switch resolver.resolve(request, attempt: attempt, sweepFinished: sweepFinished) {
         case .answer(let attribution):
             if connector != nil && resolver.tables.reportsCloses { resolver.noteHeld(attribution, key: request.key) }
             answers.append(AttributionResult(conversation: request.conversation, key: request.key,
                                              attribution: attribution, resolvedAt: wallClockNow()))
         case .retryLater:
-            // 50 us, 100 us, 200 us ... then every 1 ms: accept() normally follows the handshake within that,
-            // and a server that accepts, answers and closes at once leaves only a short window.
-            let delay = Int64(min(1000, 50 << min(attempt, 5)))
-            retries.append((request, attempt + 1, Timestamp(microseconds: wallClockNow().microseconds + delay)))
+            retries.add(request, attempt: attempt + 1,
+                        due: Timestamp(microseconds: wallClockNow().microseconds + Self.retryDelay(after: attempt)))
+        case .awaitAccept(let queue):
+            retries.add(request, attempt: attempt + 1,
+                        due: Timestamp(microseconds: wallClockNow().microseconds + Self.retryDelay(after: attempt)),
+                        queue: queue)
+            return queue
         case .awaitClose:
             closeWaiters.append((request, attempt + 1, Timestamp(microseconds: wallClockNow().microseconds + 1000)))
         case .awaitSweep(let inode):
@@ -265,5 +283,6 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             // then gone) waits for the next one.
             sweepWaiters.append((request, attempt + 1, inode, sweep.nextGeneration))
         }
+        return nil
     }
 }

@@ -10,9 +10,13 @@ import ProcscopeCore
 final class OwnershipResolver {
     enum Outcome {
         case answer(Attribution)
-        /// The handshake is in flight (request socket, or accepted connection not yet `accept()`ed):
-        /// ask again shortly, when the connection's own socket has an inode.
+        /// The handshake is in flight, or the socket is gone and only its listener answers (accepted, used and
+        /// closed before the look, with no record yet): ask again shortly.
         case retryLater
+        /// The connection is established and waits in its listener's accept queue (no inode until
+        /// `accept()`): ask again shortly. A queue is accepted from in order, so while this connection waits,
+        /// younger ones of the same listener wait too (`RetrySchedule` asks for the oldest only).
+        case awaitAccept(AcceptQueue)
         /// The socket is gone and its destroy event (queued by the kernel on a workqueue) not read yet: ask
         /// again as soon as a destroy event arrives (`closeEventsDescriptor` readable), or shortly.
         case awaitClose
@@ -36,6 +40,8 @@ final class OwnershipResolver {
     private var recentOwners: [Int32] = []
     /// Where each process's newest sockets were found: tried with one readlink each before a whole table.
     private(set) var recentDescriptors = RecentSocketDescriptors()
+    /// Listeners looked up for hints, by the endpoint they listen on (`recentListener`).
+    private var recentListeners: [AcceptQueue: (listener: InetDiagMessage, at: Timestamp)] = [:]
     /// Cookies of connections seen before they were accepted, by tuple, until their lookup is answered.
     private var connectionCookies: [FlowKey: UInt64] = [:]
     /// Sockets credited to processes, followed until they close or change hands.
@@ -114,7 +120,10 @@ final class OwnershipResolver {
                 }
             }
             if socket.state == .listen || handshakeInFlight {
-                if attempt < maxAttempts { return .retryLater }
+                if attempt < maxAttempts {
+                    let queued = socket.state == .established || socket.state == .closeWait
+                    return queued ? .awaitAccept(AcceptQueue(key)) : .retryLater
+                }
                 // Never accepted in time: the listener's owner is the process the connection is queued for.
                 guard let listener = try? listener(for: key) else {
                     return .answer(.unknown(.socketClosedBeforeLookup, detail: "handshake never completed and no listener on \(key.local)"))
@@ -145,7 +154,7 @@ final class OwnershipResolver {
         // listener's holder (cached, or its creator) is the likely acceptor.
         var hints: [Int32] = []
         if key.proto == .tcp && !request.firstFrameOutgoing && method == .exactSocket,
-           let listener = try? listener(for: key) {
+           let listener = recentListener(for: key) {
             hints = [holders.holder(of: listener.inode)?.pid].compactMap { $0 } + kernelCandidates(cookie: listener.cookie)
         }
         let stillOwned = { [tables] () -> Bool in
@@ -199,6 +208,20 @@ final class OwnershipResolver {
         guard let socket = try tables.socket(.tcp, local: key.local, remote: nobody, namespace: key.namespace),
               socket.state == .listen else { return nil }
         return socket
+    }
+
+    /// The listener of an incoming connection's local endpoint, as looked up at most a second ago: only for
+    /// hints, which are confirmed like any candidate, so a listener replaced since costs a failed guess,
+    /// never a wrong answer. Under churn, looking it up again for every accepted connection was a sock_diag
+    /// request per connection.
+    func recentListener(for key: FlowKey) -> InetDiagMessage? {
+        let queue = AcceptQueue(key), now = wallClockNow()
+        if let known = recentListeners[queue], now.microseconds(since: known.at) < 1_000_000 { return known.listener }
+        guard let listener = try? listener(for: key) else { return nil }
+        // Bounded: past the limit, start over.
+        if recentListeners.count >= 1024 { recentListeners.removeAll(keepingCapacity: true) }
+        recentListeners[queue] = (listener, now)
+        return listener
     }
 
     enum Search {
