@@ -106,8 +106,8 @@ public final class CaptureFileSource: CaptureSource {
                 // Unfiltered, a read delivers exactly what is asked; filtered, it may keep fewer.
                 let delivered = try reader.read(limit: capacity - count) { frame in
                     guard filter?.matches(frame.bytes, wireLength: frame.wireLength) ?? true else { return }
-                    (frames + count).initialize(to: PreparedFrame(decoding: frame.bytes, wireLength: frame.wireLength,
-                                                                  at: frame.time, with: decoder))
+                    PreparedFrame.prepare(frames + count, decoding: frame.bytes, wireLength: frame.wireLength,
+                                          at: frame.time, with: decoder)
                     count += 1
                 }
                 guard let delivered else { return (count, true, nil) }
