@@ -60,6 +60,17 @@ import Testing
         #expect(ProcessIdentityReader.parseStat("") == nil)
     }
 
+    @Test("The uid is the real one, the first of status's Uid line; a status without one, or with a uid out of range, has none")
+    func uidIsTheFirstOfStatusUidLine() {
+        let status = "Name:\tsudo\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t7\nUid:\t1000\t0\t0\t0\nGid:\t1000\t0\t0\t0\n"
+        #expect(ProcessIdentityReader.parseUID(status) == 1000)
+        #expect(ProcessIdentityReader.parseUID("Name:\tx\nUid: 4294967295 1\n") == 4_294_967_295)
+        #expect(ProcessIdentityReader.parseUID("Name:\tx\nUid:\t4294967296\t0\n") == nil)
+        #expect(ProcessIdentityReader.parseUID("Name:\tUid:\t5\nGid:\t0\n") == nil) // not at a line's start
+        #expect(ProcessIdentityReader.parseUID("Name:\tx\nUid:") == nil)
+        #expect(ProcessIdentityReader.parseUID("") == nil)
+    }
+
     @Test("A process that is not there has no identity")
     func missingProcessHasNoIdentity() {
         #expect(ProcessIdentityReader(proc: proc, userNames: { _ in nil }).identity(of: 99999) == nil)

@@ -12,8 +12,13 @@ struct RecentSocketDescriptors {
 
     private var byProcess: [Int32: [Int32]] = [:]
 
-    /// The descriptors to try first for `pid`, most recent first.
-    func guesses(for pid: Int32) -> [Int32] { (byProcess[pid] ?? []).reversed() }
+    /// The descriptors to try first for `pid`, most recent first; for a process not seen holding a socket
+    /// yet, the lowest ones after standard input, output and error, which a new program's first socket mostly
+    /// gets. (Reading a new process's whole table, every /proc/PID/fd entry made for the first time, was 108 us
+    /// of a short-lived client's 173 us lookup, measured on this machine; one readlink is about a tenth.)
+    func guesses(for pid: Int32) -> [Int32] { byProcess[pid].map { $0.reversed() } ?? Self.firstSocketGuesses }
+
+    static let firstSocketGuesses: [Int32] = [3, 4]
 
     /// `pid` held a socket it was asked about at `fd`.
     mutating func note(_ fd: Int32, of pid: Int32) {
