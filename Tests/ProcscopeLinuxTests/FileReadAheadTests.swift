@@ -34,6 +34,11 @@ import Testing
         if name.hasPrefix("corrupt") { #expect(inPlace.error != nil, "a corrupt tail is reported after its frames") }
     }
 
+    @Test("A prepared frame holds no references, so frames are decoded over uninitialized or counted slots")
+    func preparedFramesAreTrivialToOverwrite() {
+        #expect(_isPOD(PreparedFrame.self))
+    }
+
     @Test("A filter keeps only its frames, read ahead as in place")
     func filterApplies() throws {
         let all = try Self.frames("ethernet-ipv4-tcp.pcap", threaded: true)

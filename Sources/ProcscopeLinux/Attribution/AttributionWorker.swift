@@ -206,7 +206,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
                 if let queue = attempt(retry.request, retry.attempt, into: &answers) { stillQueued.insert(queue) }
             }
             // A waiter is asked again when its own tuple's close has arrived, or when due: under churn closes
-            // arrive all the time, and asking every waiter again at each was most of the worker's requests.
+            // arrive all the time, and asking every waiter again at each cost a request per waiter per close.
             let closesArrived = closesIndex < fds.count && fds[closesIndex].revents != 0
             let isReady = { [resolver] (waiter: (request: AttributionRequest, attempt: Int, due: Timestamp)) in
                 waiter.due <= cutoff || (closesArrived && resolver.closedCookie(waiter.request) != nil)
