@@ -50,7 +50,7 @@ extension CaptureSession {
     public func socketClosed(_ event: SocketClosed) {
         if !heirs.isEmpty { heirs = heirs.filter { $0.value.cookie != event.cookie } }
         for conversation in byCookie.removeAll(of: event.cookie) { close(conversation, at: event.closedAt) }
-        for conversation in pending.candidates(for: event.key) {
+        for conversation in pending {
             let i = conversation
             guard !table[i].isClosed, table[i].cookie == 0,
                   event.covers(table[i].key) else { continue }

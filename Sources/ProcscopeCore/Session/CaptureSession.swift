@@ -25,7 +25,7 @@ public final class CaptureSession {
     var details = DetailTable()
 
     /// Conversations still waiting for their owner, for close events and the age limit.
-    var pending = PendingLookups()
+    var pending = Set<Int32>()
     /// Conversations by socket cookie: a close event carries only the cookie and a (maybe wildcard) tuple.
     var byCookie = CookieIndex()
     /// Called once per frame (after it was counted) with what a per-packet listing prints; nil, the default,
@@ -319,7 +319,7 @@ public final class CaptureSession {
             resolve(new, as: .notLocal, detail: "neither endpoint is an address of this network namespace")
             return
         }
-        pending.insert(new, key: key)
+        pending.insert(new)
         logPending(new, direction, frame, at: time)
         if let remoteAddressObserver, !remoteNames.isNamed(key.remote.address, at: time) {
             remoteAddressObserver(key.remote.address, time)
