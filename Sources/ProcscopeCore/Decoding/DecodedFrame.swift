@@ -56,6 +56,12 @@ extension DecodedFrame {
     /// redirect, source quench): it quotes the header of the packet it is about, 8 bytes after its own.
     @inlinable public var isICMPError: Bool { proto.isErrorMessage(icmpType: icmpType) }
 
+    /// The frame's tuple as sent: its sender as the local end, its destination as the remote one.
+    @inlinable public var sentKey: FlowKey {
+        FlowKey(proto: proto, local: Endpoint(address: source, port: sourcePort),
+                remote: Endpoint(address: destination, port: destinationPort), hasPorts: hasPorts)
+    }
+
     /// An ICMP or ICMPv6 echo request or reply (its identifier is in both port fields).
     @inlinable public var isEcho: Bool {
         hasPorts && (proto == .icmp ? (icmpType == 0 || icmpType == 8)

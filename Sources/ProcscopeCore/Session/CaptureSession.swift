@@ -161,10 +161,7 @@ public final class CaptureSession {
 
     /// The frame's tuple in its own direction, for telling copies of one frame apart from other frames (a
     /// translated frame uses its connection's original tuple instead: `NATTable.Views.flowHash`).
-    @inline(__always) func flowHash(_ frame: DecodedFrame) -> UInt64 {
-        FlowKey(proto: frame.proto, local: Endpoint(address: frame.source, port: frame.sourcePort),
-                remote: Endpoint(address: frame.destination, port: frame.destinationPort), hasPorts: frame.hasPorts).fastHash
-    }
+    @inline(__always) func flowHash(_ frame: DecodedFrame) -> UInt64 { frame.sentKey.fastHash }
 
     /// Decides which local socket(s) the frame belongs to and counts it there: a frame between two local
     /// endpoints (loopback) is the sender's tx and the receiver's rx.
@@ -173,9 +170,7 @@ public final class CaptureSession {
             accountEcho(frame, at: time)
             return
         }
-        let source = Endpoint(address: frame.source, port: frame.sourcePort)
-        let destination = Endpoint(address: frame.destination, port: frame.destinationPort)
-        let outgoingKey = FlowKey(proto: frame.proto, local: source, remote: destination, hasPorts: frame.hasPorts)
+        let outgoingKey = frame.sentKey
         guard configuration.localAddresses != nil else {
             accountOffline(frame, key: outgoingKey, hash: hash, at: time)
             return

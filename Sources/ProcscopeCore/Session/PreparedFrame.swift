@@ -33,8 +33,6 @@ public struct PreparedFrame: @unchecked Sendable {
     @inline(__always)
     static func flowHash(of decoded: FrameDecodeResult) -> UInt64 {
         guard case .ip(let frame) = decoded else { return 0 }
-        return FlowKey(proto: frame.proto, local: Endpoint(address: frame.source, port: frame.sourcePort),
-                       remote: Endpoint(address: frame.destination, port: frame.destinationPort),
-                       hasPorts: frame.hasPorts).symmetricHash
+        return frame.sentKey.symmetricHash
     }
 }
