@@ -13,12 +13,13 @@ import Testing
     static func frames(_ name: String, threaded: Bool, filter: String? = nil) throws
         -> (frames: [String], error: String?) {
         let source = try #require(try CaptureFileSource(path: Fixture.path("pcap/" + name), filter: filter))
-        let ahead = FileReadAhead(source: source, threaded: threaded)
+        let ahead = FileReadAhead(source: source, plain: true, threaded: threaded)
         var frames: [String] = []
         while true {
             let batch = ahead.next()
             for frame in UnsafeBufferPointer(start: batch.frames, count: batch.count) {
-                frames.append("\(frame.time) \(frame.wireLength) \(frame.decoded) \(frame.hash)")
+                frames.append(frame.isPlain ? "\(frame.time) plain \(frame.decodedFrame) \(frame.hash)"
+                              : "\(frame.time) whole \(frame.wireLength) \(Array(frame.bytes))")
             }
             if batch.ended { return (frames, batch.error.map { "\($0)" }) }
             ahead.done(with: batch)
@@ -51,9 +52,41 @@ import Testing
     @Test("Stopping after the first batch returns at once, the reader thread ended")
     func stoppingEarlyDoesNotHang() throws {
         let source = try #require(try CaptureFileSource(path: Fixture.path("pcap/ethernet-ipv4-tcp.pcap"), filter: nil))
-        let ahead = FileReadAhead(source: source, threaded: true)
+        let ahead = FileReadAhead(source: source, plain: true, threaded: true)
         _ = ahead.next()
         ahead.stop()
         ahead.stop() // twice is harmless
+    }
+
+    /// The JSON report of a file session that counted `name` read ahead (plain frames where allowed), or frame
+    /// by frame from `dispatch`.
+    static func report(_ name: String, readAhead: Bool) throws -> String {
+        let source = try #require(try CaptureFileSource(path: Fixture.path("pcap/" + name), filter: nil))
+        let session = CaptureSession(linkType: source.linkType, configuration: SessionConfiguration(localAddresses: nil),
+                                     attributor: FixedReasonAttributor(reason: .offlineCapture, detail: "a file"))
+        if readAhead {
+            let ahead = FileReadAhead(source: source, plain: session.takesPlainFrames, threaded: true)
+            while true {
+                let batch = ahead.next()
+                _ = session.ingest(UnsafeBufferPointer(start: batch.frames, count: batch.count))
+                if batch.ended { break }
+                ahead.done(with: batch)
+            }
+        } else {
+            // To the end, or to a corrupt tail (the frames before it are counted when it is thrown).
+            while let delivered = try? source.dispatch(limit: 1024, { session.ingest($0, wireLength: $1, at: $2) }),
+                  delivered != nil {}
+        }
+        var json: [UInt8] = []
+        try session.report(.init(interfaces: ["file"], filter: nil, started: .zero, ended: .zero)).writeJSON { json += $0 }
+        return String(decoding: json, as: UTF8.self)
+    }
+
+    @Test("A file counted read ahead, plain frames and whole, reports what counting it frame by frame does",
+          arguments: fixtures)
+    func readAheadReportsAsFrameByFrame(name: String) throws {
+        let frameByFrame = try Self.report(name, readAhead: false)
+        #expect(try Self.report(name, readAhead: true) == frameByFrame)
+        #expect(frameByFrame.contains("\"packets\":"))
     }
 }

@@ -39,7 +39,8 @@ public enum CaptureFileReader {
     }
 
     /// Calls `body` with up to `limit` frames; returns how many, or nil when the file had none left.
-    /// Frames read before an error have been handed over when it is thrown.
+    /// Frames read before an error have been handed over when it is thrown. Inlinable: see `PcapFileReader`.
+    @inlinable
     public mutating func read(limit: Int, _ body: (CapturedFrame) -> Void) throws(CaptureFileError) -> Int? {
         var delivered = 0
         switch self {

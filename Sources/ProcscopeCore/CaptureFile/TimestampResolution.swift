@@ -21,7 +21,7 @@ public struct TimestampResolution: Sendable, Equatable {
     }
 
     /// A tick count as procscope's microsecond timestamp (truncated, as libpcap does).
-    public func timestamp(ticks: UInt64) -> Timestamp {
+    @inlinable public func timestamp(ticks: UInt64) -> Timestamp {
         let offset = offsetSeconds &* 1_000_000
         if !binary && exponent == 6 { return Timestamp(microseconds: Int64(bitPattern: ticks) &+ offset) }
         if binary {

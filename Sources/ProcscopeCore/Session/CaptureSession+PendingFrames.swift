@@ -25,7 +25,7 @@ extension CaptureSession {
 
     /// Notes a frame counted in a pending conversation.
     @inline(__always)
-    func logPending(_ conversation: Int32, _ direction: Direction, _ frame: DecodedFrame, at time: Timestamp) {
+    func logPending(_ conversation: Int32, _ direction: Direction, _ frame: FrameTally, at time: Timestamp) {
         let logged = pendingFrames[conversation]?.count ?? 0
         guard logged < Self.pendingFrameLimit else {
             sayOnce("pending-log-full") {

@@ -154,9 +154,9 @@ public final class CaptureSession {
         let receiverKey = FlowKey(proto: frame.proto, local: views.receiver.local, remote: views.receiver.remote,
                                   hasPorts: true)
         let (sender, receiver) = placement(of: views.sender.local.address, and: views.receiver.local.address)
-        if let sender { count(senderKey.in(sender), .transmitted, frame, at: time) }
-        if let receiver { count(receiverKey.in(receiver), .received, frame, at: time) }
-        if sender == nil && receiver == nil { count(senderKey, .transmitted, frame, at: time, notLocal: true) }
+        if let sender { count(senderKey.in(sender), .transmitted, frame.tally, at: time) }
+        if let receiver { count(receiverKey.in(receiver), .received, frame.tally, at: time) }
+        if sender == nil && receiver == nil { count(senderKey, .transmitted, frame.tally, at: time, notLocal: true) }
     }
 
     /// The frame's tuple in its own direction, for telling copies of one frame apart from other frames (a
@@ -172,7 +172,7 @@ public final class CaptureSession {
         }
         let outgoingKey = frame.sentKey
         guard configuration.localAddresses != nil else {
-            accountOffline(frame, key: outgoingKey, hash: hash, at: time)
+            accountOffline(key: outgoingKey, packetType: frame.link.packetType, frame.tally, hash: hash, at: time)
             return
         }
         // An endpoint that is not local here may be local to another namespace of this host (a container
@@ -184,13 +184,13 @@ public final class CaptureSession {
             && (frame.source.isUnspecified || frame.source.isLinkLocal) {
             sender = 0
         }
-        if let sender { count(outgoingKey.in(sender), .transmitted, frame, at: time) }
-        if let receiver { count(outgoingKey.reversed.in(receiver), .received, frame, at: time) }
+        if let sender { count(outgoingKey.in(sender), .transmitted, frame.tally, at: time) }
+        if let receiver { count(outgoingKey.reversed.in(receiver), .received, frame.tally, at: time) }
         if sender == nil && receiver == nil {
             if table.find(outgoingKey.reversed) != nil {
-                count(outgoingKey.reversed, .received, frame, at: time, notLocal: true)
+                count(outgoingKey.reversed, .received, frame.tally, at: time, notLocal: true)
             } else {
-                count(outgoingKey, .transmitted, frame, at: time, notLocal: true)
+                count(outgoingKey, .transmitted, frame.tally, at: time, notLocal: true)
             }
         }
     }
@@ -204,13 +204,13 @@ public final class CaptureSession {
         let key = FlowKey(proto: quoted.proto, local: Endpoint(address: quoted.source, port: quoted.sourcePort),
                           remote: Endpoint(address: quoted.destination, port: quoted.destinationPort), hasPorts: true)
         guard configuration.localAddresses != nil else {
-            count(key, .received, error, at: time)
+            count(key, .received, error.tally, at: time)
             return
         }
         let (sender, receiver) = placement(of: quoted.source, and: quoted.destination)
-        if let sender { count(key.in(sender), .received, error, at: time) }
-        if let receiver { count(key.reversed.in(receiver), .transmitted, error, at: time) }
-        if sender == nil && receiver == nil { count(key, .received, error, at: time, notLocal: true) }
+        if let sender { count(key.in(sender), .received, error.tally, at: time) }
+        if let receiver { count(key.reversed.in(receiver), .transmitted, error.tally, at: time) }
+        if sender == nil && receiver == nil { count(key, .received, error.tally, at: time, notLocal: true) }
     }
 
     /// ICMP echo: the identifier is the same in both directions, so the key is oriented by the message, not
@@ -226,16 +226,16 @@ public final class CaptureSession {
         let requester = isRequest ? source : destination, responder = isRequest ? destination : source
         let key = FlowKey(proto: frame.proto, local: requester, remote: responder, hasPorts: true)
         guard configuration.localAddresses != nil else {
-            count(key, isRequest ? .transmitted : .received, frame, at: time)
+            count(key, isRequest ? .transmitted : .received, frame.tally, at: time)
             return
         }
         let (requesting, responding) = placement(of: requester.address, and: responder.address)
         if let requesting {
-            count(key.in(requesting), isRequest ? .transmitted : .received, frame, at: time)
+            count(key.in(requesting), isRequest ? .transmitted : .received, frame.tally, at: time)
         } else if let responding {
-            count(key.reversed.in(responding), isRequest ? .received : .transmitted, frame, at: time)
+            count(key.reversed.in(responding), isRequest ? .received : .transmitted, frame.tally, at: time)
         } else {
-            count(key, isRequest ? .transmitted : .received, frame, at: time, notLocal: true)
+            count(key, isRequest ? .transmitted : .received, frame.tally, at: time, notLocal: true)
         }
     }
 
@@ -251,10 +251,12 @@ public final class CaptureSession {
     }
 
     /// Without local addresses: a cooked header's packet type says the direction; otherwise the endpoint
-    /// that spoke first is taken as the local one.
-    /// `hash` is `key.symmetricHash` when the caller has it (0: computed here).
-    func accountOffline(_ frame: DecodedFrame, key: FlowKey, hash: UInt64 = 0, at time: Timestamp) {
-        switch frame.link.packetType {
+    /// that spoke first is taken as the local one. `key` is the frame's tuple as sent, `packetType` its link
+    /// layer's word on who it was for; `hash` is `key.symmetricHash` when the caller has it (0: computed here).
+    @inline(__always)
+    func accountOffline(key: FlowKey, packetType: PacketType, _ frame: FrameTally, hash: UInt64 = 0,
+                        at time: Timestamp) {
+        switch packetType {
         case .outgoing:
             count(key, .transmitted, frame, at: time)
         case .host, .broadcast, .multicast:
@@ -274,7 +276,7 @@ public final class CaptureSession {
 
     /// Counts a frame in the conversation of `key`. `found` is the index lookup when the caller already made
     /// it (nil: known absent); omitted, the lookup is made here.
-    func count(_ key: FlowKey, _ direction: Direction, _ frame: DecodedFrame, at time: Timestamp,
+    func count(_ key: FlowKey, _ direction: Direction, _ frame: FrameTally, at time: Timestamp,
                notLocal: Bool = false, found: Int32?? = .none) {
         if let found = found ?? table.find(key) {
             // A SYN after the old connection ended (FIN/RST seen) opens a new epoch on a reused tuple.

@@ -94,10 +94,10 @@ public final class CaptureFileSource: CaptureSource {
     }
 
     /// Reads up to `capacity` frames (those the filter keeps) and decodes them into `frames`, for counting
-    /// later (`FileReadAhead`): their bytes stay mapped until `releaseBehind` passes them. Returns how many,
-    /// whether the file ended, and the read error that ended it (a corrupt tail: the frames before it are
-    /// returned with it). Safe on another thread than the session's, which only reads what it is handed.
-    func prepare(into frames: UnsafeMutablePointer<PreparedFrame>, capacity: Int, decoder: FrameDecoder)
+    /// later (`FileReadAhead`), plain where `plain` allows (`PreparedFrame.prepare`): their bytes stay mapped
+    /// until `releaseBehind` passes them. Returns how many, whether the file ended, and the read error that
+    /// ended it (a corrupt tail: the frames before it are returned with it). Safe on another thread than the session's, which only reads what it is handed.
+    func prepare(into frames: UnsafeMutablePointer<PreparedFrame>, capacity: Int, decoder: FrameDecoder, plain: Bool)
         -> (count: Int, ended: Bool, error: CaptureError?) {
         file.populateAhead(reader.offset)
         var count = 0, read = 0
@@ -107,7 +107,7 @@ public final class CaptureFileSource: CaptureSource {
                 let delivered = try reader.read(limit: capacity - count) { frame in
                     guard filter?.matches(frame.bytes, wireLength: frame.wireLength) ?? true else { return }
                     PreparedFrame.prepare(frames + count, decoding: frame.bytes, wireLength: frame.wireLength,
-                                          at: frame.time, with: decoder)
+                                          at: frame.time, with: decoder, plain: plain)
                     count += 1
                 }
                 guard let delivered else { return (count, true, nil) }

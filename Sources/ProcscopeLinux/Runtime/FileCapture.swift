@@ -78,7 +78,7 @@ public final class FileCapture {
     /// A mapped file without procscope's annotations: read and decoded ahead (`FileReadAhead`), counted here.
     private func runReadingAhead(_ mapped: CaptureFileSource, until stop: StopCondition,
                                  signals: SignalWatcher?) throws -> StopReason {
-        let ahead = FileReadAhead(source: mapped)
+        let ahead = FileReadAhead(source: mapped, plain: session.takesPlainFrames)
         defer { ahead.stop() }
         var lastFrame = Timestamp.zero, lastRetirement = Timestamp.zero
         var sinceTurn = 0

@@ -36,8 +36,13 @@ final class FileReadAhead: @unchecked Sendable {
     private var nextToRead = 0, nextToFill = 0
     private var running = false
 
-    init(source: CaptureFileSource, threaded: Bool = sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1) {
+    /// Whether frames are handed over plain where they can be (`PreparedFrame`): the session's
+    /// `takesPlainFrames` when reading starts.
+    private let plain: Bool
+
+    init(source: CaptureFileSource, plain: Bool, threaded: Bool = sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1) {
         self.source = source
+        self.plain = plain
         decoder = FrameDecoder(linkType: source.linkType)
         self.threaded = threaded
         batches = .allocate(capacity: Self.slots)
@@ -114,7 +119,8 @@ final class FileReadAhead: @unchecked Sendable {
     }
 
     private func fill(_ slot: UnsafeMutablePointer<Batch>) {
-        let result = source.prepare(into: slot.pointee.frames, capacity: Self.batchSize, decoder: decoder)
+        let result = source.prepare(into: slot.pointee.frames, capacity: Self.batchSize, decoder: decoder,
+                                    plain: plain)
         slot.pointee.count = result.count
         slot.pointee.ended = result.ended
         slot.pointee.error = result.error
