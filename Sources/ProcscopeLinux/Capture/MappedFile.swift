@@ -39,7 +39,9 @@ final class MappedFile {
         guard populateWorks, offset + (16 << 20) > populated, populated < bytes.count,
               let base = bytes.baseAddress else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = max(populated, offset / page * page)
+        // The start must be a page boundary (else EINVAL, taken for an old kernel): `populated` is not one
+        // after a step that ended 32 MiB past an offset.
+        let start = max(populated, offset) / page * page
         let end = min(bytes.count, offset + (32 << 20))
         guard end > start else { return }
         if madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, Self.populateRead) != 0 {
