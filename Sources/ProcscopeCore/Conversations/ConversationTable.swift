@@ -30,9 +30,9 @@ public final class ConversationTable {
     }
 
     /// Records start on a cache line: a 128-byte record then spans exactly two lines (the two
-    /// `FlowIndex.prefetchRecord` hints), not three.
+    /// `FlowIndex.prefetchRecord` hints), not three. Large tables sit on huge pages (`TableMemory`).
     private static func allocate(_ count: Int) -> UnsafeMutablePointer<Conversation> {
-        UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Conversation>.stride, alignment: 64)
+        TableMemory.allocate(byteCount: count * MemoryLayout<Conversation>.stride, alignment: 64)
             .bindMemory(to: Conversation.self, capacity: count)
     }
 
@@ -92,7 +92,7 @@ public final class ConversationTable {
     /// Stores a new conversation, indexed by its key (which must not be live), and returns its slot.
     public func add(_ conversation: Conversation) -> Int32 {
         let slot = store(conversation)
-        index.insert(conversation.key, slot: slot, in: records)
+        index.insert(conversation.key, slot: slot)
         return slot
     }
 
@@ -106,7 +106,7 @@ public final class ConversationTable {
     public func rekey(_ slot: Int32, to key: FlowKey) {
         index.remove(self[slot].key, in: records)
         self[slot].key = key
-        index.insert(key, slot: slot, in: records)
+        index.insert(key, slot: slot)
     }
 
     /// Ends a conversation: frames of its key no longer find it (the next one starts a new conversation).
@@ -138,7 +138,7 @@ public final class ConversationTable {
             records = shrunk
             allocated = target
         }
-        index.shrinkIfSparse(records)
+        index.shrinkIfSparse()
     }
 
     /// Record slots allocated now (for tests of `compact`).

@@ -10,6 +10,9 @@ public struct DetailTable: Sendable {
     private var indices: [String: Int32] = [:]
     /// Indices whose detail was dropped, reused first.
     private var free: [Int32] = []
+    /// The index `retain` handed out last, while its detail is stored: every flow of a file names one detail,
+    /// compared here without hashing it (the same string's storage compares at once).
+    private var last: Int32 = -1
 
     public init() {}
 
@@ -18,8 +21,13 @@ public struct DetailTable: Sendable {
 
     /// The index of `detail`, counting one more conversation that names it.
     public mutating func retain(_ detail: String) -> Int32 {
+        if last >= 0, values[Int(last)] == detail {
+            uses[Int(last)] += 1
+            return last
+        }
         if let index = indices[detail] {
             uses[Int(index)] += 1
+            last = index
             return index
         }
         let index: Int32
@@ -33,6 +41,7 @@ public struct DetailTable: Sendable {
             uses.append(1)
         }
         indices[detail] = index
+        last = index
         return index
     }
 
@@ -45,6 +54,7 @@ public struct DetailTable: Sendable {
         if let value = values[Int(index)] { indices.removeValue(forKey: value) }
         values[Int(index)] = nil
         free.append(index)
+        if index == last { last = -1 }
     }
 
     /// The detail at `index` (empty if it was dropped: no live conversation names a dropped index).

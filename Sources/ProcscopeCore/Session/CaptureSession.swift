@@ -311,13 +311,11 @@ public final class CaptureSession {
         conversation.count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
         let new = table.add(conversation)
         observe(new, direction)
-        recentlyClosed.removeValue(forKey: key)
+        if !recentlyClosed.isEmpty { recentlyClosed.removeValue(forKey: key) }
         if notLocal {
             resolve(new, as: .notLocal, detail: "neither endpoint is an address of this network namespace")
             return
         }
-        pending.insert(new)
-        logPending(new, direction, frame, at: time)
         if let remoteAddressObserver, !remoteNames.isNamed(key.remote.address, at: time) {
             remoteAddressObserver(key.remote.address, time)
         }
@@ -329,7 +327,13 @@ public final class CaptureSession {
         let request = AttributionRequest(conversation: new, key: key, firstSeen: time,
                                          firstFrameOutgoing: direction == .transmitted,
                                          firstTCPFlags: frame.tcpFlags, firstICMPType: frame.icmpType)
-        if let answer = attributor.request(request) { apply(answer) }
+        if let answer = attributor.request(request) {
+            // Answered at once (a file's fixed reason): never pending, nothing to log.
+            apply(answer)
+            return
+        }
+        pending.insert(new)
+        logPending(new, direction, frame, at: time)
     }
 
     /// Notes, for the packet observer, a conversation the current frame was counted in.
