@@ -15,22 +15,23 @@
 /// of the result out of its enum, were a third of the counting thread's time at 50,000 flows (perf).
 public struct PreparedFrame: @unchecked Sendable {
     /// `FlowKey.symmetricHash` of a plain frame's tuple as sent; 0 for a frame handed over whole.
-    public private(set) var hash: UInt64
-    public private(set) var time: Timestamp
-    /// Plain: the source address. Whole: the bytes' address (`high`) and count (`low`).
-    private var first: IPAddress
+    public internal(set) var hash: UInt64
+    public internal(set) var time: Timestamp
+    /// Plain: the source address. Whole: the bytes' address (`high`) and count (`low`). Read through
+    /// `sentKey` and `bytes`.
+    var first: IPAddress
     /// Plain: the destination address. Whole: the wire length (`low`).
-    private var second: IPAddress
-    public private(set) var sourcePort: UInt16
-    public private(set) var destinationPort: UInt16
-    public private(set) var ipLength: UInt32
-    public private(set) var proto: IPProtocol
-    public private(set) var tcpFlags: TCPFlags
-    public private(set) var packetType: PacketType
-    public private(set) var icmpType: UInt8
-    public private(set) var hasPorts: Bool
+    var second: IPAddress
+    public internal(set) var sourcePort: UInt16
+    public internal(set) var destinationPort: UInt16
+    public internal(set) var ipLength: UInt32
+    public internal(set) var proto: IPProtocol
+    public internal(set) var tcpFlags: TCPFlags
+    public internal(set) var packetType: PacketType
+    public internal(set) var icmpType: UInt8
+    public internal(set) var hasPorts: Bool
     /// Whether the frame is handed over plain (its fields) rather than whole (its bytes).
-    public private(set) var isPlain: Bool
+    public internal(set) var isPlain: Bool
 
     /// Decodes a frame straight into the prepared frame at `slot`, uninitialized memory or a frame already
     /// counted (a prepared frame holds no references, so either may be overwritten). `plain`: whether the
@@ -40,6 +41,14 @@ public struct PreparedFrame: @unchecked Sendable {
     public static func prepare(_ slot: UnsafeMutablePointer<PreparedFrame>, decoding bytes: UnsafeRawBufferPointer,
                                wireLength: Int, at time: Timestamp, with decoder: FrameDecoder, plain: Bool) {
         slot.pointee.time = time
+        if plain && decoder.linkType == .ethernet && preparePlainEthernet(slot, bytes) { return }
+        prepareDecoding(slot, bytes, wireLength: wireLength, with: decoder, plain: plain)
+    }
+
+    /// `prepare` through the general decoder (any frame, any link type); the time is set.
+    @inline(__always)
+    static func prepareDecoding(_ slot: UnsafeMutablePointer<PreparedFrame>, _ bytes: UnsafeRawBufferPointer,
+                                wireLength: Int, with decoder: FrameDecoder, plain: Bool) {
         if plain, case .ip(let frame) = decoder.decode(bytes, wireLength: wireLength), isPlain(frame) {
             slot.pointee.first = frame.source
             slot.pointee.second = frame.destination
