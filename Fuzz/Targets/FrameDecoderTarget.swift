@@ -22,6 +22,14 @@ enum FrameDecoderTarget {
                                      attributor: FixedReasonAttributor(reason: .ownerExited, detail: "fuzz"))
         session.ingest(frame, wireLength: frame.count, at: Timestamp(microseconds: 1))
         session.ingest(frame, wireLength: frame.count + 1, at: Timestamp(microseconds: 2))
+        let prepared = UnsafeMutablePointer<PreparedFrame>.allocate(capacity: 2)
+        defer { prepared.deallocate() }
+        let time = Timestamp(microseconds: 3)
+        PreparedFrame.prepare(prepared, decoding: frame, wireLength: frame.count, at: time, with: decoder, plain: true)
+        prepared[1].time = time
+        PreparedFrame.prepareDecoding(prepared + 1, frame, wireLength: frame.count, with: decoder, plain: true)
+        precondition(prepared[0] == prepared[1], "the fast path and the decoder prepared the frame differently")
+        _ = session.ingest(UnsafeBufferPointer(start: prepared, count: 1))
         _ = session.report(CaptureReport.CaptureInfo(interfaces: ["fuzz"], filter: nil, started: .zero,
                                                      ended: .zero)).json
     }

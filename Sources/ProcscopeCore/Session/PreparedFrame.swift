@@ -106,3 +106,17 @@ public struct PreparedFrame: @unchecked Sendable {
     /// A whole frame's length on the wire.
     public var wireLength: Int { Int(second.low) }
 }
+
+extension PreparedFrame: Equatable {
+    /// Whether two prepared frames hand over the same thing: plain, the same fields and time; whole, the same
+    /// bytes (at the same place), wire length and time. What a plain frame does not use is not compared.
+    public static func == (lhs: PreparedFrame, rhs: PreparedFrame) -> Bool {
+        guard lhs.isPlain == rhs.isPlain, lhs.time == rhs.time else { return false }
+        guard lhs.isPlain else {
+            return lhs.bytes.baseAddress == rhs.bytes.baseAddress && lhs.bytes.count == rhs.bytes.count
+                && lhs.wireLength == rhs.wireLength
+        }
+        return lhs.sentKey == rhs.sentKey && lhs.ipLength == rhs.ipLength && lhs.tcpFlags == rhs.tcpFlags
+            && lhs.packetType == rhs.packetType && lhs.icmpType == rhs.icmpType && lhs.hash == rhs.hash
+    }
+}
