@@ -74,8 +74,7 @@ import Testing
             }
         } else {
             // To the end, or to a corrupt tail (the frames before it are counted when it is thrown).
-            while let delivered = try? source.dispatch(limit: 1024, { session.ingest($0, wireLength: $1, at: $2) }),
-                  delivered != nil {}
+            while (try? source.dispatch(limit: 1024, { session.ingest($0, wireLength: $1, at: $2) })) != nil {}
         }
         var json: [UInt8] = []
         try session.report(.init(interfaces: ["file"], filter: nil, started: .zero, ended: .zero)).writeJSON { json += $0 }
