@@ -1,3 +1,4 @@
+import Foundation
 @testable import ProcscopeCore
 import Testing
 
@@ -35,6 +36,49 @@ import Testing
             w.key("b"); w.string("a\"b\\c\u{1b}[31m\n")
         }
         #expect(writer.text == #"{"a":[-1,null,true,1234567],"b":"a\"b\\c\u001b[31m\n"}"#)
+    }
+
+    @Test("The eight-bytes-at-a-time escape check agrees with the byte-by-byte one: every byte at every place")
+    func wordEscapeCheckIsExact() {
+        func byteNeedsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x7F || byte == 34 || byte == 92 }
+        var mismatches = 0
+        for filler: UInt8 in [0x61, 0x20, 0x7E, 0x80, 0xFF, 0x21, 0x5D] {
+            for byte in 0...UInt8.max {
+                for place in 0..<8 {
+                    var word = [UInt8](repeating: filler, count: 8)
+                    word[place] = byte
+                    let packed = word.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                    if JSONWriter.needsEscape(packed) != word.contains(where: byteNeedsEscape) { mismatches += 1 }
+                }
+            }
+        }
+        #expect(mismatches == 0)
+        // Strings of every length around the word size, the escape at each place: the same text either way.
+        for length in 1...20 {
+            for place in 0..<length {
+                var text = String(repeating: "x", count: length)
+                text.replaceSubrange(text.index(text.startIndex, offsetBy: place)...text.index(text.startIndex, offsetBy: place),
+                                     with: "\"")
+                var writer = JSONWriter()
+                writer.string(text)
+                #expect(writer.text == "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\"")
+            }
+        }
+    }
+
+    @Test("Numbers keep every digit and their minimum width, at the ends of UInt64 and of each digit count")
+    func decimalDigits() {
+        for value: UInt64 in [0, 9, 10, 99, 100, 999_999, 1_000_000, 9_999_999_999_999_999_999, 10_000_000_000_000_000_000,
+                              .max] {
+            var text: [UInt8] = []
+            value.appendDecimal(to: &text)
+            #expect(String(decoding: text, as: UTF8.self) == String(value))
+            let buffer = ByteBuffer(capacity: 1)
+            var sink = buffer
+            value.appendDecimal(to: &sink, minimumDigits: 6)
+            let padded = String(value).count < 6 ? String(repeating: "0", count: 6 - String(value).count) + String(value) : String(value)
+            #expect(buffer.withBytes { String(decoding: $0, as: UTF8.self) } == padded)
+        }
     }
 
     @Test("Untrusted names lose their control characters before reaching a terminal")

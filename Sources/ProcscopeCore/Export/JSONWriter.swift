@@ -85,9 +85,15 @@ public struct JSONWriter {
         out.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
-            // Copy runs that need no escaping in one go; most strings are a single run.
+            // Eight bytes at a time while none needs escaping, then byte by byte; runs that need no escaping
+            // are copied in one go (most strings are a single run).
+            var clean = 0
+            while clean + 8 <= utf8.count,
+                  !Self.needsEscape(UnsafeRawBufferPointer(utf8).loadUnaligned(fromByteOffset: clean, as: UInt64.self)) {
+                clean += 8
+            }
             var runStart = 0
-            for i in 0..<utf8.count where utf8[i] < 0x20 || utf8[i] == 0x7F || utf8[i] == 34 || utf8[i] == 92 {
+            for i in clean..<utf8.count where utf8[i] < 0x20 || utf8[i] == 0x7F || utf8[i] == 34 || utf8[i] == 92 {
                 out.append(bytes: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
                 appendEscaped(utf8[i])
                 runStart = i + 1
@@ -128,6 +134,18 @@ public struct JSONWriter {
         appendLiteral(literal)
         out.append(UInt8(ascii: "\""))
         needsComma = true
+    }
+
+    /// Whether any of the eight bytes of `word` needs escaping: a control character (below 0x20), a quote, a
+    /// backslash or DEL. Exact, with the bit tricks for "has a zero byte" and "has a byte below n"
+    /// (https://graphics.stanford.edu/~seander/bithacks.html#ZeroInWord); bytes of 0x80 and above (UTF-8) pass.
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        let hasControl = (word &- ones &* 0x20) & ~word & highs != 0
+        return hasControl || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
+            || hasZeroByte(word ^ (ones &* 0x7F))
     }
 
     /// RFC 8259 escape of a quote, backslash, control character or DEL.
