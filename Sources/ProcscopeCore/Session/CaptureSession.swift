@@ -275,20 +275,28 @@ public final class CaptureSession {
     }
 
     /// Counts a frame in the conversation of `key`. `found` is the index lookup when the caller already made
-    /// it (nil: known absent); omitted, the lookup is made here.
+    /// it (nil: known absent); omitted, the lookup is made here. Inlined: nearly every frame is counted in a
+    /// conversation that exists, here; the rest (`countAnew`) is a call.
+    @inline(__always)
     func count(_ key: FlowKey, _ direction: Direction, _ frame: FrameTally, at time: Timestamp,
                notLocal: Bool = false, found: Int32?? = .none) {
-        if let found = found ?? table.find(key) {
-            // A SYN after the old connection ended (FIN/RST seen) opens a new epoch on a reused tuple.
-            if frame.tcpFlags.isConnectionOpen
-                && !table[found].tcpFlagsSeen.isDisjoint(with: [.fin, .rst]) {
-                close(found, at: time)
-            } else {
-                table[found].count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
-                if table[found].isPending { logPending(found, direction, frame, at: time) }
-                observe(found, direction)
-                return
-            }
+        let slot = found ?? table.find(key)
+        // A SYN after the old connection ended (FIN/RST seen) opens a new epoch on a reused tuple.
+        if let slot, !(frame.tcpFlags.isConnectionOpen && !table[slot].tcpFlagsSeen.isDisjoint(with: [.fin, .rst])) {
+            table[slot].count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
+            if table[slot].isPending { logPending(slot, direction, frame, at: time) }
+            observe(slot, direction)
+            return
+        }
+        countAnew(key, direction, frame, at: time, notLocal: notLocal, ending: slot)
+    }
+
+    /// A frame that no live conversation of `key` takes: `ending` (a SYN after its FIN or RST) is closed, a
+    /// frame stamped before a reported close goes to the closed conversation, and anything else starts one.
+    func countAnew(_ key: FlowKey, _ direction: Direction, _ frame: FrameTally, at time: Timestamp,
+                   notLocal: Bool, ending: Int32?) {
+        if let ending {
+            close(ending, at: time)
         } else if !recentlyClosed.isEmpty, let closed = recentlyClosed[key], time <= closed.closedAt {
             // Stamped before its socket's close was reported: it belongs to the closed conversation.
             table[closed.conversation].count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
