@@ -1,4 +1,3 @@
-import Foundation
 @testable import ProcscopeCore
 import Testing
 
@@ -10,13 +9,8 @@ import Testing
 
     /// A DNS answer naming an address (Fixtures/dns/a.bin) as a datagram from the resolver to the client.
     static func dnsAnswer() throws -> [UInt8] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let message = Array(try Data(contentsOf: root.appendingPathComponent("Fixtures/dns/a.bin")))
-        var frame = FrameBuilder.ipv4(resolver, client, proto: 17, sourcePort: 53, destinationPort: 40000,
-                                      payload: message.count)
-        frame.replaceSubrange((frame.count - message.count)..., with: message)
-        return frame
+        let names = RemoteNameTests()
+        return names.datagram(try names.message("a.bin"))
     }
 
     /// A UDP datagram in two IPv4 fragments: the first carries the ports, the later one only its data.

@@ -201,8 +201,7 @@ public final class CaptureSession {
     /// On loopback both sides are local and each counts the error once, like any loopback frame. Either side
     /// may be in another namespace of this host (a container behind a veth), as for any frame.
     func accountICMPError(_ error: DecodedFrame, quoting quoted: DecodedFrame, at time: Timestamp) {
-        let key = FlowKey(proto: quoted.proto, local: Endpoint(address: quoted.source, port: quoted.sourcePort),
-                          remote: Endpoint(address: quoted.destination, port: quoted.destinationPort), hasPorts: true)
+        let key = quoted.sentKey // `decodeQuoted` gives only packets with ports
         guard configuration.localAddresses != nil else {
             count(key, .received, error.tally, at: time)
             return

@@ -259,6 +259,11 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
     /// and a server that accepts, answers and closes at once leaves only a short window.
     private static func retryDelay(after attempt: Int) -> Int64 { Int64(min(1000, 50 << min(attempt, 5))) }
 
+    /// When a lookup asked `attempt` times before is asked again, from now.
+    private func retryDue(after attempt: Int) -> Timestamp {
+        Timestamp(microseconds: wallClockNow().microseconds + Self.retryDelay(after: attempt))
+    }
+
     /// Makes one lookup; returns the accept queue the connection still waits in, if that is the answer.
     @discardableResult
     private func attempt(_ request: AttributionRequest, _ attempt: Int, sweepFinished: Bool = false,
@@ -269,12 +274,9 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             answers.append(AttributionResult(conversation: request.conversation, key: request.key,
                                              attribution: attribution, resolvedAt: wallClockNow()))
         case .retryLater:
-            retries.add(request, attempt: attempt + 1,
-                        due: Timestamp(microseconds: wallClockNow().microseconds + Self.retryDelay(after: attempt)))
+            retries.add(request, attempt: attempt + 1, due: retryDue(after: attempt))
         case .awaitAccept(let queue):
-            retries.add(request, attempt: attempt + 1,
-                        due: Timestamp(microseconds: wallClockNow().microseconds + Self.retryDelay(after: attempt)),
-                        queue: queue)
+            retries.add(request, attempt: attempt + 1, due: retryDue(after: attempt), queue: queue)
             return queue
         case .awaitClose:
             closeWaiters.append((request, attempt + 1, Timestamp(microseconds: wallClockNow().microseconds + 1000)))

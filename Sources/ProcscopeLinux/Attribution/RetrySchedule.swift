@@ -31,7 +31,7 @@ struct RetrySchedule {
     var isEmpty: Bool { entries.isEmpty }
     var count: Int { entries.count }
     /// When the next entry is due.
-    var nextDue: Timestamp? { entries.map(\.due).min() }
+    var nextDue: Timestamp? { entries.lazy.map(\.due).min() }
 
     /// Asks again for `request` at `due`.
     mutating func add(_ request: AttributionRequest, attempt: Int, due: Timestamp, queue: AcceptQueue? = nil) {

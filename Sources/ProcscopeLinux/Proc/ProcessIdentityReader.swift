@@ -92,6 +92,8 @@ public struct ProcessIdentityReader: Sendable {
         return value
     }
 
+    private static let uidLabel = Array("\nUid:".utf8)
+
     /// The real uid from the `Uid:` line of status.
     /// Read as bytes: splitting the whole file (some 55 lines) into substrings took longer than the kernel
     /// took to write it (a new process's identity read spent 74 us on status, 26 of them the read itself,
@@ -99,14 +101,13 @@ public struct ProcessIdentityReader: Sendable {
     static func parseUID(_ text: String) -> UInt32? {
         var text = text
         return text.withUTF8 { bytes -> UInt32? in
-            let label: [UInt8] = [0x0A, 0x55, 0x69, 0x64, 0x3A] // "\nUid:"
             var start = 0
-            while start + label.count <= bytes.count
-                    && !label.indices.allSatisfy({ bytes[start + $0] == label[$0] }) {
+            while start + uidLabel.count <= bytes.count
+                    && !uidLabel.indices.allSatisfy({ bytes[start + $0] == uidLabel[$0] }) {
                 start += 1
             }
-            guard start + label.count <= bytes.count else { return nil }
-            var i = start + label.count
+            guard start + uidLabel.count <= bytes.count else { return nil }
+            var i = start + uidLabel.count
             while i < bytes.count, bytes[i] == 0x09 || bytes[i] == 0x20 { i += 1 }
             var value: UInt64 = 0, digits = 0
             while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39, digits < 10 {
