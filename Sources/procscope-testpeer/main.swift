@@ -4,10 +4,13 @@ import Glibc
 // It prints one line `ready pid=P port=L` once its socket is set up, then does its job and exits:
 //   tcp-server ADDR PORT SECONDS        accept and read everything until SECONDS pass
 //   udp-server ADDR PORT SECONDS        receive datagrams until SECONDS pass
+//   udp-echo ADDR PORT SECONDS          answer every datagram with itself until SECONDS pass
 //   tcp-client ADDR PORT BYTES LINGER_MS [WAIT_MS]   connect, (wait WAIT_MS), send, linger, close, exit
 //   udp-client ADDR PORT BYTES LINGER_MS [BIND_PORT [COUNT]]  send one datagram (or COUNT, 0.2 ms apart)
 //                                       (from BIND_PORT), linger, exit
 //   ping ADDR COUNT LINGER_MS [raw]     COUNT echo requests from a ping socket (or a raw ICMP socket), linger, exit
+//   udp-ask ADDR PORT BYTES LINGER_MS   a connected UDP socket asks and waits for the answer (a resolver's
+//                                       question), is closed at once, and the process lingers, then exits
 //   tcp-client-setuid ADDR PORT BYTES LINGER_MS UID   as tcp-client, but drops to UID after creating the socket
 //   raw ADDR PROTO COUNT LINGER_MS      COUNT 100-byte packets of IP protocol PROTO from a raw socket, linger, exit
 //   inject IFACE SRC DST SPORT DPORT COUNT LINGER_MS   COUNT Ethernet frames (zero MACs) carrying a UDP
@@ -361,6 +364,11 @@ case "tcp-client", "udp-client", "mptcp-client":
     let count = arguments.count > 7 ? Int(arguments[7]) ?? 1 : 1
     client(udp: arguments[1] == "udp-client", host: arguments[2], port: port, bytes: bytes, lingerMs: linger, extra: extra,
            count: count)
+case "udp-echo":
+    udpEcho(host: arguments[2], port: port, seconds: Double(arguments[4]) ?? 5)
+case "udp-ask":
+    udpAsk(host: arguments[2], port: port, bytes: Int(arguments[4]) ?? 100,
+           lingerMs: arguments.count > 5 ? Int(arguments[5]) ?? 0 : 0)
 case "tcp-client-setuid":
     client(udp: false, host: arguments[2], port: port, bytes: Int(arguments[4]) ?? 100,
            lingerMs: arguments.count > 5 ? Int(arguments[5]) ?? 0 : 0, extra: 0,

@@ -16,7 +16,7 @@ final class FakeSocketTables: SocketTables {
     var failure: Error?
     var reportsCloses = true
     var closesDescriptor: Int32? { nil }
-    var closes: [(socket: InetDiagMessage, proto: IPProtocol)] = []
+    var closes: [SocketCloseEvent] = []
     var packets: [PacketDiagMessage] = []
 
     /// Puts a socket in the table under its own tuple (a listener under the wildcard peer, as sock_diag
@@ -43,7 +43,7 @@ final class FakeSocketTables: SocketTables {
     func procNetTable(_ name: String, namespace: UInt16) -> String? { nil }
     func namespaceCookie(_ namespace: UInt16) -> UInt64 { 0 }
 
-    func takeCloses() -> [(socket: InetDiagMessage, proto: IPProtocol)] {
+    func takeCloses() -> [SocketCloseEvent] {
         defer { closes = [] }
         return closes
     }

@@ -152,7 +152,7 @@ import Testing
     func goneSocketIsCreditedThroughItsClose() throws {
         defer { tree.remove() }
         let closed = Self.socket(Self.client, Self.server, inode: 0, cookie: 13)
-        tables.closes = [(closed, .tcp)]
+        tables.closes = [SocketCloseEvent(socket: closed, proto: .tcp, namespace: 0)]
         records.releases[13] = ReleasedSocket(pid: 3200, uid: getuid(), cookie: 13, releasedAt: wallClockNow(),
                                               creator: 3200, name: "gone")
         let answer = try #require(Self.pid(resolver.resolve(Self.request(), attempt: 0)))
@@ -162,7 +162,7 @@ import Testing
     @Test("A release by a process that did not create the socket (a passing reference) is not trusted")
     func releaseByANonCreatorIsNotTrusted() throws {
         defer { tree.remove() }
-        tables.closes = [(Self.socket(Self.client, Self.server, inode: 0, cookie: 14), .tcp)]
+        tables.closes = [SocketCloseEvent(socket: Self.socket(Self.client, Self.server, inode: 0, cookie: 14), proto: .tcp, namespace: 0)]
         records.releases[14] = ReleasedSocket(pid: 3300, uid: getuid(), cookie: 14, releasedAt: wallClockNow(),
                                               creator: 3301, name: "lsof")
         guard case .awaitClose = resolver.resolve(Self.request(), attempt: 0) else {
@@ -175,7 +175,7 @@ import Testing
     @Test("A close reported before the flow's first frame is an earlier socket on a reused tuple: not its owner")
     func closeBeforeTheFirstFrameIsAnotherSocket() throws {
         defer { tree.remove() }
-        tables.closes = [(Self.socket(Self.client, Self.server, inode: 0, cookie: 15), .tcp)]
+        tables.closes = [SocketCloseEvent(socket: Self.socket(Self.client, Self.server, inode: 0, cookie: 15), proto: .tcp, namespace: 0)]
         let earlier = Timestamp(microseconds: wallClockNow().microseconds - 5_000_000)
         records.releases[15] = ReleasedSocket(pid: 3400, uid: getuid(), cookie: 15, releasedAt: earlier,
                                               creator: 3400, name: "earlier")

@@ -11,9 +11,12 @@ final class KernelSocketTables: SocketTables {
     private let proc: ProcFileSystem
     /// The host's other network namespaces.
     private let namespaces: NetworkNamespaces?
-    private var namespaceClients: [UInt16: SockDiagClient] = [:]
-    /// The subscription to socket destroy events (cookie and tuple of every closed socket), read on demand.
-    private let closeEvents: SockDiagClient?
+    /// sock_diag sockets made inside other namespaces, with the namespace's inode: let go of once the
+    /// namespace vanished from `namespaces`' reading (a socket keeps its namespace alive).
+    private var namespaceClients: [UInt16: (inode: UInt64, client: SockDiagClient)] = [:]
+    private var clientsGeneration = 0
+    /// The subscriptions to socket destroy events (cookie and tuple of every closed socket), read on demand.
+    private let closeEvents: SocketCloseFeed?
 
     /// `closes`: subscribe to destroy events (worth it only with the kernel's socket records, which the
     /// close's cookie leads to).
@@ -21,7 +24,7 @@ final class KernelSocketTables: SocketTables {
         self.diag = diag
         self.proc = proc
         self.namespaces = namespaces
-        closeEvents = closes ? try? SockDiagClient(groups: SockDiagClient.destroyGroups) : nil
+        closeEvents = closes ? try? SocketCloseFeed(namespaces: namespaces) : nil
     }
 
     func socket(_ proto: IPProtocol, local: Endpoint, remote: Endpoint, namespace: UInt16) throws -> InetDiagMessage? {
@@ -53,21 +56,28 @@ final class KernelSocketTables: SocketTables {
     var reportsCloses: Bool { closeEvents != nil }
     var closesDescriptor: Int32? { closeEvents?.descriptor }
 
-    func takeCloses() -> [(socket: InetDiagMessage, proto: IPProtocol)] {
-        ((try? closeEvents?.pendingDestroyEvents()) ?? []).map { (socket: $0.0, proto: $0.1) }
+    func takeCloses() -> [SocketCloseEvent] {
+        guard let closeEvents else { return [] }
+        closeEvents.follow()
+        return closeEvents.take()
     }
 
     /// The sock_diag socket for a namespace: procscope's own, or one made inside the other namespace, kept.
     /// Throws `NamespaceUnreachable` when the namespace is unknown or cannot be entered.
     private func client(for namespace: UInt16) throws -> SockDiagClient {
         if namespace == 0 { return diag }
-        if let known = namespaceClients[namespace] { return known }
+        if let namespaces, namespaces.generation != clientsGeneration {
+            clientsGeneration = namespaces.generation
+            let members = namespaces.allMembers
+            namespaceClients = namespaceClients.filter { members[$0.key]?.inode == $0.value.inode }
+        }
+        if let known = namespaceClients[namespace] { return known.client }
         guard let member = namespaces?.member(namespace) else {
             throw NamespaceUnreachable(namespace: namespace, cause: "\(SystemCallError(call: "setns", errno: ENOENT, subject: "network namespace #\(namespace)"))")
         }
         do {
             let client = try NetworkNamespace(path: member.path).run { try SockDiagClient() }
-            namespaceClients[namespace] = client
+            namespaceClients[namespace] = (member.inode, client)
             return client
         } catch {
             throw NamespaceUnreachable(namespace: namespace, cause: "\(error)")

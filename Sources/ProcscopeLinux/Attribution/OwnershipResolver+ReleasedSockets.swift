@@ -11,11 +11,9 @@ extension OwnershipResolver {
         let events = tables.takeCloses()
         guard !events.isEmpty else { return }
         let now = wallClockNow()
-        for (socket, proto) in events {
-            forgetHeld(cookie: socket.cookie)
-            recentCloses.append(SocketClosed(key: FlowKey(proto: proto, local: socket.local, remote: socket.remote,
-                                                          hasPorts: true),
-                                             cookie: socket.cookie, closedAt: now))
+        for event in events {
+            forgetHeld(cookie: event.socket.cookie)
+            recentCloses.append(SocketClosed(key: event.key, cookie: event.socket.cookie, closedAt: now))
         }
     }
 

@@ -21,8 +21,9 @@ protocol SocketTables: AnyObject {
     var reportsCloses: Bool { get }
     /// Readable when close reports wait (nil when closes are not reported).
     var closesDescriptor: Int32? { get }
-    /// The sockets whose close was reported since the last call, oldest first.
-    func takeCloses() -> [(socket: InetDiagMessage, proto: IPProtocol)]
+    /// The sockets whose close was reported since the last call, in any namespace of the host, oldest first
+    /// within each namespace.
+    func takeCloses() -> [SocketCloseEvent]
 }
 
 /// A network namespace whose tables could not be read (it is gone, or cannot be entered): the flows in it

@@ -12,7 +12,7 @@ public final class LiveCapture {
     /// The interfaces asked for, and the device opened for them.
     public let interfaces: InterfaceSelection
     let worker: AttributionWorker
-    private let closeEvents: SockDiagClient?
+    private let closeEvents: SocketCloseFeed?
     /// The kernel's release records: when a UDP socket was really closed, not when its destroy event was read.
     private let releases: SocketReleaseRecorder?
     /// Translated connections (conntrack), so NAT'd traffic is one flow of the process behind it.
@@ -80,8 +80,9 @@ public final class LiveCapture {
                  + "sockets are reported permission-denied and their programs' paths unknown; add cap_sys_ptrace and "
                  + "cap_dac_read_search (see the README's setcap line)")
         }
+        namespaces.readNow()
         do {
-            closeEvents = try SockDiagClient(groups: SockDiagClient.destroyGroups)
+            closeEvents = try SocketCloseFeed(namespaces: namespaces)
         } catch {
             closeEvents = nil
             warn("no-socket-close-events", "no socket-close events (\(error)); a port reused within the capture may be attributed late")
@@ -111,7 +112,6 @@ public final class LiveCapture {
                                 + "socket is gone before lookup stays unknown")
             }
         }
-        namespaces.readNow()
         worker = try AttributionWorker(diag: diag, connector: connector, recorder: recorder, firstSends: firstSends,
                                        namespaces: namespaces)
         // Subscribed before the first read of the addresses, so no change falls between the two.
@@ -226,6 +226,7 @@ public final class LiveCapture {
             if now.microseconds(since: lastHousekeeping) > 100_000 {
                 session.expire(now: now)
                 namespaces.refresh(now: now) // off this thread: containers come and go
+                closeEvents?.follow()
                 lastHousekeeping = now
             }
             nameLookedUpRemotes(now: now)
@@ -328,18 +329,19 @@ public final class LiveCapture {
     }
 
     private func drainCloseEvents() {
-        guard let closeEvents, let events = try? closeEvents.pendingDestroyEvents(), !events.isEmpty else { return }
+        guard let closeEvents else { return }
+        let events = closeEvents.take()
+        guard !events.isEmpty else { return }
         let now = wallClockNow()
-        for (socket, proto) in events {
-            let key = FlowKey(proto: proto, local: socket.local, remote: socket.remote, hasPorts: true)
+        for event in events {
             // A datagram socket ends at its release (its destroy event comes later, from a workqueue): frames
             // after the release are a later socket's. A TCP connection's last FIN and ACKs follow its release.
             var closedAt = now
-            if proto != .tcp, let released = releases?.lastHolder(cookie: socket.cookie)?.releasedAt,
+            if event.proto != .tcp, let released = releases?.lastHolder(cookie: event.socket.cookie)?.releasedAt,
                released <= now, now.microseconds(since: released) < 5_000_000 {
                 closedAt = released
             }
-            session.socketClosed(SocketClosed(key: key, cookie: socket.cookie, closedAt: closedAt))
+            session.socketClosed(SocketClosed(key: event.key, cookie: event.socket.cookie, closedAt: closedAt))
         }
     }
 

@@ -33,8 +33,11 @@ public final class NetworkNamespaces: NamespaceDirectory, @unchecked Sendable {
     private var refreshedAt = Timestamp.zero
     /// Addresses asked about and not found since the last reading: a new namespace is read sooner.
     private var misses = 0
-    // Shared with the worker (read once per new flow in another namespace).
+    // Shared with the worker (read once per new flow in another namespace) and the close feeds.
     private let members = Mutex<[UInt16: Member]>([:])
+    /// Counts readings whose namespaces differed from the one before (`members`): a holder of a socket per
+    /// namespace looks again only when it moved.
+    private let membersGeneration = Atomic<Int>(0)
 
     public init(proc: ProcFileSystem = ProcFileSystem()) {
         self.proc = proc
@@ -48,10 +51,17 @@ public final class NetworkNamespaces: NamespaceDirectory, @unchecked Sendable {
         return nil
     }
 
-    /// The namespace with this index, for the worker.
+    /// The namespace with this index, for the worker; nil once the last reading no longer found it.
     public func member(_ index: UInt16) -> Member? {
         members.withLock { $0[index] }
     }
+
+    /// Every namespace the last reading found, by index.
+    public var allMembers: [UInt16: Member] { members.withLock { $0 } }
+
+    /// Changes whenever the set of namespaces does: compare it to the one seen last before asking for
+    /// `allMembers`.
+    public var generation: Int { membersGeneration.load(ordering: .acquiring) }
 
     /// Reads the namespaces and their addresses now, on the calling thread (before the capture starts).
     public func readNow() {
@@ -111,7 +121,14 @@ public final class NetworkNamespaces: NamespaceDirectory, @unchecked Sendable {
             }
         }
         for address in shared { owners.removeValue(forKey: address) }
-        members.withLock { $0.merge(found) { _, new in new } }
+        // Replaced, not merged: a socket made inside a namespace keeps it alive, so whatever holds one per
+        // namespace lets go of a vanished container's when it leaves this table (`SocketCloseFeed`,
+        // `KernelSocketTables`).
+        let changed = members.withLock { known in
+            defer { known = found }
+            return known.mapValues(\.inode) != found.mapValues(\.inode)
+        }
+        if changed { membersGeneration.add(1, ordering: .releasing) }
         return owners
     }
 }
