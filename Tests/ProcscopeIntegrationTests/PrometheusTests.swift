@@ -91,8 +91,8 @@ extension IntegrationTests {
                        rx: peers.flatMap(\.conversations).reduce(0) { $0 + $1.rxBytes })
         print("Prometheus: procscope-testpeer sent \(Int(scraped)) and received \(Int(received)) bytes; procscope's "
               + "JSON: \(counted.tx) and \(counted.rx); \(series.count) series; \(Int(latency)) attributions timed")
-        #expect(peers.count == 4, "the server and three clients")
-        #expect(counted.tx > 390_000)
+        #expect(peers.count == 4, "the server and three clients; \(report.whoAndWhy)")
+        #expect(counted.tx > 390_000, "\(report.whoAndWhy)")
         #expect(abs(scraped - Double(counted.tx)) <= Double(counted.tx) / 100, "transmitted bytes within 1%")
         #expect(abs(received - Double(counted.rx)) <= Double(counted.rx) / 100, "received bytes within 1%")
         #expect(latency >= 4, "each new flow's wait for its owner is in the histogram")

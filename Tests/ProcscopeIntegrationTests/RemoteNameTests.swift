@@ -44,7 +44,7 @@ extension IntegrationTests {
         let client = processes.first { $0["name"] as? String == "python3" }
         #expect(client != nil, "the resolving client was attributed")
         #expect(toServer.allSatisfy { ($0["name_asked_by"] as? [String: Any])?["pid"] as? Int == client?["pid"] as? Int
-            && ($0["name_asked_by"] as? [String: Any])?["name"] as? String == "python3" }, "\(toServer)")
+            && ($0["name_asked_by"] as? [String: Any])?["name"] as? String == "python3" }, "\(toServer); \(report.whoAndWhy)")
         #expect(!remotes.contains { ($0["name"] as? String) != nil && $0["address"] as? String != "198.18.7.7" },
                 "no other address got the name")
     }

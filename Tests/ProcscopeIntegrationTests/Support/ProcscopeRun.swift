@@ -158,6 +158,18 @@ struct CaptureJSON {
         ((root["capture"] as? [String: Any])?["dropped"] as? [String: Any])?["kernel"] as? Int ?? -1
     }
 
+    /// Who was credited and what stayed unknown and why, for a failed expectation's message: a rare miss
+    /// under the whole suite's load must leave its reason in the CI log.
+    var whoAndWhy: String {
+        let owners = processes.map { "\($0.pid) \($0.exe ?? "?"): " + $0.conversations.map {
+            "\($0.proto) \($0.localPort ?? -1)<->\($0.remotePort ?? -1) \($0.bytes) B \($0.method ?? "?")"
+        }.joined(separator: ", ") }
+        let unknowns = unknown.map {
+            "\($0.proto) \($0.localPort ?? -1)<->\($0.remotePort ?? -1) \($0.bytes) B \($0.reason ?? "?"): \($0.detail ?? "")"
+        }
+        return "credited: [" + owners.joined(separator: "; ") + "]; unknown: [" + unknowns.joined(separator: "; ") + "]"
+    }
+
     /// The uid reported for `pid`.
     func uid(of pid: Int32) -> Int? { processes.first { $0.pid == pid }?.uid }
 
