@@ -190,6 +190,23 @@ import Testing
         #expect(report.unknown.reasons[.socketClosedBeforeLookup]?.packets == 1)
     }
 
+    @Test("A connection never accepted is credited to its listener's holder even though its own socket's close was seen")
+    func neverAcceptedConnectionGoesToTheListenersHolderDespiteItsClose() throws {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        session.ingest(FrameBuilder.ipv4(0xC612_0002, 0xC612_0001, proto: 6, sourcePort: 40000, destinationPort: 80,
+                                         flags: 0x02), at: 100)
+        let request = try #require(attributor.requests.first)
+        // The connection's own socket (reset in the accept queue) closed; the answer's evidence is the listener.
+        session.socketClosed(SocketClosed(key: request.key, cookie: 11, closedAt: Timestamp(microseconds: 200)))
+        session.apply(AttributionResult(conversation: request.conversation, key: request.key,
+                                        attribution: .process(identity(2), .listeningSocket, SocketEvidence(inode: 9, cookie: 99, uid: 0)),
+                                        resolvedAt: Timestamp(microseconds: 900)))
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        #expect(report.processes.map(\.identity.pid) == [2])
+        #expect(report.unknown.reasons.isEmpty)
+    }
+
     @Test("A socket that changes hands: frames up to the change stay with the opener, later ones are the heir's, without a new lookup")
     func handedOverSocketSplitsAtTheChange() throws {
         let attributor = RecordingAttributor()

@@ -276,17 +276,53 @@ import Testing
             processes.handle(.fork(parent: 3500, child: 3501), now: wallClockNow())
         }
         let request = Self.request(incoming, outgoing: false)
-        guard case .retryLater = resolver.resolve(request, attempt: 0) else {
-            Issue.record("expected to wait for the accept")
-            return
+        // Only the listener answers: the connection's close (the server accepting and closing it) is waited
+        // for, with the table asked again less and less often, never at every millisecond.
+        for attempt in OwnershipResolver.listenerPatience.indices {
+            guard case .awaitClose(let patience) = resolver.resolve(request, attempt: attempt) else {
+                Issue.record("expected to wait for the connection's close at attempt \(attempt)")
+                return
+            }
+            #expect(patience == OwnershipResolver.listenerPatience[attempt])
         }
-        let outcome = resolver.resolve(request, attempt: resolver.maxAttempts)
+        #expect(OwnershipResolver.listenerPatience.reduce(0, +) >= 40_000, "about as long as the retries waited")
+        let outcome = resolver.resolve(request, attempt: OwnershipResolver.listenerPatience.count)
         if holders == 1 {
             let answer = try #require(Self.pid(outcome))
             #expect(answer.0 == 3500 && answer.1 == .listeningSocket)
         } else {
             #expect(Self.reason(outcome) == .socketClosedBeforeLookup)
         }
+    }
+
+    @Test("A connection whose close was reported with no process releasing it was never accepted: answered at once, not after 50 waits",
+          arguments: [1, 2])
+    func resetConnectionInTheAcceptQueueIsAnsweredAtOnce(holders: Int) throws {
+        defer { tree.remove() }
+        let incoming = FlowKey(proto: .tcp, local: Self.server, remote: Self.client, hasPorts: true)
+        tables.add(.tcp, Self.socket(Self.server, Self.wildcard, state: .listen, inode: 900, cookie: 20))
+        records.creators[20] = 3500
+        try tree.addProcess(3500, name: "server", sockets: [900])
+        if holders == 2 {
+            try tree.addProcess(3501, name: "server", sockets: [900])
+            processes.handle(.fork(parent: 3500, child: 3501), now: wallClockNow())
+        }
+        let request = Self.request(incoming, outgoing: false)
+        // The connection's own socket, reset in the queue: destroyed, never released by a process.
+        tables.closes = [SocketCloseEvent(socket: Self.socket(Self.server, Self.client, inode: 0, cookie: 31), proto: .tcp,
+                                          namespace: 0)]
+        let outcome = resolver.resolve(request, attempt: 0)
+        if holders == 1 {
+            let answer = try #require(Self.pid(outcome))
+            #expect(answer.0 == 3500 && answer.1 == .listeningSocket)
+        } else {
+            #expect(Self.reason(outcome) == .socketClosedBeforeLookup)
+        }
+        // Released by a process (accepted, then closed): that process, as before.
+        records.releases[31] = ReleasedSocket(pid: 3500, uid: 0, cookie: 31, releasedAt: wallClockNow(), creator: nil,
+                                              name: "server")
+        let released = try #require(Self.pid(resolver.resolve(request, attempt: 0)))
+        #expect(released.0 == 3500 && released.1 == .releasedSocket)
     }
 
     @Test("UDP: another socket answering on the port (a server's) is not the flow's; the flow's socket is gone")

@@ -10,15 +10,17 @@ extension CaptureSession {
         switch result.attribution {
         case .process(let identity, let method, let evidence):
             // A close for this tuple was seen while the lookup ran; if the lookup then found another socket,
-            // that socket is a newer one on the reused tuple and its owner did not send these frames.
+            // that socket is a newer one on the reused tuple and its owner did not send these frames. (A
+            // listener's holder is credited for a connection never accepted: the evidence is the listener, of
+            // course not the connection's closed socket.)
             let closedCookie = table[i].cookie
-            if closedCookie != 0, let evidence, evidence.cookie != closedCookie {
+            if closedCookie != 0, let evidence, evidence.cookie != closedCookie, method != .listeningSocket {
                 resolve(result.conversation, as: .socketClosedBeforeLookup,
                         detail: "socket (cookie \(closedCookie)) closed before lookup; the tuple now belongs to "
                             + "a newer socket (inode \(evidence.inode)), not credited")
                 return
             }
-            pending.remove(result.conversation)
+            pending.remove(result.conversation, key: table[i].key)
             attributionLatencies.observe(micros: latency)
             table[i].owner = Int32(owners.intern(identity))
             table[i].methodOrReason = UInt16(methods.intern(method))
@@ -35,7 +37,7 @@ extension CaptureSession {
     /// Marks a conversation unknown with a reason and detail.
     func resolve(_ conversation: Int32, as reason: UnknownReason, detail: String) {
         let i = conversation
-        pending.remove(conversation)
+        pending.remove(conversation, key: table[i].key)
         pendingFrames.removeValue(forKey: conversation)
         table[i].owner = Conversation.unknown
         table[i].methodOrReason = UInt16(reasons.intern(reason))
@@ -50,7 +52,7 @@ extension CaptureSession {
     public func socketClosed(_ event: SocketClosed) {
         if !heirs.isEmpty { heirs = heirs.filter { $0.value.cookie != event.cookie } }
         for conversation in byCookie.removeAll(of: event.cookie) { close(conversation, at: event.closedAt) }
-        for conversation in pending {
+        for conversation in pending.candidates(closing: event.key) {
             let i = conversation
             guard !table[i].isClosed, table[i].cookie == 0,
                   event.covers(table[i].key) else { continue }

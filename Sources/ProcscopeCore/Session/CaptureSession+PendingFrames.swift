@@ -75,7 +75,7 @@ extension CaptureSession {
         let new = table.add(moved)
         recentlyClosed[moved.key] = (conversation, time)
         pendingFrames[new] = Array(late)
-        pending.insert(new)
+        pending.insert(new, key: moved.key)
         splits.append(ConversationSplit(from: conversation, to: new, after: time))
         if splits.count > 256 { splits.removeFirst(splits.count - 128) }
         let request = AttributionRequest(conversation: new, key: moved.key, firstSeen: first.time,

@@ -25,7 +25,7 @@ public final class CaptureSession {
     var details = DetailTable()
 
     /// Conversations still waiting for their owner, for close events and the age limit.
-    var pending = Set<Int32>()
+    var pending = PendingLookups()
     /// Conversations by socket cookie: a close event carries only the cookie and a (maybe wildcard) tuple.
     var byCookie = CookieIndex()
     /// Called once per frame (after it was counted) with what a per-packet listing prints; nil, the default,
@@ -339,7 +339,7 @@ public final class CaptureSession {
             apply(answer)
             return
         }
-        pending.insert(new)
+        pending.insert(new, key: key)
         logPending(new, direction, frame, at: time)
     }
 

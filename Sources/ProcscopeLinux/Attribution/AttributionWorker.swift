@@ -50,6 +50,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
         wakeDescriptor = try retryingSystemCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
         resultsDescriptor = try retryingSystemCall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
         let processes = ProcessTable(reader: ProcessIdentityReader(proc: proc))
+        processes.exitsReported = connector != nil
         // Closes are worth reading only with the kernel's records, which a close's cookie leads to.
         let tables = KernelSocketTables(diag: diag, proc: proc, namespaces: namespaces, closes: recorder != nil)
         resolver = OwnershipResolver(tables: tables, proc: proc, processes: processes, records: recorder,
@@ -185,6 +186,10 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
                     resolver.processes.handle(event, now: now)
                     if case .exit(let pid) = event { handedOver += resolver.handOver(from: pid, at: now) }
                 }
+                if connector.lostEvents {
+                    connector.lostEvents = false
+                    resolver.processes.forgetConfirmations()
+                }
                 if !handedOver.isEmpty {
                     changes.withLock { $0.append(contentsOf: handedOver) }
                     eventfd_write(resultsDescriptor, 1)
@@ -278,8 +283,8 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
         case .awaitAccept(let queue):
             retries.add(request, attempt: attempt + 1, due: retryDue(after: attempt), queue: queue)
             return queue
-        case .awaitClose:
-            closeWaiters.append((request, attempt + 1, Timestamp(microseconds: wallClockNow().microseconds + 1000)))
+        case .awaitClose(let patience):
+            closeWaiters.append((request, attempt + 1, Timestamp(microseconds: wallClockNow().microseconds + patience)))
         case .awaitSweep(let inode):
             // A lookup asked again after a sweep it did not wait for entirely (its socket found elsewhere,
             // then gone) waits for the next one.

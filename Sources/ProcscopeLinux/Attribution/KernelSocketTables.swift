@@ -13,8 +13,11 @@ final class KernelSocketTables: SocketTables {
     private let namespaces: NetworkNamespaces?
     /// sock_diag sockets made inside other namespaces, with the namespace's inode: let go of once the
     /// namespace vanished from `namespaces`' reading (a socket keeps its namespace alive).
-    private var namespaceClients: [UInt16: (inode: UInt64, client: SockDiagClient)] = [:]
+    private var namespaceClients: [UInt16: (inode: UInt64, client: SockDiagClient, cookie: UInt64)] = [:]
     private var clientsGeneration = 0
+    /// Namespace cookies (SO_NETNS_COOKIE), asked once: a connection's first-send lookup needs one, and
+    /// under churn that was a system call per connection. 0 until asked.
+    private var ownCookie: UInt64 = 0
     /// The subscriptions to socket destroy events (cookie and tuple of every closed socket), read on demand.
     private let closeEvents: SocketCloseFeed?
 
@@ -50,7 +53,16 @@ final class KernelSocketTables: SocketTables {
     }
 
     func namespaceCookie(_ namespace: UInt16) -> UInt64 {
-        (try? client(for: namespace)).map { ps_netns_cookie($0.descriptor) } ?? 0
+        if namespace == 0 {
+            if ownCookie == 0 { ownCookie = ps_netns_cookie(diag.descriptor) }
+            return ownCookie
+        }
+        guard (try? client(for: namespace)) != nil, var known = namespaceClients[namespace] else { return 0 }
+        if known.cookie == 0 {
+            known.cookie = ps_netns_cookie(known.client.descriptor)
+            namespaceClients[namespace] = known
+        }
+        return known.cookie
     }
 
     var reportsCloses: Bool { closeEvents != nil }
@@ -77,7 +89,7 @@ final class KernelSocketTables: SocketTables {
         }
         do {
             let client = try NetworkNamespace(path: member.path).run { try SockDiagClient() }
-            namespaceClients[namespace] = (member.inode, client)
+            namespaceClients[namespace] = (member.inode, client, 0)
             return client
         } catch {
             throw NamespaceUnreachable(namespace: namespace, cause: "\(error)")

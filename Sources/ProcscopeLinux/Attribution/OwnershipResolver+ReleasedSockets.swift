@@ -25,7 +25,7 @@ extension OwnershipResolver {
         if let released = releasedOwner(request, cookie: closedCookie(request), releasedAfterFirstFrame: true) {
             return .answer(released)
         }
-        if records != nil && tables.reportsCloses && attempt < 3 { return .awaitClose }
+        if records != nil && tables.reportsCloses && attempt < 3 { return .awaitClose(patience: 1_000) }
         let reason = Self.noSocket(request)
         if case .unknown(.kernelGenerated, _) = reason { return .answer(reason) }
         // No inet socket closed on this tuple since its first frame: an outgoing one may have been injected.

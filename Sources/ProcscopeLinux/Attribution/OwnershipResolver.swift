@@ -18,8 +18,8 @@ final class OwnershipResolver {
         /// younger ones of the same listener wait too (`RetrySchedule` asks for the oldest only).
         case awaitAccept(AcceptQueue)
         /// The socket is gone and its destroy event (queued by the kernel on a workqueue) not read yet: ask
-        /// again as soon as a destroy event arrives (`closeEventsDescriptor` readable), or shortly.
-        case awaitClose
+        /// again as soon as the tuple's destroy event arrives, or after `patience` microseconds.
+        case awaitClose(patience: Int64)
         /// No process the kernel's records or the cheap candidates name holds the socket: wait for the
         /// host-wide sweep (`ProcessSweep`) to pass, and ask again with `sweepFinished`.
         case awaitSweep(inode: UInt32)
@@ -54,6 +54,10 @@ final class OwnershipResolver {
     private var unreadableProcesses = Set<Int32>()
     /// Attempts before a handshake still in flight falls back to the listening socket's owner.
     let maxAttempts = 50
+    /// How long a connection that only its listener answers waits for its close at each attempt before it
+    /// is looked up again (microseconds), and, by their number, the attempts before the listener's owner is
+    /// taken: about 50 ms in all, as `maxAttempts` retries take.
+    static let listenerPatience: [Int64] = [1_000, 2_000, 4_000, 8_000, 10_000, 10_000, 10_000, 10_000]
 
     init(tables: SocketTables, proc: ProcFileSystem, processes: ProcessTable, records: SocketRecords? = nil,
          firstSends: FirstSendRecords? = nil) {
@@ -111,16 +115,32 @@ final class OwnershipResolver {
             // Only the listener answers once the connection's own socket is gone: accepted, used and closed
             // before the look. The recorder knows who released it, by the cookie seen in flight or the
             // cookie of the connection's destroy event.
+            var neverAccepted = false
             if socket.state == .listen {
                 drainCloseEvents()
-                let seen = connectionCookies[key]
-                if let released = releasedOwner(request, cookie: seen ?? closedCookie(request),
-                                                releasedAfterFirstFrame: seen == nil) {
+                let seen = connectionCookies[key], closed = closedCookie(request)
+                if let released = releasedOwner(request, cookie: seen ?? closed, releasedAfterFirstFrame: seen == nil) {
                     return .answer(released)
                 }
+                // Its close was reported and no process released it: it was reset or dropped in its
+                // listener's queue, before any accept() (a process's close() or exit records a release before
+                // the socket is destroyed). Waiting for an accept that cannot come cost a lookup a
+                // millisecond, 50 times, for each such connection of a churning server.
+                neverAccepted = closed != nil && (seen == nil || seen == closed)
+            }
+            let closesAnswer = records != nil && tables.reportsCloses
+            if socket.state == .listen && !neverAccepted && closesAnswer && attempt < Self.listenerPatience.count {
+                // Only the listener answers: the connection's socket was reset in the queue (out of the
+                // tables, destroyed once accepted) or accepted, used and closed. Either way its close, when
+                // the server gets to it, leads to the answer; asking the tables again meanwhile cannot (under
+                // churn that was ten lookups a connection). Asked again now and then all the same: a SYN
+                // answered with a cookie has no socket until the handshake's last ACK.
+                return .awaitClose(patience: Self.listenerPatience[attempt])
             }
             if socket.state == .listen || handshakeInFlight {
-                if attempt < maxAttempts {
+                // (A listener-only answer has had its waits for a close above.)
+                let waitedEnough = socket.state == .listen && closesAnswer
+                if attempt < maxAttempts && !neverAccepted && !waitedEnough {
                     let queued = socket.state == .established || socket.state == .closeWait
                     return queued ? .awaitAccept(AcceptQueue(key)) : .retryLater
                 }

@@ -55,11 +55,11 @@ public final class ProcConnector {
         return fd
     }
 
-    /// Events waiting now (empty when none). Lost events (ENOBUFS under a fork storm) are skipped: the
-    /// full-scan fallback keeps attribution correct without them.
+    /// Events waiting now (empty when none). Lost events (ENOBUFS under a fork storm) are skipped, and said
+    /// (`lostEvents`): the full-scan fallback keeps attribution correct without them.
     public func pendingEvents() -> [ProcessEvent] {
         var events: [ProcessEvent] = []
-        NetlinkSocket.drain(descriptor, buffer: &buffer) { datagram in
+        if NetlinkSocket.drain(descriptor, buffer: &buffer, { datagram in
             var offset = 0
             while datagram.count - offset >= 16 {
                 let length = Int(datagram.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
@@ -70,7 +70,13 @@ public final class ProcConnector {
                 }
                 offset += (length + 3) & ~3
             }
+        }) {
+            lostEvents = true
         }
         return events
     }
+
+    /// Set when events were lost (the socket overran) since the caller last cleared it: what relies on
+    /// seeing every exit must not, until it has checked again.
+    public var lostEvents = false
 }

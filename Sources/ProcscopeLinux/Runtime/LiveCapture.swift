@@ -182,8 +182,10 @@ public final class LiveCapture {
             // tens of thousands of turns a second (a bulk transfer in immediate mode) they added up.
             let firstTurn = turns == 0
             turns += 1
+            // After a batched wait, closes and answers were not waited for (`batchInterval`): looked at anyway.
+            let lookAtAll = firstTurn || batchInterval > 0
             // Close events first: a frame of a new socket on a reused tuple must not join the old conversation.
-            if firstTurn || Self.readable(fds, closesIndex) { drainCloseEvents() }
+            if lookAtAll || Self.readable(fds, closesIndex) { drainCloseEvents() }
             // Address changes: the first frame from a new address must find it local.
             if firstTurn || Self.readable(fds, addressIndex),
                addressChanges?.drain() == true, let addresses = try? LocalAddresses.current() {
@@ -195,7 +197,7 @@ public final class LiveCapture {
                     if appeared { session.translationAppeared(binding) } else { session.nat.remove(binding) }
                 }
             }
-            if firstTurn || Self.readable(fds, resultsIndex) {
+            if lookAtAll || Self.readable(fds, resultsIndex) {
                 for result in worker.takeResults() { session.apply(result) }
                 for change in worker.takeOwnerChanges() { session.ownerChanged(change) }
             }
@@ -263,6 +265,12 @@ public final class LiveCapture {
                                     : min(Self.batchIntervalMicros.upperBound, batchInterval * 2))
                 : frequent ? Self.batchIntervalMicros.lowerBound : 0
             fds[0].events = batchInterval > 0 ? 0 : Int16(POLLIN)
+            // Nor are the worker's answers and the close events waited for then: the frames they concern wait in
+            // the ring until the next turn anyway, which takes closes before frames as ever. Under connection
+            // churn each answer and each close woke this thread, several times a connection, each wake a
+            // context switch that preempted the client or its server.
+            fds[resultsIndex].events = batchInterval > 0 ? 0 : Int16(POLLIN)
+            if closesIndex < fds.count { fds[closesIndex].events = batchInterval > 0 ? 0 : Int16(POLLIN) }
             if batchInterval > 0 { timeoutMicros = min(timeoutMicros, batchInterval) }
             var timeout = timespec(tv_sec: Int(timeoutMicros / 1_000_000), tv_nsec: Int(timeoutMicros % 1_000_000) * 1000)
             for i in fds.indices { fds[i].revents = 0 }
