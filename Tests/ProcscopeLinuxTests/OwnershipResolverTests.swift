@@ -325,6 +325,31 @@ import Testing
         #expect(released.0 == 3500 && released.1 == .releasedSocket)
     }
 
+    @Test("A connection seen in its handshake, then answered only by its listener, is credited through its own socket's close: the handshake's cookie is not the connection's")
+    func handshakeCookieDoesNotHideTheConnectionsClose() throws {
+        defer { tree.remove() }
+        let incoming = FlowKey(proto: .tcp, local: Self.server, remote: Self.client, hasPorts: true)
+        tables.add(.tcp, Self.socket(Self.server, Self.wildcard, state: .listen, inode: 900, cookie: 20))
+        records.creators[20] = 3500
+        try tree.addProcess(3500, name: "server", sockets: [900])
+        let request = Self.request(incoming, outgoing: false)
+        // In its handshake: the request socket, with a cookie of its own.
+        tables.add(.tcp, Self.socket(Self.server, Self.client, state: .synReceived, inode: 0, cookie: 40))
+        guard case .retryLater = resolver.resolve(request, attempt: 0) else {
+            Issue.record("expected to wait for the handshake")
+            return
+        }
+        // Accepted, used and closed by the server: only the listener answers; the close carries the
+        // connection's own cookie, which the server's release record is under.
+        tables.sockets[FakeSocketTables.Tuple(proto: .tcp, local: Self.server, remote: Self.client, namespace: 0)] = nil
+        tables.closes = [SocketCloseEvent(socket: Self.socket(Self.server, Self.client, state: .close, inode: 0, cookie: 41),
+                                          proto: .tcp, namespace: 0)]
+        records.releases[41] = ReleasedSocket(pid: 3500, uid: getuid(), cookie: 41, releasedAt: wallClockNow(), creator: nil,
+                                              name: "server")
+        let answer = try #require(Self.pid(resolver.resolve(request, attempt: 1)))
+        #expect(answer.0 == 3500 && answer.1 == .releasedSocket)
+    }
+
     @Test("UDP: another socket answering on the port (a server's) is not the flow's; the flow's socket is gone")
     func udpAnswerFromAnotherPortIsNotTheFlows() throws {
         defer { tree.remove() }

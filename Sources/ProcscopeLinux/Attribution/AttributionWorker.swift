@@ -30,7 +30,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
     private let connector: ProcConnector?
     private var retries = RetrySchedule()
     /// Lookups waiting for a destroy event: retried when one arrives, or when due.
-    private var closeWaiters: [(request: AttributionRequest, attempt: Int, due: Timestamp)] = []
+    private var closeWaiters = CloseWaiters()
     /// Lookups waiting for the host-wide sweep, with the socket inode they need and the sweep generation
     /// that answers them.
     private var sweepWaiters: [(request: AttributionRequest, attempt: Int, inode: UInt32, generation: Int)] = []
@@ -168,7 +168,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             if closesIndex < fds.count {
                 fds[closesIndex].events = closeWaiters.isEmpty && resolver.held.count == 0 ? 0 : Int16(POLLIN)
             }
-            if let due = ([retries.nextDue].compactMap { $0 } + closeWaiters.map(\.due)).min() {
+            if let due = [retries.nextDue, closeWaiters.earliestDue].compactMap({ $0 }).min() {
                 let micros = max(0, due.microseconds(since: wallClockNow()))
                 timeout = timespec(tv_sec: Int(micros / 1_000_000), tv_nsec: Int(micros % 1_000_000) * 1000)
             }
@@ -212,12 +212,13 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             }
             // A waiter is asked again when its own tuple's close has arrived, or when due: under churn closes
             // arrive all the time, and asking every waiter again at each cost a request per waiter per close.
-            let closesArrived = closesIndex < fds.count && fds[closesIndex].revents != 0
-            let isReady = { [resolver] (waiter: (request: AttributionRequest, attempt: Int, due: Timestamp)) in
-                waiter.due <= cutoff || (closesArrived && resolver.closedCookie(waiter.request) != nil)
+            // Arrived means taken since the last look (`takeClosedTuples`), not the descriptor found readable by
+            // the last wait: a close taken at the top of this turn, or inside a lookup, after the wait had
+            // returned for another reason, left its waiter asleep until due (measured under churn: thousands
+            // of waits that ended with the listener's owner instead of the releaser's record).
+            let waiting = closeWaiters.takeReady(now: cutoff, closed: resolver.takeClosedTuples()) {
+                resolver.closedCookie($0) != nil
             }
-            let waiting = closeWaiters.filter(isReady)
-            closeWaiters.removeAll(where: isReady)
             for waiter in waiting { attempt(waiter.request, waiter.attempt, into: &answers) }
             // Answers so far go out before the sweep's slice runs.
             publish(&answers)
@@ -284,7 +285,8 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             retries.add(request, attempt: attempt + 1, due: retryDue(after: attempt), queue: queue)
             return queue
         case .awaitClose(let patience):
-            closeWaiters.append((request, attempt + 1, Timestamp(microseconds: wallClockNow().microseconds + patience)))
+            closeWaiters.add(.init(request: request, attempt: attempt + 1,
+                                   due: Timestamp(microseconds: wallClockNow().microseconds + patience)))
         case .awaitSweep(let inode):
             // A lookup asked again after a sweep it did not wait for entirely (its socket found elsewhere,
             // then gone) waits for the next one.

@@ -13,8 +13,15 @@ extension OwnershipResolver {
         let now = wallClockNow()
         for event in events {
             forgetHeld(cookie: event.socket.cookie)
+            if closedTuples.count < 65_536 { closedTuples.append(event.key) }
             recentCloses.append(SocketClosed(key: event.key, cookie: event.socket.cookie, closedAt: now))
         }
+    }
+
+    /// The tuples of the closes taken since the last call.
+    func takeClosedTuples() -> [FlowKey] {
+        defer { closedTuples.removeAll(keepingCapacity: true) }
+        return closedTuples
     }
 
     /// The flow's socket no longer exists: the owner recorded at its release, found through the cookie of its

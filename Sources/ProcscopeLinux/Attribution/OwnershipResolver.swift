@@ -48,6 +48,9 @@ final class OwnershipResolver {
     let held = HeldSockets()
     /// Recent socket closes (destroy events), oldest first, bounded.
     var recentCloses = RecentCloses()
+    /// The tuples of the closes taken since `takeClosedTuples` (`drainCloseEvents`): a waiter for a close
+    /// looks again when one that can cover it came, however it was taken (at a wake, or inside a lookup).
+    var closedTuples: [FlowKey] = []
     /// fds that could not be read during scans (EACCES), for the report.
     private(set) var deniedFDs = 0
     /// Processes whose whole descriptor table could not be read (bounded): a socket of their uid may be theirs.
@@ -56,8 +59,9 @@ final class OwnershipResolver {
     let maxAttempts = 50
     /// How long a connection that only its listener answers waits for its close at each attempt before it
     /// is looked up again (microseconds), and, by their number, the attempts before the listener's owner is
-    /// taken: about 50 ms in all, as `maxAttempts` retries take.
-    static let listenerPatience: [Int64] = [1_000, 2_000, 4_000, 8_000, 10_000, 10_000, 10_000, 10_000]
+    /// taken: 50 ms in all, as `maxAttempts` retries take. The look after 2 ms is for a handshake answered
+    /// with a SYN cookie, whose socket appears with its last ACK; after it, only the close can answer.
+    static let listenerPatience: [Int64] = [2_000, 48_000]
 
     init(tables: SocketTables, proc: ProcFileSystem, processes: ProcessTable, records: SocketRecords? = nil,
          firstSends: FirstSendRecords? = nil) {
@@ -118,15 +122,18 @@ final class OwnershipResolver {
             var neverAccepted = false
             if socket.state == .listen {
                 drainCloseEvents()
+                // The cookie seen in flight may be the handshake's request socket's, which the connection's
+                // own socket (made at the last ACK) does not keep: its close's cookie is tried too.
                 let seen = connectionCookies[key], closed = closedCookie(request)
-                if let released = releasedOwner(request, cookie: seen ?? closed, releasedAfterFirstFrame: seen == nil) {
+                if let released = releasedOwner(request, cookie: seen)
+                    ?? releasedOwner(request, cookie: closed, releasedAfterFirstFrame: true) {
                     return .answer(released)
                 }
                 // Its close was reported and no process released it: it was reset or dropped in its
                 // listener's queue, before any accept() (a process's close() or exit records a release before
                 // the socket is destroyed). Waiting for an accept that cannot come cost a lookup a
                 // millisecond, 50 times, for each such connection of a churning server.
-                neverAccepted = closed != nil && (seen == nil || seen == closed)
+                neverAccepted = closed != nil
             }
             let closesAnswer = records != nil && tables.reportsCloses
             if socket.state == .listen && !neverAccepted && closesAnswer && attempt < Self.listenerPatience.count {
