@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark: live capture under load, procscope beside tcpdump in the same run. Not a test: it asserts
-# nothing, it prints figures. Two loads, each in network namespaces this script creates and deletes:
+# nothing, it prints figures. Three loads, each in network namespaces this script creates and deletes:
 #   1. small UDP datagrams on loopback, as fast as one core sends them (procscope-testpeer udp-flood);
-#   2. one bulk TCP connection across a veth pair (procscope-testpeer tcp-bulk).
+#   2. one bulk TCP connection across a veth pair (procscope-testpeer tcp-bulk);
+#   3. connection churn on loopback: one client opening short connections back to back (procscope-testpeer
+#      churn; CHURN_CONNECTIONS, default 20,000), its rate and each capture's CPU per connection.
 # Each load runs with no capture, with tcpdump -w /dev/null (buffered, as tcpdump runs by default, and in
 # --immediate-mode: each frame handed over at once), with nethogs in trace mode (-a -t -d 1: loopback allowed,
 # refreshing each second), and with procscope capture --json; for each the sender's rate and
@@ -156,6 +158,46 @@ for round in $(seq "$rounds"); do
     done
 done
 summary tcp
+
+connections=${CHURN_CONNECTIONS:-20000}
+echo "Connection churn on loopback, $connections short TCP connections in a row from one client (connect, 100 bytes, reset), median of $rounds:"
+for round in $(seq "$rounds"); do
+    for capture in none tcpdump tcpdump-immediate nethogs procscope; do
+        ip netns exec "$a" "$bin/procscope-testpeer" tcp-server 127.0.0.1 5403 120 >/dev/null &
+        server=$!; pids+=("$server")
+        start_capture "$capture" "$a" lo "tcp port 5403"
+        # The capture's CPU over the churn alone (procscope's start-up, its eBPF programs and first /proc
+        # pass, is left out: it is the same whatever the load).
+        before=$([ -n "$capture_pid" ] && cpu_seconds "$capture_pid" || echo 0)
+        started=$(date +%s.%N)
+        ip netns exec "$a" "$bin/procscope-testpeer" churn 127.0.0.1 5403 "$connections" >/dev/null
+        ended=$(date +%s.%N)
+        after=$([ -n "$capture_pid" ] && cpu_seconds "$capture_pid" || echo 0)
+        echo "churn $capture $started $ended $before $after $(stop_capture "$capture")" >> "$work/results"
+        stop_server "$server"
+    done
+done
+python3 - "$work/results" "$connections" <<'PY'
+import statistics, sys
+connections = int(sys.argv[2])
+by = {}
+for line in open(sys.argv[1]):
+    fields = line.split()
+    if fields[0] != "churn": continue
+    capture, started, ended, before, after, _, _, drops = fields[1:]
+    by.setdefault(capture, []).append((connections / (float(ended) - float(started)),
+                                       (float(after) - float(before)) / connections * 1e6, int(drops)))
+base = statistics.median(r[0] for r in by["tcpdump"])
+for capture in ["none", "tcpdump", "tcpdump-immediate", "nethogs", "procscope"]:
+    runs = by[capture]
+    rate = statistics.median(r[0] for r in runs)
+    line = f"  {capture:<18} {rate:,.0f} connections/s (x{rate / base:.2f} of beside tcpdump)"
+    if capture != "none":
+        drops = max(r[2] for r in runs)
+        line += f"; cpu {statistics.median(r[1] for r in runs):.0f} us per connection, " \
+                f"kernel drops {drops if drops >= 0 else 'n/a'}"
+    print(line)
+PY
 
 echo "Idle: CPU each capture uses in ${seconds} s on a quiet interface (no traffic):"
 for capture in tcpdump nethogs procscope; do

@@ -20,7 +20,7 @@ extension CaptureSession {
                             + "a newer socket (inode \(evidence.inode)), not credited")
                 return
             }
-            pending.remove(result.conversation, key: table[i].key)
+            pending.remove(result.conversation)
             attributionLatencies.observe(micros: latency)
             table[i].owner = Int32(owners.intern(identity))
             table[i].methodOrReason = UInt16(methods.intern(method))
@@ -37,7 +37,7 @@ extension CaptureSession {
     /// Marks a conversation unknown with a reason and detail.
     func resolve(_ conversation: Int32, as reason: UnknownReason, detail: String) {
         let i = conversation
-        pending.remove(conversation, key: table[i].key)
+        pending.remove(conversation)
         pendingFrames.removeValue(forKey: conversation)
         table[i].owner = Conversation.unknown
         table[i].methodOrReason = UInt16(reasons.intern(reason))

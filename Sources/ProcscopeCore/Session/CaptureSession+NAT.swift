@@ -28,6 +28,7 @@ extension CaptureSession {
     /// answer no longer matches the key and is ignored).
     func rekey(_ conversation: Int32, to key: FlowKey) {
         table.rekey(conversation, to: key)
+        if pending.contains(conversation) { pending.insert(conversation, key: key) }
         let first = pendingFrames[conversation]?.first
         let request = AttributionRequest(conversation: conversation, key: key, firstSeen: table[conversation].firstSeen,
                                          firstFrameOutgoing: first.map { $0.direction == .transmitted } ?? false,

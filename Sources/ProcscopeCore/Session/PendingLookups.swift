@@ -5,26 +5,34 @@
 /// arrive, and checking every waiting conversation at every close took a tenth of procscope's CPU. A close
 /// covers a conversation only with the same protocol, namespace and local port (`SocketClosed.covers`), so
 /// the waiting conversations are also kept in buckets by those three (`LocalPortKey`).
+///
+/// Each conversation's bucket is remembered with it: a waiting conversation can change key (`rekey`, a port
+/// forward's first frame keyed before its translation was known), and is taken out of the bucket it is in,
+/// never one computed from a key that may have moved. (An earlier index that did not follow such moves left
+/// slots behind in old buckets; the port-forward test then counted frames twice now and then.)
 struct PendingLookups: Sequence {
-    private var slots = Set<Int32>()
+    private var bucketOf: [Int32: LocalPortKey] = [:]
     private var buckets: [LocalPortKey: [Int32]] = [:]
 
-    var count: Int { slots.count }
-    var isEmpty: Bool { slots.isEmpty }
+    var count: Int { bucketOf.count }
+    var isEmpty: Bool { bucketOf.isEmpty }
 
-    func contains(_ slot: Int32) -> Bool { slots.contains(slot) }
+    func contains(_ slot: Int32) -> Bool { bucketOf[slot] != nil }
 
-    /// `key`: the conversation's, as the table holds it (the same one `remove` is given).
+    /// Adds a waiting conversation under its key (or moves it there, when it already waits).
     mutating func insert(_ slot: Int32, key: FlowKey) {
-        guard slots.insert(slot).inserted else { return }
-        buckets[LocalPortKey(key), default: []].append(slot)
+        let bucket = LocalPortKey(key)
+        if let old = bucketOf[slot] {
+            guard old != bucket else { return }
+            takeOut(slot, from: old)
+        }
+        bucketOf[slot] = bucket
+        buckets[bucket, default: []].append(slot)
     }
 
-    mutating func remove(_ slot: Int32, key: FlowKey) {
-        guard slots.remove(slot) != nil else { return }
-        let bucket = LocalPortKey(key)
-        buckets[bucket]?.removeAll { $0 == slot }
-        if buckets[bucket]?.isEmpty == true { buckets.removeValue(forKey: bucket) }
+    mutating func remove(_ slot: Int32) {
+        guard let bucket = bucketOf.removeValue(forKey: slot) else { return }
+        takeOut(slot, from: bucket)
     }
 
     /// The waiting conversations a close of `key`'s socket may cover (a superset; `covers` decides).
@@ -32,5 +40,10 @@ struct PendingLookups: Sequence {
         buckets[LocalPortKey(key)] ?? []
     }
 
-    func makeIterator() -> Set<Int32>.Iterator { slots.makeIterator() }
+    func makeIterator() -> Dictionary<Int32, LocalPortKey>.Keys.Iterator { bucketOf.keys.makeIterator() }
+
+    private mutating func takeOut(_ slot: Int32, from bucket: LocalPortKey) {
+        buckets[bucket]?.removeAll { $0 == slot }
+        if buckets[bucket]?.isEmpty == true { buckets.removeValue(forKey: bucket) }
+    }
 }
