@@ -89,6 +89,17 @@ PY
     esac
 }
 
+# reap_capture: makes sure the capture just stopped is gone before the next one starts. stop_capture runs in
+# a command substitution, a subshell, whose `wait` cannot wait for the parent's child: nethogs, which keeps
+# running a while after SIGINT, was found still running (and using CPU) during the next capture's run, the
+# procscope one in every load. Waited for here, in the parent; killed after 5 s.
+reap_capture() {
+    [ -n "$capture_pid" ] || return 0
+    for _ in $(seq 50); do kill -0 "$capture_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$capture_pid" 2>/dev/null || true
+    wait "$capture_pid" 2>/dev/null || true
+}
+
 rate() { # the sender's "sent packets=N bytes=B seconds=T" line as packets and bits per second, and packets
     python3 -c "
 import sys
@@ -141,6 +152,7 @@ for round in $(seq "$rounds"); do
         start_capture "$capture" "$a" lo "udp port 5400"
         line=$(ip netns exec "$a" "$bin/procscope-testpeer" udp-flood 127.0.0.1 5400 "$seconds" 18 | tail -1)
         echo "udp $capture $(rate "$line") $(stop_capture "$capture")" >> "$work/results"
+        reap_capture
         stop_server "$sink"
     done
 done
@@ -154,6 +166,7 @@ for round in $(seq "$rounds"); do
         start_capture "$capture" "$a" "v$$a" "tcp port 5401"
         line=$(ip netns exec "$b" "$bin/procscope-testpeer" tcp-bulk 198.18.0.1 5401 "$tcp_bytes" | tail -1)
         echo "tcp $capture $(rate "$line") $(stop_capture "$capture")" >> "$work/results"
+        reap_capture
         stop_server "$server"
     done
 done
@@ -174,6 +187,7 @@ for round in $(seq "$rounds"); do
         ended=$(date +%s.%N)
         after=$([ -n "$capture_pid" ] && cpu_seconds "$capture_pid" || echo 0)
         echo "churn $capture $started $ended $before $after $(stop_capture "$capture")" >> "$work/results"
+        reap_capture
         stop_server "$server"
     done
 done
