@@ -275,18 +275,23 @@ import Testing
             try tree.addProcess(3501, name: "server", sockets: [900])
             processes.handle(.fork(parent: 3500, child: 3501), now: wallClockNow())
         }
-        let request = Self.request(incoming, outgoing: false)
         // Only the listener answers: the connection's close (the server accepting and closing it) is waited
-        // for, with the table asked again less and less often, never at every millisecond.
-        for attempt in OwnershipResolver.listenerPatience.indices {
-            guard case .awaitClose(let patience) = resolver.resolve(request, attempt: attempt) else {
-                Issue.record("expected to wait for the connection's close at attempt \(attempt)")
+        // for, with the table asked again less and less often, never at every millisecond; whatever attempts
+        // the handshake took before.
+        let now = wallClockNow().microseconds
+        for (waited, next) in [(Int64(0), Int64(2_000)), (2_000, 50_000), (60_000, 250_000), (400_000, 1_000_000)] {
+            let request = AttributionRequest(conversation: 0, key: incoming, firstSeen: Timestamp(microseconds: now - waited),
+                                             firstFrameOutgoing: false, firstTCPFlags: [.syn])
+            guard case .awaitClose(let patience) = resolver.resolve(request, attempt: 7) else {
+                Issue.record("expected to wait for the connection's close after \(waited) us")
                 return
             }
-            #expect(patience == OwnershipResolver.listenerPatience[attempt])
+            #expect(patience <= next - waited && patience > next - waited - 100_000, "next look at \(next) us")
         }
-        #expect(OwnershipResolver.listenerPatience.reduce(0, +) >= 40_000, "about as long as the retries waited")
-        let outcome = resolver.resolve(request, attempt: OwnershipResolver.listenerPatience.count)
+        #expect(OwnershipResolver.listenerPatience(afterWaiting: 999_000) != nil)
+        #expect(OwnershipResolver.listenerPatience(afterWaiting: 1_000_000) == nil)
+        // A second after its first frame (the helper's requests are that old): the listener's owner.
+        let outcome = resolver.resolve(Self.request(incoming, outgoing: false), attempt: 1)
         if holders == 1 {
             let answer = try #require(Self.pid(outcome))
             #expect(answer.0 == 3500 && answer.1 == .listeningSocket)

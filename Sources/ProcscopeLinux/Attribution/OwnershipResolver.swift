@@ -57,14 +57,21 @@ final class OwnershipResolver {
     private var unreadableProcesses = Set<Int32>()
     /// Attempts before a handshake still in flight falls back to the listening socket's owner.
     let maxAttempts = 50
-    /// How long a connection that only its listener answers waits for its close at each attempt before it
-    /// is looked up again (microseconds), and, by their number, the attempts before the listener's owner is
-    /// taken: a second in all. The look after 2 ms is for a handshake answered with a SYN cookie, whose
-    /// socket appears with its last ACK; after it, only the close can answer, and it comes when the server
-    /// gets to the connection: under churn, 130 ms after the first frame was seen. (50 ms, what `maxAttempts`
-    /// retries took when the machine kept up, left 5,000 of 20,000 such connections of a server older than
-    /// the capture unknown: its listener's holders are not known without a host-wide search.)
-    static let listenerPatience: [Int64] = [2_000, 48_000, 200_000, 750_000]
+    /// When a connection that only its listener answers is looked up again while it waits for its close
+    /// (microseconds after its first frame); past the last, its listener's owner is taken. The look at 2 ms
+    /// is for a handshake answered with a SYN cookie, whose socket appears with its last ACK; after it, only
+    /// the close can answer, and it comes when the server gets to the connection: under churn, 130 ms after
+    /// the first frame. (Giving up at 50 ms, what `maxAttempts` retries took when the machine kept up, left
+    /// 5,000 of 20,000 such connections of a server older than the capture unknown: its listener's holders
+    /// are not known without a host-wide search.) Marks in time, not attempts: a connection may have used
+    /// attempts waiting in its handshake before only the listener answered.
+    static let listenerLooks: [Int64] = [2_000, 50_000, 250_000, 1_000_000]
+
+    /// How long a listener-only connection that has waited `waited` microseconds since its first frame waits
+    /// for its close before the next look; nil once the last mark has passed.
+    static func listenerPatience(afterWaiting waited: Int64) -> Int64? {
+        listenerLooks.first { $0 > waited }.map { $0 - waited }
+    }
 
     init(tables: SocketTables, proc: ProcFileSystem, processes: ProcessTable, records: SocketRecords? = nil,
          firstSends: FirstSendRecords? = nil) {
@@ -137,19 +144,18 @@ final class OwnershipResolver {
                 // before the socket is destroyed). Waiting for an accept that cannot come cost a lookup a
                 // millisecond, 50 times, for each such connection of a churning server. A close whose socket
                 // was released, but before this flow began, is an earlier connection's on the reused tuple
-                // (its destroy event read late): this one's close is still to come. (Taking that for "never
-                // accepted" left 5,000 of 20,000 churned connections of a server older than the capture
-                // unknown, whose listener's holders are not known.)
+                // (its destroy event read late): this one's close is still to come.
                 neverAccepted = closed.map { records?.lastHolder(cookie: $0) == nil } ?? false
             }
             let closesAnswer = records != nil && tables.reportsCloses
-            if socket.state == .listen && !neverAccepted && closesAnswer && attempt < Self.listenerPatience.count {
+            if socket.state == .listen && !neverAccepted && closesAnswer,
+               let patience = Self.listenerPatience(afterWaiting: wallClockNow().microseconds(since: request.firstSeen)) {
                 // Only the listener answers: the connection's socket was reset in the queue (out of the
                 // tables, destroyed once accepted) or accepted, used and closed. Either way its close, when
                 // the server gets to it, leads to the answer; asking the tables again meanwhile cannot (under
                 // churn that was ten lookups a connection). Asked again now and then all the same: a SYN
                 // answered with a cookie has no socket until the handshake's last ACK.
-                return .awaitClose(patience: Self.listenerPatience[attempt])
+                return .awaitClose(patience: patience)
             }
             if socket.state == .listen || handshakeInFlight {
                 // (A listener-only answer has had its waits for a close above.)
