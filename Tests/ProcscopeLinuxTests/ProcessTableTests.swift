@@ -35,6 +35,22 @@ import Testing
         #expect(lost.identity(of: 4000)?.name == "second")
     }
 
+    @Test("An exec makes the process another program: its identity is read afresh, though PID and start time stay")
+    func execDropsTheIdentityReadBefore() throws {
+        let tree = try ProcTree()
+        defer { tree.remove() }
+        let proc = ProcFileSystem(root: tree.root)
+        let table = ProcessTable(reader: ProcessIdentityReader(proc: proc, clockTicksPerSecond: 100, userNames: { _ in nil }))
+        table.exitsReported = true
+        try tree.addProcess(4000, name: "ip", startTicks: 1000)
+        #expect(table.identity(of: 4000)?.name == "ip")
+        // `ip netns exec` execs the client: same PID, same start time, another program.
+        try tree.exit(4000)
+        try tree.addProcess(4000, name: "client", startTicks: 1000)
+        table.handle(.exec(pid: 4000), now: wallClockNow())
+        #expect(table.identity(of: 4000)?.name == "client")
+    }
+
     @Test("Without exit reports, every identity is read again and a reused PID is seen at once")
     func withoutExitReportsIdentityIsReadEachTime() throws {
         let tree = try ProcTree()

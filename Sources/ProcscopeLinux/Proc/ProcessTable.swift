@@ -44,6 +44,11 @@ final class ProcessTable {
         case .exec(let pid):
             noteNew(pid)
             snapshotQueue.append(pid)
+            // The same process (same PID, same start time) now runs another program: what was read of it
+            // before is another program's (measured: a client started through `env ip netns exec` credited
+            // as /usr/bin/ip, read between the two execs). Read afresh when next asked.
+            identities.removeValue(forKey: pid)
+            confirmedAt.removeValue(forKey: pid)
         case .exit(let pid):
             exited.append((pid, now))
             confirmedAt.removeValue(forKey: pid)
