@@ -48,7 +48,7 @@ struct CloseWaiters {
         for key in closed where looked.insert(key).inserted {
             let local = LocalPortKey(key)
             if key.remote.port == 0 {
-                for remotePort in Array(byPort[local]?.keys ?? [:].keys) { take(local, remotePort, where: isReady) }
+                for remotePort in byPort[local].map({ Array($0.keys) }) ?? [] { take(local, remotePort, where: isReady) }
             } else {
                 take(local, key.remote.port, where: isReady)
             }

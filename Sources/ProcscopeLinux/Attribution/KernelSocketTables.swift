@@ -11,13 +11,12 @@ final class KernelSocketTables: SocketTables {
     private let proc: ProcFileSystem
     /// The host's other network namespaces.
     private let namespaces: NetworkNamespaces?
-    /// sock_diag sockets made inside other namespaces, with the namespace's inode: let go of once the
-    /// namespace vanished from `namespaces`' reading (a socket keeps its namespace alive).
-    private var namespaceClients: [UInt16: (inode: UInt64, client: SockDiagClient, cookie: UInt64)] = [:]
-    private var clientsGeneration = 0
-    /// Namespace cookies (SO_NETNS_COOKIE), asked once: a connection's first-send lookup needs one, and
-    /// under churn that was a system call per connection. 0 until asked.
-    private var ownCookie: UInt64 = 0
+    /// sock_diag sockets made inside other namespaces when first asked for, let go with their namespace.
+    private let namespaceClients: NamespaceSockets<SockDiagClient>
+    /// Namespace cookies (SO_NETNS_COOKIE) by namespace index, asked once: a connection's first-send lookup
+    /// needs one, and under churn that was a system call per connection. An index is never given to another
+    /// namespace, nor a cookie.
+    private var cookies: [UInt16: UInt64] = [:]
     /// The subscriptions to socket destroy events (cookie and tuple of every closed socket), read on demand.
     private let closeEvents: SocketCloseFeed?
 
@@ -28,6 +27,7 @@ final class KernelSocketTables: SocketTables {
         self.proc = proc
         self.namespaces = namespaces
         closeEvents = closes ? try? SocketCloseFeed(namespaces: namespaces) : nil
+        namespaceClients = NamespaceSockets(namespaces: namespaces) { _ in try SockDiagClient() }
     }
 
     func socket(_ proto: IPProtocol, local: Endpoint, remote: Endpoint, namespace: UInt16) throws -> InetDiagMessage? {
@@ -53,16 +53,11 @@ final class KernelSocketTables: SocketTables {
     }
 
     func namespaceCookie(_ namespace: UInt16) -> UInt64 {
-        if namespace == 0 {
-            if ownCookie == 0 { ownCookie = ps_netns_cookie(diag.descriptor) }
-            return ownCookie
-        }
-        guard (try? client(for: namespace)) != nil, var known = namespaceClients[namespace] else { return 0 }
-        if known.cookie == 0 {
-            known.cookie = ps_netns_cookie(known.client.descriptor)
-            namespaceClients[namespace] = known
-        }
-        return known.cookie
+        if let known = cookies[namespace] { return known }
+        guard let client = try? client(for: namespace) else { return 0 }
+        let cookie = ps_netns_cookie(client.descriptor)
+        if cookie != 0 { cookies[namespace] = cookie }
+        return cookie
     }
 
     var reportsCloses: Bool { closeEvents != nil }
@@ -77,22 +72,6 @@ final class KernelSocketTables: SocketTables {
     /// The sock_diag socket for a namespace: procscope's own, or one made inside the other namespace, kept.
     /// Throws `NamespaceUnreachable` when the namespace is unknown or cannot be entered.
     private func client(for namespace: UInt16) throws -> SockDiagClient {
-        if namespace == 0 { return diag }
-        if let namespaces, namespaces.generation != clientsGeneration {
-            clientsGeneration = namespaces.generation
-            let members = namespaces.allMembers
-            namespaceClients = namespaceClients.filter { members[$0.key]?.inode == $0.value.inode }
-        }
-        if let known = namespaceClients[namespace] { return known.client }
-        guard let member = namespaces?.member(namespace) else {
-            throw NamespaceUnreachable(namespace: namespace, cause: "\(SystemCallError(call: "setns", errno: ENOENT, subject: "network namespace #\(namespace)"))")
-        }
-        do {
-            let client = try NetworkNamespace(path: member.path).run { try SockDiagClient() }
-            namespaceClients[namespace] = (member.inode, client, 0)
-            return client
-        } catch {
-            throw NamespaceUnreachable(namespace: namespace, cause: "\(error)")
-        }
+        namespace == 0 ? diag : try namespaceClients.socket(in: namespace)
     }
 }

@@ -26,9 +26,9 @@ struct SocketCloseEvent {
 final class SocketCloseFeed {
     private let epoll: Int32
     private let own: SockDiagClient
-    private let namespaces: NetworkNamespaces?
-    private var others: [UInt16: (inode: UInt64, client: SockDiagClient)] = [:]
-    private var followedGeneration = -1
+    /// The other namespaces' subscriptions, each put in the epoll set as it is made (a closed socket leaves
+    /// the set by itself).
+    private let others: NamespaceSockets<SockDiagClient>
 
     /// Readable while any subscription holds events.
     var descriptor: Int32 { epoll }
@@ -44,7 +44,11 @@ final class SocketCloseFeed {
             close(epoll)
             throw error
         }
-        self.namespaces = namespaces
+        others = NamespaceSockets(namespaces: namespaces) { [epoll] index in
+            let client = try SockDiagClient(groups: SockDiagClient.destroyGroups)
+            try Self.watch(client.descriptor, as: index, in: epoll)
+            return client
+        }
         follow()
     }
 
@@ -54,23 +58,11 @@ final class SocketCloseFeed {
     /// namespace that cannot be entered is tried again when the set of namespaces next changes. Cheap when
     /// nothing changed (one atomic load).
     func follow() {
-        guard let namespaces, namespaces.generation != followedGeneration else { return }
-        followedGeneration = namespaces.generation
-        let members = namespaces.allMembers
-        for (index, known) in others where members[index]?.inode != known.inode {
-            // Closing the socket takes it out of the epoll set.
-            others.removeValue(forKey: index)
-        }
-        for (index, member) in members where others[index] == nil {
-            guard let client = try? NetworkNamespace(path: member.path).run({
-                try SockDiagClient(groups: SockDiagClient.destroyGroups)
-            }), (try? Self.watch(client.descriptor, as: index, in: epoll)) != nil else { continue }
-            others[index] = (member.inode, client)
-        }
+        others.followAll()
     }
 
     /// The namespaces subscribed to besides procscope's own (for tests and the report).
-    var followedNamespaces: Set<UInt16> { Set(others.keys) }
+    var followedNamespaces: Set<UInt16> { Set(others.indices) }
 
     /// The closes reported since the last call (non-blocking; empty when none), each subscription's in order.
     /// Subscriptions beyond the first 64 ready wait for the next call (the descriptor stays readable).
@@ -82,7 +74,7 @@ final class SocketCloseFeed {
         var events: [SocketCloseEvent] = []
         for slot in ready.prefix(Int(count)) {
             let index = UInt16(truncatingIfNeeded: slot.data.u32)
-            guard let client = index == 0 ? own : others[index]?.client,
+            guard let client = index == 0 ? own : others.existing(index),
                   let closes = try? client.pendingDestroyEvents() else { continue }
             events += closes.map { SocketCloseEvent(socket: $0.0, proto: $0.1, namespace: index) }
         }
