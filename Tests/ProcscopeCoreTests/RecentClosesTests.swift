@@ -65,3 +65,21 @@ extension RecentClosesTests {
         #expect(closes.first(covering: key, since: Timestamp(seconds: 15, microseconds: 0))?.cookie == 2)
     }
 }
+
+extension RecentClosesTests {
+    @Test("A tuple's own close is found apart from its listener's or an unconnected socket's on the port, and from another peer's")
+    func ownTuplesCloseIsFoundAlone() {
+        var closes = RecentCloses()
+        let wildcard = Endpoint(address: IPAddress(ipv4: 0), port: 0)
+        let otherPeer = Endpoint(address: IPAddress(ipv4: 0x7f00_0002), port: client.port)
+        closes.append(close(server, wildcard, cookie: 1, at: 10)) // the listener
+        closes.append(close(server, otherPeer, cookie: 2, at: 11)) // the same remote port on another address
+        let key = FlowKey(proto: .tcp, local: server, remote: client, hasPorts: true)
+        let since = Timestamp(seconds: 5, microseconds: 0)
+        #expect(closes.first(covering: key, since: since)?.cookie == 1, "the listener's close covers it")
+        #expect(closes.first(ofTuple: key, since: since) == nil)
+        closes.append(close(server, client, cookie: 3, at: 12))
+        #expect(closes.first(ofTuple: key, since: since)?.cookie == 3)
+        #expect(closes.first(ofTuple: key, since: Timestamp(seconds: 13, microseconds: 0)) == nil)
+    }
+}

@@ -41,3 +41,22 @@ import Testing
         #expect(waiters.isEmpty && waiters.earliestDue == nil)
     }
 }
+
+/// The due times the attribution worker waits on.
+@Suite struct DeadlineHeapTests {
+    @Test("Tickets come out earliest first, only once due, whatever order they went in")
+    func ticketsComeOutEarliestFirstWhenDue() {
+        var heap = DeadlineHeap()
+        var generator = SystemRandomNumberGenerator()
+        let dues = (0..<500).map { _ in Int64.random(in: 0..<10_000, using: &generator) }
+        for (ticket, due) in dues.enumerated() { heap.insert(ticket, due: Timestamp(microseconds: due)) }
+        #expect(heap.first?.due == Timestamp(microseconds: dues.min()!))
+        #expect(heap.popDue(now: Timestamp(microseconds: dues.min()! - 1)) == nil)
+        var taken: [Int64] = []
+        while let ticket = heap.popDue(now: Timestamp(microseconds: 5_000)) { taken.append(dues[ticket]) }
+        #expect(taken == dues.filter { $0 <= 5_000 }.sorted())
+        #expect(heap.count == dues.filter { $0 > 5_000 }.count)
+        heap.removeAll()
+        #expect(heap.isEmpty && heap.first == nil)
+    }
+}

@@ -138,6 +138,37 @@ import Testing
         #expect(Self.reason(resolver.resolve(Self.request(), attempt: 3, sweepFinished: true)) == .ownerExited)
     }
 
+    @Test("Connections only their listener answered are credited, once their own close came, from its release record without asking the socket tables again")
+    func closedConnectionIsAnsweredWithoutAnotherTableLookup() throws {
+        defer { tree.remove() }
+        tables.add(.tcp, Self.socket(Self.server, Self.wildcard, state: .listen, inode: 900, cookie: 20))
+        records.creators[20] = 3500
+        try tree.addProcess(3500, name: "server", sockets: [900])
+        for (port, cookie) in [(UInt16(41000), UInt64(51)), (41001, 52)] {
+            let client = Endpoint(address: .ipv4Loopback, port: port)
+            let incoming = FlowKey(proto: .tcp, local: Self.server, remote: client, hasPorts: true)
+            let request = AttributionRequest(conversation: 0, key: incoming, firstSeen: wallClockNow(),
+                                             firstFrameOutgoing: false, firstTCPFlags: [.syn])
+            // Accepted and closed before the first look: only the listener answers, and its close is not in.
+            guard case .awaitClose = resolver.resolve(request, attempt: 0) else {
+                Issue.record("expected to wait for the connection's close")
+                return
+            }
+            // The close comes, released by the server (an accepted socket has no creation record).
+            tables.closes = [SocketCloseEvent(socket: Self.socket(Self.server, client, state: .close, inode: 0, cookie: cookie),
+                                              proto: .tcp, namespace: 0)]
+            records.releases[cookie] = ReleasedSocket(pid: 3500, uid: getuid(), cookie: cookie, releasedAt: wallClockNow(),
+                                                      creator: nil, name: "server")
+            resolver.drainCloseEvents()
+            let before = tables.lookups
+            let answer = try #require(Self.pid(resolver.resolve(request, attempt: 1)))
+            #expect(answer.0 == 3500 && answer.1 == .releasedSocket)
+            // The first connection's answer looks up the listener once (the releaser must hold it); the next
+            // one's nothing: its close and the listener looked up within the second answer it.
+            #expect(tables.lookups - before == (port == 41000 ? 1 : 0))
+        }
+    }
+
     @Test("A socket whose owner exited holding it is credited to the releaser when the releaser created it")
     func releaseRecordOfTheCreatorIsTrusted() throws {
         defer { tree.remove() }

@@ -47,6 +47,16 @@ public struct RecentCloses: Sendable {
         return connected.sequence < unconnected.sequence ? connected.close : unconnected.close
     }
 
+    /// The oldest close at or after `since` of a connected socket with `key`'s very tuple (never an unconnected
+    /// socket's that merely shares its local port, such as its listener's); nil for a key without a remote port.
+    public func first(ofTuple key: FlowKey, since: Timestamp) -> SocketClosed? {
+        guard key.remote.port != 0 else { return nil }
+        return buckets[Bucket(key, remotePort: key.remote.port)]?.first { entry in
+            entry.close.closedAt.microseconds(since: since) >= 0 && entry.close.key.remote == key.remote
+                && entry.close.covers(key)
+        }?.close
+    }
+
     /// Keeps the newest `kept` closes: a pass over all of them once per `limit / 2` appends.
     private mutating func dropOldest(keeping kept: Int) {
         let cutoff = nextSequence - kept

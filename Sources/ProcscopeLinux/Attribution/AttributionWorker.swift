@@ -168,7 +168,8 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             if closesIndex < fds.count {
                 fds[closesIndex].events = closeWaiters.isEmpty && resolver.held.count == 0 ? 0 : Int16(POLLIN)
             }
-            if let due = [retries.nextDue, closeWaiters.earliestDue].compactMap({ $0 }).min() {
+            let nextRetry = retries.nextDue, nextWaiter = closeWaiters.earliestDue
+            if let due = nextRetry.map({ min($0, nextWaiter ?? $0) }) ?? nextWaiter {
                 let micros = max(0, due.microseconds(since: wallClockNow()))
                 timeout = timespec(tv_sec: Int(micros / 1_000_000), tv_nsec: Int(micros % 1_000_000) * 1000)
             }

@@ -99,7 +99,9 @@ extension OwnershipResolver {
     /// from a listener (created by the kernel, so with no creation record), a holder of that listener.
     func trusts(_ record: ReleasedSocket, for request: AttributionRequest) -> Bool {
         if let creator = record.creator { return creator == record.pid }
-        guard request.key.proto == .tcp, let listener = try? listener(for: request.key) else { return false }
+        // The listener as looked up within the last second: held by the releaser now, checked here, is what
+        // makes it the server rather than a passer-by, whichever listener the port has since.
+        guard request.key.proto == .tcp, let listener = recentListener(for: request.key) else { return false }
         return scan(record.pid, for: listener.inode)
     }
 }

@@ -99,6 +99,13 @@ final class OwnershipResolver {
             }
             return .answer(resolveRaw(request))
         }
+        // Asked again after its tuple's own close came (a connection only its listener answered, which waited
+        // for it): that socket's release record answers, and the tables, which have only the listener to show,
+        // need not be asked again (under churn, a sock_diag request per server-side connection).
+        if key.proto == .tcp && attempt > 0, let closed = recentCloses.first(ofTuple: key, since: request.firstSeen),
+           let released = releasedOwner(request, cookie: closed.cookie, releasedAfterFirstFrame: true) {
+            return .answer(released)
+        }
         let socket: InetDiagMessage?
         do {
             socket = try tables.socket(key.proto, local: key.local, remote: key.remote, namespace: key.namespace)
@@ -350,6 +357,10 @@ final class OwnershipResolver {
     /// Whether `pid` holds `inode`: first at the descriptors its newest sockets had (`recentDescriptors`), else
     /// reading its whole table, which records every socket of `pid` in the cache.
     func scan(_ pid: Int32, for inode: UInt32) -> Bool {
+        // Where it was last seen held (a server's listener, asked about at each connection it accepted).
+        if let known = holders.holder(of: inode), known.pid == pid, proc.holds(pid: pid, fd: known.fd, inode: inode) {
+            return true
+        }
         for fd in recentDescriptors.guesses(for: pid) where proc.holds(pid: pid, fd: fd, inode: inode) {
             holders.note(inode, pid: pid, fd: fd)
             recentDescriptors.note(fd, of: pid)
