@@ -96,3 +96,21 @@ uint64_t ps_netns_cookie(int socket_fd) {
     if (getsockopt(socket_fd, SOL_SOCKET, 71, &cookie, &length) != 0) return 0;
     return cookie;
 }
+
+int ps_recv_many(int fd, void *buf, size_t slot_size, unsigned int slots, uint32_t *lengths) {
+    struct mmsghdr messages[64];
+    struct iovec vectors[64];
+    if (slots > 64) slots = 64;
+    memset(messages, 0, sizeof(struct mmsghdr) * slots);
+    for (unsigned int i = 0; i < slots; i++) {
+        vectors[i].iov_base = (char *)buf + i * slot_size;
+        vectors[i].iov_len = slot_size;
+        messages[i].msg_hdr.msg_iov = &vectors[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    int received = recvmmsg(fd, messages, slots, MSG_DONTWAIT, NULL);
+    for (int i = 0; i < received; i++) {
+        lengths[i] = (messages[i].msg_hdr.msg_flags & MSG_TRUNC) ? 0 : messages[i].msg_len;
+    }
+    return received;
+}

@@ -50,6 +50,11 @@ size_t ps_proc_event_data_offset(void);
 /// ppoll(2) without a signal mask: poll with a nanosecond timeout (glibc declares it only for _GNU_SOURCE).
 int ps_ppoll(struct pollfd *fds, unsigned long count, const struct timespec *timeout);
 
+/// Receives up to `slots` (at most 64) datagrams waiting on `fd` in one call, without waiting (recvmmsg(2),
+/// MSG_DONTWAIT): the i-th into `buf + i * slot_size`, its length into `lengths[i]`, 0 for one cut short
+/// (MSG_TRUNC), so a reader never parses half a message. Returns how many, or -1 with errno (EAGAIN: none).
+int ps_recv_many(int fd, void *buf, size_t slot_size, unsigned int slots, uint32_t *lengths);
+
 /// The calling thread's kernel id (gettid(2)), for per-thread scheduling calls.
 int ps_gettid(void);
 

@@ -28,15 +28,17 @@ extension OwnershipResolver {
     /// destroy event, or why there is no socket.
     func gone(_ request: AttributionRequest, attempt: Int) -> Outcome {
         drainCloseEvents()
+        // The close's release record first when the close is in: one map lookup, where the first-send record
+        // takes three (the send, the release, the creation), and either names the same process: the one that
+        // created the socket and released it after the flow's first frame.
+        let closed = closedCookie(request)
+        if let released = releasedOwner(request, cookie: closed, releasedAfterFirstFrame: true) { return .answer(released) }
         if let recorded = recordedSender(request) { return .answer(recorded) }
-        if let released = releasedOwner(request, cookie: closedCookie(request), releasedAfterFirstFrame: true) {
-            return .answer(released)
-        }
         if records != nil && tables.reportsCloses && attempt < 3 { return .awaitClose(patience: 1_000) }
         let reason = Self.noSocket(request)
         if case .unknown(.kernelGenerated, _) = reason { return .answer(reason) }
         // No inet socket closed on this tuple since its first frame: an outgoing one may have been injected.
-        if closedCookie(request) == nil, let injected = injectedThroughPacketSocket(request) { return .answer(injected) }
+        if closed == nil, let injected = injectedThroughPacketSocket(request) { return .answer(injected) }
         if case .unknown(.socketClosedBeforeLookup, let detail) = reason {
             return .answer(.unknown(.socketClosedBeforeLookup, detail: detail + lostOwnerNote(request)))
         }

@@ -198,7 +198,7 @@ public final class LiveCapture {
                 }
             }
             if lookAtAll || Self.readable(fds, resultsIndex) {
-                for result in worker.takeResults() { session.apply(result) }
+                for result in worker.takeResults(signalled: Self.readable(fds, resultsIndex)) { session.apply(result) }
                 for change in worker.takeOwnerChanges() { session.ownerChanged(change) }
             }
             var budget = 64 // batches per turn, so signals and answers are still seen under full load
