@@ -48,6 +48,12 @@ int record_release(struct bpf_sock *socket) {
         .released_ns = bpf_ktime_get_ns(),
     };
     bpf_get_current_comm(release.comm, sizeof(release.comm));
+    // Its creator, looked up here rather than by procscope: one map read per lookup instead of two.
+    struct ps_creator_value *creator = bpf_map_lookup_elem(&creations, &cookie);
+    if (creator) {
+        release.creator_tgid = creator->tgid;
+        release.creator_known = 1;
+    }
     bpf_map_update_elem(&releases, &cookie, &release, BPF_ANY);
     return 1;   // never refuse the release
 }

@@ -18,6 +18,10 @@ struct ps_release_value {
     __u32 uid;
     __u64 released_ns;
     char comm[16];
+    /// The socket's creator, copied from its creation record at release (`creator_known` 1), so one lookup
+    /// answers both "who released it" and "did they create it".
+    __u32 creator_tgid;
+    __u32 creator_known;
 };
 
 /// The key of a first-send record: the sender's network namespace cookie (0 where the kernel cannot give
@@ -44,7 +48,7 @@ struct ps_first_send_value {
 };
 
 _Static_assert(sizeof(struct ps_creator_value) == 8, "ps_creator_value layout");
-_Static_assert(sizeof(struct ps_release_value) == 32, "ps_release_value layout");
+_Static_assert(sizeof(struct ps_release_value) == 40, "ps_release_value layout");
 _Static_assert(sizeof(struct ps_first_send_key) == 48, "ps_first_send_key layout");
 _Static_assert(sizeof(struct ps_first_send_value) == 24, "ps_first_send_value layout");
 

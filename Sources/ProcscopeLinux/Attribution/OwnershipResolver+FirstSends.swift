@@ -15,7 +15,8 @@ extension OwnershipResolver {
         let released = records.lastHolder(cookie: sent.cookie)
         // A socket released before the flow's first frame cannot have sent it: an earlier socket on the tuple.
         if let released, released.releasedAt.microseconds(since: request.firstSeen) < -5_000 { return nil }
-        if let creator = records.creator(cookie: sent.cookie), sent.sender == creator {
+        // The release record carries the creator; a socket still open is asked for its creation record.
+        if let creator = released.map({ $0.creator }) ?? records.creator(cookie: sent.cookie), sent.sender == creator {
             let known = processes.identity(of: creator)
             // The exec snapshot or the live process; a PID reused since would carry another name than the
             // one the kernel recorded at release.

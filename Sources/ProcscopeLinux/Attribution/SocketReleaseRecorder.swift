@@ -69,6 +69,7 @@ public final class SocketReleaseRecorder {
         }
         let releasedAt = Timestamp(monotonicNanoseconds: value.released_ns)
         return ReleasedSocket(pid: Int32(bitPattern: value.tgid), uid: value.uid, cookie: cookie,
-                              releasedAt: releasedAt, creator: creator(cookie: cookie), name: name)
+                              releasedAt: releasedAt,
+                              creator: value.creator_known != 0 ? Int32(bitPattern: value.creator_tgid) : nil, name: name)
     }
 }
