@@ -6,11 +6,17 @@ import ProcscopeCore
 /// socket no longer exists.
 extension OwnershipResolver {
     /// Reads the destroy events waiting (the worker calls it on every wake, and a lookup that found no
-    /// socket calls it again): recent closes, bounded.
-    func drainCloseEvents() {
+    /// socket calls it again): recent closes, bounded. `unlessWithin`: not when the last read was less than
+    /// this many microseconds ago. A lookup's own read is for a close that came since the turn began; under
+    /// churn, fifty lookups a turn each asking the kernel (an epoll_wait each at least) were 4% of
+    /// procscope's CPU, and a close missed by a skipped read still wakes the lookup waiting for it
+    /// (`CloseWaiters`).
+    func drainCloseEvents(unlessWithin micros: Int64 = 0) {
+        let now = wallClockNow()
+        if micros > 0 && now.microseconds(since: lastCloseDrain) < micros { return }
+        lastCloseDrain = now
         let events = tables.takeCloses()
         guard !events.isEmpty else { return }
-        let now = wallClockNow()
         for event in events {
             forgetHeld(cookie: event.socket.cookie)
             if closedTuples.count < 65_536 { closedTuples.append(event.key) }
@@ -27,7 +33,7 @@ extension OwnershipResolver {
     /// The flow's socket no longer exists: the owner recorded at its release, found through the cookie of its
     /// destroy event, or why there is no socket.
     func gone(_ request: AttributionRequest, attempt: Int) -> Outcome {
-        drainCloseEvents()
+        drainCloseEvents(unlessWithin: Self.lookupDrainMicros)
         // The close's release record first when the close is in: one map lookup, where the first-send record
         // takes three (the send, the release, the creation), and either names the same process: the one that
         // created the socket and released it after the flow's first frame.
@@ -104,6 +110,18 @@ extension OwnershipResolver {
         // The listener as looked up within the last second: held by the releaser now, checked here, is what
         // makes it the server rather than a passer-by, whichever listener the port has since.
         guard request.key.proto == .tcp, let listener = recentListener(for: request.key) else { return false }
-        return scan(record.pid, for: listener.inode)
+        return holdsListener(record.pid, listener.inode)
+    }
+
+    /// Whether `pid` holds the listener `inode`, as seen within the last second: a server keeps its listener,
+    /// and the release of each connection it accepted asks this (a readlink each, a tenth of procscope's CPU
+    /// under churn). Bounded: past 1,024 listeners, it starts over.
+    func holdsListener(_ pid: Int32, _ inode: UInt32) -> Bool {
+        let now = wallClockNow()
+        if let seen = listenerHolders[inode], seen.pid == pid, now.microseconds(since: seen.at) < 1_000_000 { return true }
+        guard scan(pid, for: inode) else { return false }
+        if listenerHolders.count >= 1024 { listenerHolders.removeAll(keepingCapacity: true) }
+        listenerHolders[inode] = (pid, now)
+        return true
     }
 }

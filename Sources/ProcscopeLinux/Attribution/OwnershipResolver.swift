@@ -42,6 +42,12 @@ final class OwnershipResolver {
     private(set) var recentDescriptors = RecentSocketDescriptors()
     /// Listeners looked up for hints, by the endpoint they listen on (`recentListener`).
     private var recentListeners: [AcceptQueue: (listener: InetDiagMessage, at: Timestamp)] = [:]
+    /// When destroy events were last read (`drainCloseEvents`).
+    var lastCloseDrain = Timestamp.zero
+    /// A lookup reads destroy events itself only when they were last read longer ago than this.
+    static let lookupDrainMicros: Int64 = 50
+    /// Which process was last seen holding each listener, and when (`holdsListener`).
+    var listenerHolders: [UInt32: (pid: Int32, at: Timestamp)] = [:]
     /// Cookies of connections seen before they were accepted, by tuple, until their lookup is answered.
     private var connectionCookies: [FlowKey: UInt64] = [:]
     /// Sockets credited to processes, followed until they close or change hands.
@@ -138,7 +144,7 @@ final class OwnershipResolver {
             // cookie of the connection's destroy event.
             var neverAccepted = false
             if socket.state == .listen {
-                drainCloseEvents()
+                drainCloseEvents(unlessWithin: Self.lookupDrainMicros)
                 // The cookie seen in flight may be the handshake's request socket's, which the connection's
                 // own socket (made at the last ACK) does not keep: its close's cookie is tried too.
                 let seen = connectionCookies[key], closed = closedCookie(request)
