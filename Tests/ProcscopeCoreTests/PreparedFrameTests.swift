@@ -206,3 +206,39 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension PreparedFrameTests {
+    /// A live session on Ethernet with both the client and the server local (as on loopback): each frame is
+    /// its sender's tx and its receiver's rx.
+    static func loopbackReport(_ frames: [[UInt8]], general: Bool) throws -> String {
+        let local = LocalAddressSet([IPAddress(ipv4: client), IPAddress(ipv4: server)])
+        let session = CaptureSession(linkType: .ethernet, configuration: SessionConfiguration(localAddresses: local),
+                                     attributor: RecordingAttributor())
+        for (i, frame) in frames.enumerated() {
+            let time = Timestamp(microseconds: 1_000 + Int64(i) * 10)
+            frame.withUnsafeBytes { bytes in
+                if general {
+                    session.ingest(session.decoder.decode(bytes, wireLength: bytes.count), bytes, wireLength: bytes.count, at: time)
+                } else {
+                    session.ingest(bytes, wireLength: bytes.count, at: time)
+                }
+            }
+        }
+        var json: [UInt8] = []
+        try session.report(.init(interfaces: ["lo"], filter: nil, started: .zero, ended: .zero)).writeJSON { json += $0 }
+        return String(decoding: json, as: UTF8.self)
+    }
+
+    @Test("Live Ethernet frames counted through the fast path, both ends of loopback found in one probe, give the general decoder's report")
+    func liveEthernetFastPathCountsAsTheDecoder() throws {
+        let header: [UInt8] = [2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00]
+        // Every kind of frame, each twice (the second time both ends' conversations are live), then the edges.
+        // A socket sending to itself: one conversation, its own tx and rx.
+        let toItself = FrameBuilder.ipv4(Self.client, Self.client, proto: 17, sourcePort: 5000, destinationPort: 5000, payload: 8)
+        let frames = try (Self.frames() + Self.frames() + [toItself, toItself, toItself]).map { header + $0 }
+            + Self.ethernetFrames()
+        let general = try Self.loopbackReport(frames, general: true)
+        #expect(try Self.loopbackReport(frames, general: false) == general)
+        #expect(general.contains("\"tx\":") && general.contains("\"rx\":"), "the frames were counted")
+    }
+}

@@ -78,6 +78,11 @@ public final class ConversationTable {
         index.findEitherWay(key, hash: hash, in: records)
     }
 
+    /// The live conversations of `key` and of `key.reversed`, in one probe. `hash` is `key.symmetricHash`.
+    @inline(__always) public func findBothWays(_ key: FlowKey, hash: UInt64) -> (forward: Int32?, reversed: Int32?) {
+        index.findBothWays(key, hash: hash, in: records)
+    }
+
     /// Asks the processor to start loading the index entry of a flow hashed `hash` (`FlowKey.symmetricHash`),
     /// so that a lookup a few frames later finds it in cache.
     @inline(__always) public func prefetch(hash: UInt64) {

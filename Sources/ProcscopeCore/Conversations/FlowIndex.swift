@@ -92,6 +92,29 @@ public final class FlowIndex {
         }
     }
 
+    /// The slots of `key` and of `key.reversed`, walking their shared chain once: a loopback frame is its
+    /// sender's tx and its receiver's rx, two conversations under one symmetric hash. `hash` is
+    /// `key.symmetricHash`.
+    @inline(__always)
+    public func findBothWays(_ key: FlowKey, hash: UInt64, in records: UnsafePointer<Conversation>)
+        -> (forward: Int32?, reversed: Int32?) {
+        let tag = Self.tag(hash)
+        let reversedKey = key.reversed
+        var position = home(hash)
+        var forward: Int32?, reversed: Int32?
+        while true {
+            let value = entries[position]
+            if value == Self.empty { return (forward, reversed) }
+            if value & 0xFFFF_FFFF_0000_0000 == tag {
+                let slot = Int32(truncatingIfNeeded: value)
+                let found = records[Int(slot)].key
+                if forward == nil && found == key { forward = slot } else if reversed == nil && found == reversedKey { reversed = slot }
+                if forward != nil && reversed != nil { return (forward, reversed) }
+            }
+            position = (position + 1) & mask
+        }
+    }
+
     /// Hints the processor to load the entry a key hashed `hash` starts probing at.
     @inline(__always) public func prefetch(hash: UInt64) {
         procscope_prefetch(entries + home(hash))

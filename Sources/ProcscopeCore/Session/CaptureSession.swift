@@ -80,6 +80,9 @@ public final class CaptureSession {
     /// `subMicroseconds` the nanoseconds past `time`'s microsecond, from a nanosecond source, for the listing.
     public func ingest(_ bytes: UnsafeRawBufferPointer, wireLength: Int, at time: Timestamp,
                        subMicroseconds: UInt16 = 0) {
+        if decoder.linkType == .ethernet && nat.isEmpty && takesPlainFrames && ingestPlainEthernet(bytes, at: time) {
+            return
+        }
         ingest(decoder.decode(bytes, wireLength: wireLength), bytes, wireLength: wireLength, at: time,
                subMicroseconds: subMicroseconds)
     }
@@ -164,7 +167,8 @@ public final class CaptureSession {
     @inline(__always) func flowHash(_ frame: DecodedFrame) -> UInt64 { frame.sentKey.fastHash }
 
     /// Decides which local socket(s) the frame belongs to and counts it there: a frame between two local
-    /// endpoints (loopback) is the sender's tx and the receiver's rx.
+    /// endpoints (loopback) is the sender's tx and the receiver's rx. `hash`, when not 0, is the frame's
+    /// `sentKey.symmetricHash`.
     func account(_ frame: DecodedFrame, at time: Timestamp, hash: UInt64 = 0) {
         if frame.isEcho {
             accountEcho(frame, at: time)
@@ -183,6 +187,18 @@ public final class CaptureSession {
         if sender == nil && receiver == nil && frame.link.packetType == .outgoing
             && (frame.source.isUnspecified || frame.source.isLinkLocal) {
             sender = 0
+        }
+        // Both ends in one namespace (loopback): both conversations found in one probe of their shared hash,
+        // when both are live (else each is looked up as it is counted: the first count may add one).
+        if let sender, let receiver, sender == receiver {
+            let sent = outgoingKey.in(sender), received = sent.reversed
+            let found: (forward: Int32?, reversed: Int32?) = sent != received
+                ? table.findBothWays(sent, hash: hash != 0 && sender == 0 ? hash : sent.symmetricHash) : (nil, nil)
+            if let forward = found.forward, let reversed = found.reversed {
+                count(sent, .transmitted, frame.tally, at: time, found: .some(forward))
+                count(received, .received, frame.tally, at: time, found: .some(reversed))
+                return
+            }
         }
         if let sender { count(outgoingKey.in(sender), .transmitted, frame.tally, at: time) }
         if let receiver { count(outgoingKey.reversed.in(receiver), .received, frame.tally, at: time) }
