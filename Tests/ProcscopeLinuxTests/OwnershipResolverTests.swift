@@ -169,6 +169,43 @@ import Testing
         }
     }
 
+    @Test("A connection torn down as it was looked up (its local port read as 0) is still its own socket, credited to its holder; another socket is not")
+    func tornDownConnectionIsStillItsOwnSocket() throws {
+        defer { tree.remove() }
+        let incoming = FlowKey(proto: .tcp, local: Self.server, remote: Self.client, hasPorts: true)
+        let unhashed = Endpoint(address: Self.server.address, port: 0)
+        try tree.addProcess(3600, name: "server", sockets: [910])
+        records.creators[61] = 3600
+        tables.sockets[FakeSocketTables.Tuple(proto: .tcp, local: Self.server, remote: Self.client, namespace: 0)] =
+            Self.socket(unhashed, Self.client, state: .close, inode: 910, cookie: 61)
+        let answer = try #require(Self.pid(resolver.resolve(Self.request(incoming, outgoing: false), attempt: 0)))
+        #expect(answer.0 == 3600)
+        // An answer for another peer is not the flow's socket, whatever its local port.
+        tables.sockets[FakeSocketTables.Tuple(proto: .tcp, local: Self.server, remote: Self.client, namespace: 0)] =
+            Self.socket(unhashed, Endpoint(address: Self.client.address, port: 40999), state: .close, inode: 910, cookie: 61)
+        #expect(Self.reason(resolver.resolve(Self.request(incoming, outgoing: false), attempt: 0)) == .lookupFailed)
+    }
+
+    @Test("A socket found closed by its owner before its release could be read waits for its close, then is credited from the record")
+    func closedSocketWithoutRecordWaitsForItsClose() throws {
+        defer { tree.remove() }
+        tables.add(.tcp, Self.socket(Self.client, Self.server, state: .finWait1, inode: 0, cookie: 71))
+        guard case .awaitClose = resolver.resolve(Self.request(), attempt: 0) else {
+            Issue.record("expected to wait for the close")
+            return
+        }
+        records.releases[71] = ReleasedSocket(pid: 3700, uid: getuid(), cookie: 71, releasedAt: wallClockNow(),
+                                              creator: 3700, name: "client")
+        tables.closes = [SocketCloseEvent(socket: Self.socket(Self.client, Self.server, state: .close, inode: 0, cookie: 71),
+                                          proto: .tcp, namespace: 0)]
+        resolver.drainCloseEvents()
+        let answer = try #require(Self.pid(resolver.resolve(Self.request(), attempt: 1)))
+        #expect(answer.0 == 3700 && answer.1 == .releasedSocket)
+        // Without a record by the last attempt: unknown, with the reason.
+        records.releases[71] = nil
+        #expect(Self.reason(resolver.resolve(Self.request(), attempt: 3)) == .socketClosedBeforeLookup)
+    }
+
     @Test("A socket whose owner exited holding it is credited to the releaser when the releaser created it")
     func releaseRecordOfTheCreatorIsTrusted() throws {
         defer { tree.remove() }
