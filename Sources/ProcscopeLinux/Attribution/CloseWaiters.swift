@@ -83,9 +83,13 @@ struct CloseWaiters {
         return waiter
     }
 
-    /// Drops the deadlines of waiters already taken from the top, so `earliestDue` is a waiting one's.
+    /// Drops the deadlines of waiters already taken from the top, so `earliestDue` is a waiting one's. With
+    /// none waiting, lets go of what a burst of them grew (a dictionary keeps its capacity when emptied).
     private mutating func dropTakenDeadlines() {
-        guard !waiters.isEmpty else { return deadlines.removeAll() }
+        guard !waiters.isEmpty else {
+            if waiters.capacity > 1024 { (waiters, byPorts) = ([:], [:]) }
+            return deadlines.removeAll()
+        }
         while let first = deadlines.first, waiters[first.ticket] == nil { deadlines.popFirst() }
     }
 }
