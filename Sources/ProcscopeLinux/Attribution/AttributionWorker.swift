@@ -167,26 +167,22 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
         if let connector { fds.append(pollfd(fd: connector.descriptor, events: Int16(POLLIN), revents: 0)) }
         let closesIndex = fds.count
         if let closes = resolver.tables.closesDescriptor { fds.append(pollfd(fd: closes, events: Int16(POLLIN), revents: 0)) }
-        var workRate = Self.frequentWork
-        var lastTurn = wallClockNow()
-        var batchInterval = Self.batchIntervalMicros.lowerBound
+        var batching = WorkBatching(now: wallClockNow())
         while !stopping.load(ordering: .relaxed) {
             pauseIfAsked()
             // ppoll, not poll: retries are due within tens of microseconds, below poll's millisecond grain.
             var timeout = timespec(tv_sec: 1, tv_nsec: 0)
             // Destroy events wake the worker while a lookup waits for one, or while sockets are followed for
             // a change of hands (their closes end the following, and must not pile up unread).
-            let batching = workRate.isBusy
-            fds[0].events = batching ? 0 : Int16(POLLIN)
-            if connector != nil { fds[1].events = batching ? 0 : Int16(POLLIN) }
+            // Batching (`WorkBatching`), nothing is waited on: the next turn is the interval's end.
+            let batched = batching.isOn
+            fds[0].events = batched ? 0 : Int16(POLLIN)
+            if connector != nil { fds[1].events = batched ? 0 : Int16(POLLIN) }
             if closesIndex < fds.count {
-                fds[closesIndex].events = batching || (closeWaiters.isEmpty && resolver.held.count == 0) ? 0 : Int16(POLLIN)
+                fds[closesIndex].events = batched || (closeWaiters.isEmpty && resolver.held.count == 0) ? 0 : Int16(POLLIN)
             }
             let nextRetry = retries.nextDue, nextWaiter = closeWaiters.earliestDue
-            var due = nextRetry.map({ min($0, nextWaiter ?? $0) }) ?? nextWaiter
-            // Batching, the next turn is the interval's end, whatever is due or arrives before it.
-            if batching { due = Timestamp(microseconds: lastTurn.microseconds + batchInterval) }
-            if let due {
+            if let due = batching.nextTurn ?? nextRetry.map({ min($0, nextWaiter ?? $0) }) ?? nextWaiter {
                 let micros = max(0, due.microseconds(since: wallClockNow()))
                 timeout = timespec(tv_sec: Int(micros / 1_000_000), tv_nsec: Int(micros % 1_000_000) * 1000)
             }
@@ -195,9 +191,9 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             for i in fds.indices { fds[i].revents = 0 }
             _ = ps_ppoll(&fds, UInt(fds.count), &timeout)
             var counter: eventfd_t = 0
-            if fds[0].revents != 0 || batching { eventfd_read(wakeDescriptor, &counter) }
+            if fds[0].revents != 0 || batched { eventfd_read(wakeDescriptor, &counter) }
             let now = wallClockNow()
-            lastTurn = now
+            batching.turnBegan(at: now)
             // Closes first: a socket closed with its exiting owner is not looked for among the owner's children.
             resolver.drainCloseEvents()
             if let connector {
@@ -237,10 +233,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
             // returned for another reason, left its waiter asleep until due (measured under churn: thousands
             // of waits that ended with the listener's owner instead of the releaser's record).
             let closed = resolver.takeClosedTuples()
-            let work = batch.count + closed.count
-            _ = workRate.note(work, at: cutoff)
-            batchInterval = work >= Self.fullTurn ? min(batchInterval * 2, Self.batchIntervalMicros.upperBound)
-                : Self.batchIntervalMicros.lowerBound
+            batching.note(batch.count + closed.count, at: cutoff)
             let waiting = closeWaiters.takeReady(now: cutoff, closed: closed) {
                 resolver.closedCookie($0) != nil
             }
@@ -262,21 +255,6 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
 
     /// Hands answers to the capture loop; signals only when it had none waiting (it takes them all at once,
     /// after reading the signal), as `request` does the other way.
-    /// Lookups and closes a second above which the worker turns at most every `batchIntervalMicros`, taking
-    /// what came meanwhile, instead of at each; below the lower rate it wakes at each again (`BusyRate`).
-    /// Under connection churn (40,000 of each a second) it had woken for nearly every one, a context switch
-    /// each on a real-time thread that preempts the very processes making the connections; their answers
-    /// wait that long at most, when answers already take milliseconds (the server's side waits for its
-    /// close). Ordinary traffic never reaches the rate: a new flow is looked up as its first frame arrives.
-    /// The interval starts at the lower bound and doubles while turns take `fullTurn` or more, up to the upper:
-    /// a churning client's 80,000 a second fill each turn at any interval, and use 20% less CPU at 1 ms than
-    /// at 0.25 ms (55-60 against 62-74 us a connection). The rates are well above what a few thousand
-    /// connections a second bring: batching at 5,000 a second, 200 short-lived clients started one after the
-    /// other beside a busy host (`BusyHostTests`) had their median first-packet-to-owner go from 0.3 to 1.7 ms.
-    static let frequentWork = BusyRate(above: 20_000, below: 10_000)
-    static let batchIntervalMicros: ClosedRange<Int64> = 250...1_000
-    static let fullTurn = 8
-
     private func publish(_ answers: inout [AttributionResult]) {
         if !answers.isEmpty {
             let first = outgoing.withLock { results in

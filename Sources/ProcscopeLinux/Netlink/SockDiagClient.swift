@@ -11,6 +11,8 @@ public final class SockDiagClient {
     private let socket: OpaquePointer
     private var sequence: UInt32 = 1
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    /// The lengths of the destroy events one call took (`pendingDestroyEvents`).
+    private var eventLengths = [UInt32](repeating: 0, count: SockDiagClient.eventSlots)
     public let descriptor: Int32
 
     /// SKNLGRP_INET_TCP_DESTROY, _UDP_, INET6 TCP and UDP (linux/sock_diag.h), as a bind() group mask.
@@ -103,11 +105,10 @@ public final class SockDiagClient {
     /// of a connection's two sockets made five calls a connection. Up to `eventSlots` are taken a call.
     public func pendingDestroyEvents() throws -> [(InetDiagMessage, IPProtocol)] {
         var events: [(InetDiagMessage, IPProtocol)] = []
-        var lengths = [UInt32](repeating: 0, count: Self.eventSlots)
         let slotSize = buffer.count / Self.eventSlots
         while true {
             let received = buffer.withUnsafeMutableBytes { raw in
-                lengths.withUnsafeMutableBufferPointer {
+                eventLengths.withUnsafeMutableBufferPointer {
                     ps_recv_many(descriptor, raw.baseAddress, slotSize, UInt32(Self.eventSlots), $0.baseAddress)
                 }
             }
@@ -119,7 +120,7 @@ public final class SockDiagClient {
             }
             buffer.withUnsafeBytes { raw in
                 for slot in 0..<Int(received) {
-                    let datagram = UnsafeRawBufferPointer(rebasing: raw[slot * slotSize ..< slot * slotSize + Int(lengths[slot])])
+                    let datagram = UnsafeRawBufferPointer(rebasing: raw[slot * slotSize ..< slot * slotSize + Int(eventLengths[slot])])
                     for message in NetlinkMessage.split(datagram) where message.type == NetlinkMessage.sockDiagByFamily {
                         guard let parsed = InetDiagMessage(payload: message.payload) else { continue }
                         let proto = InetDiagAttributes.parse(message.payload)[InetDiagAttributes.proto]?.first
