@@ -9,13 +9,19 @@ import Testing
     /// A table over a /proc tree in which PID 4000 was "first" and is now "second" (another process, started
     /// later, on the reused PID) without the table having been told of an exit.
     static func reusedPID(_ tree: ProcTree, exitsReported: Bool) throws -> ProcessTable {
-        let proc = ProcFileSystem(root: tree.root)
-        let table = ProcessTable(reader: ProcessIdentityReader(proc: proc, clockTicksPerSecond: 100, userNames: { _ in nil }))
-        table.exitsReported = exitsReported
+        let table = Self.table(tree, exitsReported: exitsReported)
         try tree.addProcess(4000, name: "first", startTicks: 1000)
         #expect(table.identity(of: 4000)?.name == "first")
         try tree.exit(4000)
         try tree.addProcess(4000, name: "second", startTicks: 2000)
+        return table
+    }
+
+    /// A table reading the /proc tree `tree`.
+    static func table(_ tree: ProcTree, exitsReported: Bool) -> ProcessTable {
+        let proc = ProcFileSystem(root: tree.root)
+        let table = ProcessTable(reader: ProcessIdentityReader(proc: proc, clockTicksPerSecond: 100, userNames: { _ in nil }))
+        table.exitsReported = exitsReported
         return table
     }
 
@@ -39,9 +45,7 @@ import Testing
     func execDropsTheIdentityReadBefore() throws {
         let tree = try ProcTree()
         defer { tree.remove() }
-        let proc = ProcFileSystem(root: tree.root)
-        let table = ProcessTable(reader: ProcessIdentityReader(proc: proc, clockTicksPerSecond: 100, userNames: { _ in nil }))
-        table.exitsReported = true
+        let table = Self.table(tree, exitsReported: true)
         try tree.addProcess(4000, name: "ip", startTicks: 1000)
         #expect(table.identity(of: 4000)?.name == "ip")
         // `ip netns exec` execs the client: same PID, same start time, another program.

@@ -93,8 +93,8 @@ public final class FlowIndex {
     }
 
     /// The slots of `key` and of `key.reversed`, walking their shared chain once: a loopback frame is its
-    /// sender's tx and its receiver's rx, two conversations under one symmetric hash. `hash` is
-    /// `key.symmetricHash`.
+    /// sender's tx and its receiver's rx, two conversations under one symmetric hash. A key that is its own
+    /// reverse (a socket sending to itself) finds only `forward`. `hash` is `key.symmetricHash`.
     @inline(__always)
     public func findBothWays(_ key: FlowKey, hash: UInt64, in records: UnsafePointer<Conversation>)
         -> (forward: Int32?, reversed: Int32?) {

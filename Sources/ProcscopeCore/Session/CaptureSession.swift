@@ -192,8 +192,7 @@ public final class CaptureSession {
         // when both are live (else each is looked up as it is counted: the first count may add one).
         if let sender, let receiver, sender == receiver {
             let sent = outgoingKey.in(sender), received = sent.reversed
-            let found: (forward: Int32?, reversed: Int32?) = sent != received
-                ? table.findBothWays(sent, hash: hash != 0 && sender == 0 ? hash : sent.symmetricHash) : (nil, nil)
+            let found = table.findBothWays(sent, hash: hash != 0 && sender == 0 ? hash : sent.symmetricHash)
             if let forward = found.forward, let reversed = found.reversed {
                 count(sent, .transmitted, frame.tally, at: time, found: .some(forward))
                 count(received, .received, frame.tally, at: time, found: .some(reversed))

@@ -40,7 +40,7 @@ extension OwnershipResolver {
         let closed = closedCookie(request)
         if let released = releasedOwner(request, cookie: closed, releasedAfterFirstFrame: true) { return .answer(released) }
         if let recorded = recordedSender(request) { return .answer(recorded) }
-        if records != nil && tables.reportsCloses && attempt < 3 { return .awaitClose(patience: 1_000) }
+        if let wait = awaitReleaseRecord(attempt: attempt) { return wait }
         let reason = Self.noSocket(request)
         if case .unknown(.kernelGenerated, _) = reason { return .answer(reason) }
         // No inet socket closed on this tuple since its first frame: an outgoing one may have been injected.
@@ -49,6 +49,16 @@ extension OwnershipResolver {
             return .answer(.unknown(.socketClosedBeforeLookup, detail: detail + lostOwnerNote(request)))
         }
         return .answer(reason)
+    }
+
+    /// Whether a socket's close leads to its owner: closes are reported, and the release records attached.
+    var closesLeadToOwners: Bool { records != nil && tables.reportsCloses }
+
+    /// For a socket closed before its release record could be read: wait for its destroy event (which wakes
+    /// the lookup, `CloseWaiters`), a millisecond at a time, three looks at most; nil past them, or when
+    /// closes lead to no owner.
+    func awaitReleaseRecord(attempt: Int) -> Outcome? {
+        closesLeadToOwners && attempt < 3 ? .awaitClose(patience: 1_000) : nil
     }
 
     /// What is known of an owner that was gone before it could be found, without naming a guess: whether a
@@ -119,7 +129,7 @@ extension OwnershipResolver {
     func holdsListener(_ pid: Int32, _ inode: UInt32) -> Bool {
         let now = wallClockNow()
         if let seen = listenerHolders[inode], seen.pid == pid, now.microseconds(since: seen.at) < 1_000_000 { return true }
-        guard scan(pid, for: inode) else { return false }
+        guard holdsWhereLastSeen(pid, inode) || scan(pid, for: inode) else { return false }
         if listenerHolders.count >= 1024 { listenerHolders.removeAll(keepingCapacity: true) }
         listenerHolders[inode] = (pid, now)
         return true

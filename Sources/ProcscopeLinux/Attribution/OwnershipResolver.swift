@@ -160,7 +160,7 @@ final class OwnershipResolver {
                 // (its destroy event read late): this one's close is still to come.
                 neverAccepted = closed.map { records?.lastHolder(cookie: $0) == nil } ?? false
             }
-            let closesAnswer = records != nil && tables.reportsCloses
+            let closesAnswer = closesLeadToOwners
             if socket.state == .listen && !neverAccepted && closesAnswer,
                let patience = Self.listenerPatience(afterWaiting: wallClockNow().microseconds(since: request.firstSeen)) {
                 // Only the listener answers: the connection's socket was reset in the queue (out of the
@@ -210,7 +210,7 @@ final class OwnershipResolver {
             // Closed by its owner with no release record to read yet: its destroy event, when it comes, wakes
             // this lookup, and the record is read then (as for a socket already gone). Answered at once, a
             // connection reset as it was looked up was left unknown (1-4 in 40,000 under churn).
-            if records != nil && tables.reportsCloses && attempt < 3 { return .awaitClose(patience: 1_000) }
+            if let wait = awaitReleaseRecord(attempt: attempt) { return wait }
             return .answer(.unknown(.socketClosedBeforeLookup,
                                     detail: "socket closed by its owner; the kernel is finishing it in state \(socket.state)"))
         }
@@ -372,13 +372,16 @@ final class OwnershipResolver {
         return .found(pid: pid, cached: false)
     }
 
+    /// Whether `pid` holds `inode` at the descriptor the cache last saw it at (one readlink); false when it
+    /// was last seen elsewhere, or not at all. (`owner(ofInode:)` asks the cache itself, whoever the holder.)
+    func holdsWhereLastSeen(_ pid: Int32, _ inode: UInt32) -> Bool {
+        guard let known = holders.holder(of: inode), known.pid == pid else { return false }
+        return proc.holds(pid: pid, fd: known.fd, inode: inode)
+    }
+
     /// Whether `pid` holds `inode`: first at the descriptors its newest sockets had (`recentDescriptors`), else
     /// reading its whole table, which records every socket of `pid` in the cache.
     func scan(_ pid: Int32, for inode: UInt32) -> Bool {
-        // Where it was last seen held (a server's listener, asked about at each connection it accepted).
-        if let known = holders.holder(of: inode), known.pid == pid, proc.holds(pid: pid, fd: known.fd, inode: inode) {
-            return true
-        }
         for fd in recentDescriptors.guesses(for: pid) where proc.holds(pid: pid, fd: fd, inode: inode) {
             holders.note(inode, pid: pid, fd: fd)
             recentDescriptors.note(fd, of: pid)
