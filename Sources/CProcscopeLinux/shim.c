@@ -7,6 +7,9 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
+#include <net/if.h>
+#include <linux/if_packet.h>
 
 _Static_assert(sizeof(struct inet_diag_msg) == PS_INET_DIAG_MSG_SIZE, "inet_diag_msg layout changed");
 _Static_assert(offsetof(struct inet_diag_msg, idiag_uid) == 64, "inet_diag_msg.idiag_uid moved");
@@ -113,4 +116,22 @@ int ps_recv_many(int fd, void *buf, size_t slot_size, unsigned int slots, uint32
         lengths[i] = (messages[i].msg_hdr.msg_flags & MSG_TRUNC) ? 0 : messages[i].msg_len;
     }
     return received;
+}
+
+int ps_interface_is_loopback(const char *name) {
+    int probe = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (probe < 0) return -1;
+    struct ifreq request;
+    memset(&request, 0, sizeof(request));
+    strncpy(request.ifr_name, name, IFNAMSIZ - 1);
+    int result = ioctl(probe, SIOCGIFFLAGS, &request);
+    close(probe);
+    if (result < 0) return -1;
+    return (request.ifr_flags & IFF_LOOPBACK) != 0;
+}
+
+int ps_packet_ignore_outgoing(int packet_fd) {
+    int on = 1;
+    // PACKET_IGNORE_OUTGOING (23, Linux 4.20).
+    return setsockopt(packet_fd, SOL_PACKET, 23, &on, sizeof(on));
 }

@@ -55,6 +55,14 @@ int ps_ppoll(struct pollfd *fds, unsigned long count, const struct timespec *tim
 /// (MSG_TRUNC), so a reader never parses half a message. Returns how many, or -1 with errno (EAGAIN: none).
 int ps_recv_many(int fd, void *buf, size_t slot_size, unsigned int slots, uint32_t *lengths);
 
+/// Whether the interface `name` of the calling thread's network namespace is a loopback device
+/// (IFF_LOOPBACK): 1 or 0, or -1 with errno when it cannot be asked.
+int ps_interface_is_loopback(const char *name);
+
+/// Keeps the kernel from handing frames this host sends to the packet socket `packet_fd`
+/// (PACKET_IGNORE_OUTGOING, Linux 4.20): 0, or -1 with errno.
+int ps_packet_ignore_outgoing(int packet_fd);
+
 /// The calling thread's kernel id (gettid(2)), for per-thread scheduling calls.
 int ps_gettid(void);
 

@@ -1,4 +1,5 @@
 import CPcap
+import CProcscopeLinux
 import Glibc
 import ProcscopeCore
 
@@ -67,6 +68,8 @@ public final class PcapCaptureSource: CaptureSource {
         }
         if interface == "any" {
             pcap_set_datalink(handle, LinkType.linuxSLL2.rawValue)
+        } else if ps_interface_is_loopback(interface) == 1 {
+            ignoreSentCopies(of: handle)
         }
         let source = PcapCaptureSource(handle: handle, name: interface, live: true)
         source.context.nanoseconds = precision == .nano
@@ -82,6 +85,15 @@ public final class PcapCaptureSource: CaptureSource {
             throw CaptureError.setupFailed(interface: interface, message: errorText(errorBuffer))
         }
         return source
+    }
+
+    /// On a loopback device the kernel hands a packet socket every frame twice, once as sent and once as
+    /// received, and libpcap throws the sent copy away (it is the same frame). Told to ignore outgoing frames
+    /// (PACKET_IGNORE_OUTGOING), the kernel neither clones nor copies that copy into the ring: in the sending
+    /// process's own system call, so a loopback sender pays half the capture's kernel work. Nothing procscope
+    /// sees changes. A kernel older than 4.20 refuses the option; libpcap then drops the copy as before.
+    private static func ignoreSentCopies(of handle: OpaquePointer) {
+        _ = ps_packet_ignore_outgoing(pcap_fileno(handle))
     }
 
     /// Opens a pcap or pcapng file (`-` for standard input).
