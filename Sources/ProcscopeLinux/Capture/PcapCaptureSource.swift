@@ -1,5 +1,4 @@
 import CPcap
-import CProcscopeLinux
 import Glibc
 import ProcscopeCore
 
@@ -68,15 +67,17 @@ public final class PcapCaptureSource: CaptureSource {
         }
         if interface == "any" {
             pcap_set_datalink(handle, LinkType.linuxSLL2.rawValue)
-        } else if ps_interface_is_loopback(interface) == 1 {
-            ignoreSentCopies(of: handle)
+        } else {
+            LoopbackSentCopies.ignore(onSocket: pcap_fileno(handle), interface: interface)
         }
         let source = PcapCaptureSource(handle: handle, name: interface, live: true)
         source.context.nanoseconds = precision == .nano
         guard source.linkType.isSupported else {
             throw CaptureError.unsupportedLinkType(source: interface, linkType: source.linkType.pcapName)
         }
-        try source.apply(filter: filter)
+        let kernelFilter = interface == "any"
+            ? LoopbackSentCopies.anyFilter(filter, loopbacks: LoopbackSentCopies.loopbackIndexes()) : filter
+        try source.apply(filter: kernelFilter, shownAs: filter)
         if direction != .inout && pcap_setdirection(handle, direction.pcapValue) < 0 {
             throw CaptureError.setupFailed(interface: interface, message: "cannot keep only the '\(direction.rawValue)' "
                                            + "direction (-Q): \(String(cString: pcap_geterr(handle)))")
@@ -85,15 +86,6 @@ public final class PcapCaptureSource: CaptureSource {
             throw CaptureError.setupFailed(interface: interface, message: errorText(errorBuffer))
         }
         return source
-    }
-
-    /// On a loopback device the kernel hands a packet socket every frame twice, once as sent and once as
-    /// received, and libpcap throws the sent copy away (it is the same frame). Told to ignore outgoing frames
-    /// (PACKET_IGNORE_OUTGOING), the kernel neither clones nor copies that copy into the ring: in the sending
-    /// process's own system call, so a loopback sender pays half the capture's kernel work. Nothing procscope
-    /// sees changes. A kernel older than 4.20 refuses the option; libpcap then drops the copy as before.
-    private static func ignoreSentCopies(of handle: OpaquePointer) {
-        _ = ps_packet_ignore_outgoing(pcap_fileno(handle))
     }
 
     /// Opens a pcap or pcapng file (`-` for standard input).
@@ -107,19 +99,20 @@ public final class PcapCaptureSource: CaptureSource {
         guard source.linkType.isSupported else {
             throw CaptureError.unsupportedLinkType(source: path, linkType: source.linkType.pcapName)
         }
-        try source.apply(filter: filter)
+        try source.apply(filter: filter, shownAs: filter)
         return source
     }
 
-    private func apply(filter: String?) throws {
+    /// Compiles `filter` into the kernel; an error names `shown`, the filter the user gave.
+    private func apply(filter: String?, shownAs shown: String?) throws {
         guard let filter, !filter.isEmpty else { return }
         var program = bpf_program()
         if pcap_compile(handle, &program, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 {
-            throw CaptureError.badFilter(expression: filter, message: String(cString: pcap_geterr(handle)))
+            throw CaptureError.badFilter(expression: shown ?? filter, message: String(cString: pcap_geterr(handle)))
         }
         defer { pcap_freecode(&program) }
         if pcap_setfilter(handle, &program) < 0 {
-            throw CaptureError.badFilter(expression: filter, message: String(cString: pcap_geterr(handle)))
+            throw CaptureError.badFilter(expression: shown ?? filter, message: String(cString: pcap_geterr(handle)))
         }
     }
 
