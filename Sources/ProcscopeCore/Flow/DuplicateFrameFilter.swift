@@ -25,33 +25,53 @@ public struct DuplicateFrameFilter: Sendable {
     public mutating func isDuplicate(ipHeader bytes: UnsafeRawBufferPointer, ipOffset: Int, ipVersion: UInt8,
                                      interfaceIndex: UInt32, at time: Timestamp, flow: UInt64 = 0) -> Bool {
         let hash = Self.identity(bytes, ipOffset: ipOffset, ipVersion: ipVersion) ^ flow
-        for i in 0..<hashes.count where hashes[i] == hash && interfaces[i] != interfaceIndex
-            && time.microseconds - times[i] <= windowMicros {
-            return true
+        let copy = hashes.withUnsafeBufferPointer { hashes in
+            // The hash is compared first: it rarely matches, and the other fields are read only when it does.
+            for i in hashes.indices where hashes[i] == hash {
+                // An empty slot (time .min) is no frame; `&-`: a clock stepped back is no crash.
+                if interfaces[i] != interfaceIndex && times[i] != .min && time.microseconds &- times[i] <= windowMicros {
+                    return true
+                }
+            }
+            return false
         }
+        if copy { return true }
         hashes[next] = hash
         interfaces[next] = interfaceIndex
         times[next] = time.microseconds
-        next = (next + 1) % hashes.count
+        next = next + 1 == hashes.count ? 0 : next + 1
         return false
     }
 
+    /// The bytes a frame's copies share, hashed: the IP header's first 8 bytes and protocol (IPv4) or first 7
+    /// (IPv6), and the first 16 transport bytes but the ports and a UDP checksum. Left out is what a router or
+    /// NAT rewrites: IPv4 TTL (8), checksum (10-11), addresses (12-19); IPv6 hop limit (7), addresses (8-39);
+    /// the ports and a UDP checksum (transport 0-3, 6-7). Read as four words (a byte-by-byte hash with a test
+    /// per byte was most of the check's cost); a frame captured shorter is hashed as if zero-padded.
     static func identity(_ bytes: UnsafeRawBufferPointer, ipOffset: Int, ipVersion: UInt8) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
         let header = ipVersion == 4 ? 20 : 40
-        let end = min(bytes.count, ipOffset + header + 16)
-        var i = ipOffset
-        while i < end {
-            let relative = i - ipOffset
-            // Skip what a router or NAT rewrites: IPv4 TTL (8), checksum (10-11), addresses (12-19); IPv6 hop
-            // limit (7), addresses (8-39); then the ports and a UDP checksum (transport 0-3, 6-7).
-            let skip = ipVersion == 4 ? (relative == 8 || relative == 10 || relative == 11 || (relative >= 12 && relative < 20))
-                : (relative == 7 || (relative >= 8 && relative < 40))
-            let transport = relative - header
-            let skipTransport = transport >= 0 && (transport < 4 || transport == 6 || transport == 7)
-            if !skip && !skipTransport { h = (h ^ UInt64(bytes.u8(i))) &* 0x100_0000_01B3 }
-            i += 1
+        let needed = header + 16
+        guard ipOffset >= 0, ipOffset <= bytes.count else { return 0 }
+        guard bytes.count - ipOffset >= needed else {
+            // Short: the bytes there are, zero-padded to the length read below.
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 56) { padded in
+                padded.initialize(repeating: 0)
+                let available = bytes.count - ipOffset
+                for i in 0..<available { padded[i] = bytes[ipOffset + i] }
+                return identity(UnsafeRawBufferPointer(padded), ipOffset: 0, ipVersion: ipVersion)
+            }
         }
-        return h
+        let base = bytes.baseAddress.unsafelyUnwrapped + ipOffset
+        let first = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self))
+        // IPv4: bytes 0-7 and the protocol (9); IPv6: bytes 0-6 (7 is the hop limit).
+        let ip = ipVersion == 4 ? first ^ UInt64(base.load(fromByteOffset: 9, as: UInt8.self)) &* 0x9E37_79B9_7F4A_7C15
+            : first & 0x00FF_FFFF_FFFF_FFFF
+        // Transport bytes 4-5 of the first word (ports 0-3 and a UDP checksum 6-7 left out), all of the second.
+        let transport = UInt64(littleEndian: (base + header).loadUnaligned(as: UInt64.self)) & 0x0000_FFFF_0000_0000
+        let rest = UInt64(littleEndian: (base + header + 8).loadUnaligned(as: UInt64.self))
+        var h = (ip &* 0xFF51_AFD7_ED55_8CCD) ^ (transport &+ (rest &* 0xC4CE_B9FE_1A85_EC53))
+        h ^= h >> 33
+        h &*= 0xFF51_AFD7_ED55_8CCD
+        return h ^ (h >> 29)
     }
 }

@@ -110,7 +110,7 @@ public final class CaptureSession {
             let translated = nat.isEmpty || !frame.hasPorts || frame.isEcho ? nil : nat.views(
                 proto: frame.proto, source: Endpoint(address: frame.source, port: frame.sourcePort),
                 destination: Endpoint(address: frame.destination, port: frame.destinationPort))
-            if configuration.deduplicateAcrossInterfaces
+            if configuration.deduplicateAcrossInterfaces && frame.link.interfaceIndex != configuration.loopbackInterface
                 && duplicates.isDuplicate(ipHeader: bytes, ipOffset: frame.networkOffset,
                                           ipVersion: frame.ipVersion, interfaceIndex: frame.link.interfaceIndex,
                                           at: time, flow: translated?.flowHash ?? flowHash(frame)) {

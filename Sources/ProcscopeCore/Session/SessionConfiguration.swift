@@ -5,6 +5,11 @@ public struct SessionConfiguration: Sendable {
     public var localAddresses: LocalAddressSet?
     /// Drop second copies of frames seen on another interface (for `any` captures).
     public var deduplicateAcrossInterfaces: Bool
+    /// The loopback device's interface index, when known. Its frames never pass another interface (a frame
+    /// between two local endpoints goes over loopback only, and forwarded traffic never does), so the
+    /// duplicate check skips them: under a loopback flood captured on `any` the check was a fifth of
+    /// procscope's samples.
+    public var loopbackInterface: UInt32?
     /// Live conversations kept at most; past it, new flows are counted under `flow-table-full`.
     public var maxLiveConversations: Int
     /// A lookup not answered within this many microseconds is given up as `lookup-timed-out`.

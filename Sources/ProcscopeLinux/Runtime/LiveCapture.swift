@@ -121,8 +121,9 @@ public final class LiveCapture {
             addressChanges = nil
             warn("no-address-events", "no address-change events (\(error)); an address added during the capture counts as not local")
         }
-        let configuration = SessionConfiguration(localAddresses: try LocalAddresses.current(),
+        var configuration = SessionConfiguration(localAddresses: try LocalAddresses.current(),
                                                  deduplicateAcrossInterfaces: interface == "any")
+        configuration.loopbackInterface = LoopbackSentCopies.loopbackIndexes().first
         session = CaptureSession(linkType: source.linkType, configuration: configuration, attributor: worker)
         session.namespaces = namespaces
         // Subscribed before the table is read, so no connection falls between the two.
