@@ -24,12 +24,13 @@ public final class NetworkNamespaces: NamespaceDirectory, @unchecked Sendable {
     private let proc: ProcFileSystem
     private let own: UInt64
     // Capture-thread state.
-    private var addresses: [IPAddress: UInt16] = [:]
+    /// Asked per frame with an endpoint not local here: an `AddressTable`, not a `Dictionary` (it says why).
+    private var addresses = AddressTable<UInt16>()
     /// Namespace indices by inode: touched only by the one reading under way (`reading`).
     private var indices: [UInt64: UInt16] = [:]
     private let reading = Atomic<Bool>(false)
     /// A reading finished off the capture thread, waiting to be adopted.
-    private let finished = Mutex<[IPAddress: UInt16]?>(nil)
+    private let finished = Mutex<AddressTable<UInt16>?>(nil)
     private var refreshedAt = Timestamp.zero
     /// Addresses asked about and not found since the last reading: a new namespace is read sooner.
     private var misses = 0
@@ -75,7 +76,7 @@ public final class NetworkNamespaces: NamespaceDirectory, @unchecked Sendable {
     /// `interval` microseconds, or 1 s after frames were seen whose addresses no namespace had (a new
     /// container, or just the Internet).
     public func refresh(now: Timestamp, interval: Int64 = 5_000_000) {
-        if let fresh = finished.withLock({ slot -> [IPAddress: UInt16]? in defer { slot = nil }; return slot }) {
+        if let fresh = finished.withLock({ slot -> AddressTable<UInt16>? in defer { slot = nil }; return slot }) {
             addresses = fresh
         }
         let age = now.microseconds(since: refreshedAt)
@@ -91,7 +92,7 @@ public final class NetworkNamespaces: NamespaceDirectory, @unchecked Sendable {
     }
 
     /// One reading: every namespace some process is in or `ip netns` named, and its addresses.
-    private func read() -> [IPAddress: UInt16] {
+    private func read() -> AddressTable<UInt16> {
         var paths: [UInt64: String] = [:]
         for pid in proc.processIDs() {
             guard let inode = proc.readLink("\(proc.root)/\(pid)/ns/net").flatMap(ProcessIdentityReader.parseNamespaceInode),
@@ -129,7 +130,7 @@ public final class NetworkNamespaces: NamespaceDirectory, @unchecked Sendable {
             return known.mapValues(\.inode) != found.mapValues(\.inode)
         }
         if changed { membersGeneration.add(1, ordering: .releasing) }
-        return owners
+        return AddressTable(owners.map { ($0.key, $0.value) })
     }
 }
 
