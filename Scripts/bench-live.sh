@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: live capture under load, procscope beside tcpdump in the same run. Not a test: it asserts
 # nothing, it prints figures. Three loads, each in network namespaces this script creates and deletes:
-#   1. small UDP datagrams on loopback, as fast as one core sends them (procscope-testpeer udp-flood);
+#   1. small UDP datagrams on loopback, as fast as one core sends them (procscope-testpeer udp-flood), captured
+#      on lo, then on any (procscope's default; only tcpdump beside it there);
 #   2. one bulk TCP connection across a veth pair (procscope-testpeer tcp-bulk);
 #   3. connection churn on loopback: one client opening short connections back to back (procscope-testpeer
 #      churn; CHURN_CONNECTIONS, default 20,000), its rate and each capture's CPU per connection.
@@ -123,10 +124,10 @@ for load, capture, pps, bps, sent, cpu, packets, drops in rows:
 seen = statistics.median(r[3] for r in by["tcpdump"])
 for capture, runs in by.items():
     by[capture] = [(r[0], r[1], r[2], r[3] if r[3] >= 0 else seen, r[4]) for r in runs]
-udp = sys.argv[2] == "udp"
+udp = sys.argv[2].startswith("udp")
 rate = lambda r: r[0] if udp else r[1]
 base = statistics.median(rate(r) for r in by["tcpdump"])
-for capture in ["none", "tcpdump", "tcpdump-immediate", "nethogs", "procscope"]:
+for capture in [c for c in ["none", "tcpdump", "tcpdump-immediate", "nethogs", "procscope"] if c in by]:
     runs = by[capture]
     median = statistics.median(rate(r) for r in runs)
     shown = f"{median / 1e6:.3f} Mpps" if udp else f"{median / 1e9:.2f} Gbit/s"
@@ -157,6 +158,21 @@ for round in $(seq "$rounds"); do
     done
 done
 summary udp
+
+# The same flood captured on any, procscope's default interface (nethogs has no any; tcpdump -i any).
+echo "UDP flood on loopback captured on any (procscope's default), ${seconds} s per run, median of $rounds:"
+for round in $(seq "$rounds"); do
+    for capture in none tcpdump procscope; do
+        ip netns exec "$a" "$bin/procscope-testpeer" udp-sink 127.0.0.1 5400 120 >/dev/null &
+        sink=$!; pids+=("$sink")
+        start_capture "$capture" "$a" any "udp port 5400"
+        line=$(ip netns exec "$a" "$bin/procscope-testpeer" udp-flood 127.0.0.1 5400 "$seconds" 18 | tail -1)
+        echo "udpany $capture $(rate "$line") $(stop_capture "$capture")" >> "$work/results"
+        reap_capture
+        stop_server "$sink"
+    done
+done
+summary udpany
 
 echo "Bulk TCP across a veth pair, $((tcp_bytes / 1048576)) MiB, capture on the receiver's side (snaplen 256), median of $rounds:"
 for round in $(seq "$rounds"); do
