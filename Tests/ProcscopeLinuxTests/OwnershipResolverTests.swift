@@ -368,6 +368,33 @@ import Testing
         }
     }
 
+    @Test("A connection reset before it was accepted, its listener open before the capture, goes to the holder the warm-up pass found: never before the pass is complete, never to one of several",
+          arguments: [1, 2])
+    func unacceptedConnectionGoesToTheListenersHolderAtStart(holders: Int) throws {
+        defer { tree.remove() }
+        let incoming = FlowKey(proto: .tcp, local: Self.server, remote: Self.client, hasPorts: true)
+        // No creation record: the listener was made before the capture.
+        tables.add(.tcp, Self.socket(Self.server, Self.wildcard, state: .listen, inode: 900, cookie: 20))
+        try tree.addProcess(3500, name: "server", sockets: [900])
+        if holders == 2 { try tree.addProcess(3501, name: "server", sockets: [900]) }
+        let request = Self.request(incoming, outgoing: false)
+        // The connection's own socket, reset in the queue: destroyed, never released by a process.
+        tables.closes = [SocketCloseEvent(socket: Self.socket(Self.server, Self.client, inode: 0, cookie: 31), proto: .tcp,
+                                          namespace: 0)]
+        let inodes = resolver.warmUpInodes()
+        for pid in [Int32(2000), 3500, 3501] { resolver.sweep(pid, for: inodes) }
+        #expect(Self.reason(resolver.resolve(request, attempt: 0)) == .socketClosedBeforeLookup,
+                "the pass has not read every process yet")
+        resolver.listenersAtStart.finish()
+        let outcome = resolver.resolve(request, attempt: 0)
+        if holders == 1 {
+            let answer = try #require(Self.pid(outcome))
+            #expect(answer.0 == 3500 && answer.1 == .listeningSocket)
+        } else {
+            #expect(Self.reason(outcome) == .socketClosedBeforeLookup)
+        }
+    }
+
     @Test("A connection whose close was reported with no process releasing it was never accepted: answered at once, not after 50 waits",
           arguments: [1, 2])
     func resetConnectionInTheAcceptQueueIsAnsweredAtOnce(holders: Int) throws {

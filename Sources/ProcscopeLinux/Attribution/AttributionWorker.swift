@@ -246,6 +246,7 @@ public final class AttributionWorker: Attributor, @unchecked Sendable {
                 let deadline = Timestamp(microseconds: wallClockNow().microseconds + sweepSliceMicros)
                 if warmUp.advance(until: deadline, scan: { resolver.sweep($0, for: warmUpInodes) }) {
                     warmUpInodes = []
+                    resolver.listenersAtStart.finish()
                 }
             }
             if !warmUp.isRunning { warmedUp.store(true, ordering: .relaxed) }

@@ -46,6 +46,8 @@ final class OwnershipResolver {
     var lastCloseDrain = Timestamp.zero
     /// A lookup reads destroy events itself only when they were last read longer ago than this.
     static let lookupDrainMicros: Int64 = 50
+    /// The holders of the listeners open when the capture began, found by the warm-up pass.
+    var listenersAtStart = ListenersAtStart()
     /// Which process was last seen holding each listener, and when (`holdsListener`).
     var listenerHolders: [UInt32: (pid: Int32, at: Timestamp)] = [:]
     /// Cookies of connections seen before they were accepted, by tuple, until their lookup is answered.
@@ -184,7 +186,7 @@ final class OwnershipResolver {
                 // Credit the listener's owner only when exactly one process holds it: with a shared listener
                 // (pre-fork servers) any one of them may have accepted, and a guess is not an attribution.
                 guard let holders = listenerHolders(listener) else {
-                    return .answer(.unknown(.socketClosedBeforeLookup, detail: "connection to \(key.local) ended before it was accepted; its listener predates the capture, so its holders are not known without a host-wide search"))
+                    return .answer(.unknown(.socketClosedBeforeLookup, detail: "connection to \(key.local) ended before it was accepted; its listener predates the capture and the first pass over /proc has not finished, so its holders are not known without a host-wide search"))
                 }
                 guard holders.count == 1 else {
                     return .answer(.unknown(.socketClosedBeforeLookup, detail: "connection to \(key.local) ended before it was accepted; its listener is shared by \(holders.count) processes"))
@@ -361,6 +363,7 @@ final class OwnershipResolver {
     func sweep(_ pid: Int32, for inodes: Set<UInt32>) {
         for (fd, inode) in readSockets(of: pid) where inodes.contains(inode) {
             holders.note(inode, pid: pid, fd: fd)
+            listenersAtStart.note(inode, heldBy: pid)
         }
     }
 
@@ -426,8 +429,21 @@ final class OwnershipResolver {
     /// forked since. Without the kernel's records (no eBPF), every process is scanned, as before them.
     func listenerHolders(_ listener: InetDiagMessage) -> [Int32]? {
         guard let records else { return proc.processIDs().filter { scan($0, for: listener.inode) } }
-        guard let creator = records.creator(cookie: listener.cookie) else { return nil }
-        return ([creator] + processes.descendants(of: creator)).filter { scan($0, for: listener.inode) }
+        // Made during the capture: its creator; made before: the processes the warm-up pass found holding it.
+        // Either way with their children forked since, which inherited it.
+        let ancestors: [Int32]
+        if let creator = records.creator(cookie: listener.cookie) {
+            ancestors = [creator]
+        } else if let atStart = listenersAtStart.holders(of: listener.inode) {
+            ancestors = atStart
+        } else {
+            return nil
+        }
+        var candidates: [Int32] = []
+        for pid in ancestors.flatMap({ [$0] + processes.descendants(of: $0) }) where !candidates.contains(pid) {
+            candidates.append(pid)
+        }
+        return candidates.filter { holdsListener($0, listener.inode) }
     }
 
     /// The inet sockets that exist now (sock_diag dumps: TCP, UDP, UDP-Lite; IPv4 and IPv6), whose owners the
@@ -436,7 +452,9 @@ final class OwnershipResolver {
     /// between lookups instead of before the first (`AttributionWorker.run`); unix and other sockets stay
     /// out of the cache.
     func warmUpInodes() -> Set<UInt32> {
-        let inet = Set(tables.inetSockets().map(\.inode).filter { $0 != 0 })
+        let sockets = tables.inetSockets()
+        listenersAtStart.expect(sockets.lazy.filter { $0.state == .listen }.map(\.inode))
+        let inet = Set(sockets.map(\.inode).filter { $0 != 0 })
         // The first user-name lookup loads the NSS modules (~1 ms): pay it now, not on a short-lived flow.
         _ = processes.reader.identity(of: getpid())
         return inet
