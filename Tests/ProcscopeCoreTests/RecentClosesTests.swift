@@ -44,12 +44,40 @@ import Testing
                                 cookie: UInt64(i), at: Int64(i)))
         }
         #expect(closes.count == 4)
-        let start = Timestamp(seconds: 0, microseconds: 0)
-        func found(_ i: Int) -> Bool {
+        func found(_ i: Int, since seconds: Int64) -> Bool {
             closes.first(covering: FlowKey(proto: .tcp, local: Endpoint(address: client.address, port: UInt16(1000 + i)),
-                                           remote: server, hasPorts: true), since: start) != nil
+                                           remote: server, hasPorts: true),
+                         since: Timestamp(seconds: seconds, microseconds: 0)) != nil
         }
-        #expect((0..<5).allSatisfy { !found($0) } && (5..<9).allSatisfy { found($0) })
+        #expect((0..<5).allSatisfy { !found($0, since: 0) })
+        #expect((5..<9).allSatisfy { found($0, since: Int64($0)) })
+    }
+
+    @Test("A flow that began before a dropped close is told of none, never given a later socket's close on its reused tuple")
+    func aDroppedCloseIsNotReplacedByALaterOne() {
+        var closes = RecentCloses(limit: 8)
+        closes.append(close(client, server, cookie: 1, at: 10))
+        for i in 0..<8 {
+            closes.append(close(Endpoint(address: client.address, port: UInt16(1000 + i)), server,
+                                cookie: UInt64(100 + i), at: 11))
+        }
+        closes.append(close(client, server, cookie: 2, at: 20)) // the tuple reused by a later connection
+        let key = FlowKey(proto: .tcp, local: client, remote: server, hasPorts: true)
+        #expect(closes.first(covering: key, since: Timestamp(seconds: 9, microseconds: 0)) == nil)
+        #expect(closes.first(ofTuple: key, since: Timestamp(seconds: 9, microseconds: 0)) == nil)
+        #expect(closes.first(covering: key, since: Timestamp(seconds: 15, microseconds: 0))?.cookie == 2)
+    }
+
+    @Test("Closes older than a cutoff are dropped, and flows that began before it are told of none")
+    func oldClosesAreDroppedByAge() {
+        var closes = RecentCloses()
+        closes.append(close(client, server, cookie: 1, at: 10))
+        closes.append(close(client, server, cookie: 2, at: 30))
+        closes.drop(closedBefore: Timestamp(seconds: 20, microseconds: 0))
+        #expect(closes.count == 1)
+        let key = FlowKey(proto: .tcp, local: client, remote: server, hasPorts: true)
+        #expect(closes.first(covering: key, since: Timestamp(seconds: 5, microseconds: 0)) == nil)
+        #expect(closes.first(covering: key, since: Timestamp(seconds: 25, microseconds: 0))?.cookie == 2)
     }
 }
 

@@ -227,6 +227,22 @@ import Testing
         #expect(answer.0 == 3200 && answer.1 == .releasedSocket)
     }
 
+    @Test("A connection looked up after its own close, its tuple reused by a newer connection, is credited from its own socket's release, not to the newer socket's holder")
+    func lateLookupOnAReusedTupleIsCreditedFromItsOwnClose() throws {
+        defer { tree.remove() }
+        // The newer connection on the same tuple, held by another process.
+        tables.add(.tcp, Self.socket(Self.client, Self.server, inode: 950, cookie: 41))
+        try tree.addProcess(3600, name: "newer", sockets: [950])
+        // The flow's own socket: closed by its creator, after the flow's first frame.
+        let closed = Self.socket(Self.client, Self.server, inode: 0, cookie: 40)
+        tables.closes = [SocketCloseEvent(socket: closed, proto: .tcp, namespace: 0)]
+        records.releases[40] = ReleasedSocket(pid: 3500, uid: getuid(), cookie: 40, releasedAt: wallClockNow(),
+                                              creator: 3500, name: "first")
+        resolver.drainCloseEvents()
+        let answer = try #require(Self.pid(resolver.resolve(Self.request(), attempt: 0)))
+        #expect(answer.0 == 3500 && answer.1 == .releasedSocket)
+    }
+
     @Test("A release by a process that did not create the socket (a passing reference) is not trusted")
     func releaseByANonCreatorIsNotTrusted() throws {
         defer { tree.remove() }

@@ -22,6 +22,11 @@ extension OwnershipResolver {
             if closedTuples.count < 65_536 { closedTuples.append(event.key) }
             recentCloses.append(SocketClosed(key: event.key, cookie: event.socket.cookie, closedAt: now))
         }
+        // Closes older than any lookup waits (`pendingAgeLimitMicros`, 5 s) answer none: their memory goes.
+        if now.microseconds(since: lastClosesPruned) > 1_000_000 {
+            recentCloses.drop(closedBefore: Timestamp(microseconds: now.microseconds - Self.closesKeptMicros))
+            lastClosesPruned = now
+        }
     }
 
     /// The tuples of the closes taken since the last call.
