@@ -175,6 +175,29 @@ import Testing
         #expect(session.currentConversation(first.conversation, at: Timestamp(microseconds: 150)) == first.conversation)
     }
 
+    @Test("A newer connection's SYN stamped before the late report of the earlier one's close on its tuple opens its own conversation")
+    func synBeforeALateCloseReportOpensANewConversation() throws {
+        let attributor = RecordingAttributor()
+        let session = session(attributor)
+        func frame(_ flags: UInt8) -> [UInt8] {
+            FrameBuilder.ipv4(0xC612_0001, 0xC612_0002, proto: 6, sourcePort: 40000, destinationPort: 80, flags: flags)
+        }
+        session.ingest(frame(0x02), at: 100) // SYN
+        session.ingest(frame(0x04), at: 150) // RST
+        let first = try #require(attributor.requests.first)
+        session.apply(AttributionResult(conversation: first.conversation, key: first.key,
+                                        attribution: .process(identity(1, "first"), .exactSocket, SocketEvidence(inode: 1, cookie: 11, uid: 0)),
+                                        resolvedAt: Timestamp(microseconds: 160)))
+        // The earlier socket's close, read at 250, is taken before the ring's frames, which hold the next
+        // connection's SYN on the same tuple, stamped 180.
+        session.socketClosed(SocketClosed(key: first.key, cookie: 11, closedAt: Timestamp(microseconds: 250)))
+        session.ingest(frame(0x02), at: 180)
+        #expect(attributor.requests.count == 2, "the SYN is a new connection's, looked up as such")
+        #expect(attributor.requests.last?.firstSeen == Timestamp(microseconds: 180))
+        let report = session.report(.init(interfaces: ["x"], filter: nil, started: .zero, ended: .zero))
+        #expect(report.processes.first?.tx.packets == 2, "the first connection keeps its own two frames")
+    }
+
     @Test("A lookup that finds a newer socket than the one that closed meanwhile is not credited")
     func lookupAfterReuseIsNotCredited() throws {
         let attributor = RecordingAttributor()

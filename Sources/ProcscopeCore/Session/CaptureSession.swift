@@ -296,7 +296,7 @@ public final class CaptureSession {
                notLocal: Bool = false, found: Int32?? = .none) {
         let slot = found ?? table.find(key)
         // A SYN after the old connection ended (FIN/RST seen) opens a new epoch on a reused tuple.
-        if let slot, !(frame.tcpFlags.isConnectionOpen && !table[slot].tcpFlagsSeen.isDisjoint(with: [.fin, .rst])) {
+        if let slot, !opensAnew(frame, after: slot) {
             table[slot].count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
             if table[slot].isPending { logPending(slot, direction, frame, at: time) }
             observe(slot, direction)
@@ -305,13 +305,23 @@ public final class CaptureSession {
         countAnew(key, direction, frame, at: time, notLocal: notLocal, ending: slot)
     }
 
+    /// Whether `frame` opens a new connection on the tuple of `conversation`: a SYN after that connection's
+    /// FIN or RST. A close is reported late (when a thread reads it), so a newer connection's first frames may
+    /// be stamped before it: under connection churn on reused ports, whole connections went into the closed
+    /// conversation of an earlier one on their tuple, whatever process made them.
+    @inline(__always)
+    func opensAnew(_ frame: FrameTally, after conversation: Int32) -> Bool {
+        frame.tcpFlags.isConnectionOpen && !table[conversation].tcpFlagsSeen.isDisjoint(with: [.fin, .rst])
+    }
+
     /// A frame that no live conversation of `key` takes: `ending` (a SYN after its FIN or RST) is closed, a
     /// frame stamped before a reported close goes to the closed conversation, and anything else starts one.
     func countAnew(_ key: FlowKey, _ direction: Direction, _ frame: FrameTally, at time: Timestamp,
                    notLocal: Bool, ending: Int32?) {
         if let ending {
             close(ending, at: time)
-        } else if !recentlyClosed.isEmpty, let closed = recentlyClosed[key], time <= closed.closedAt {
+        } else if !recentlyClosed.isEmpty, let closed = recentlyClosed[key], time <= closed.closedAt,
+                  !opensAnew(frame, after: closed.conversation) {
             // Stamped before its socket's close was reported: it belongs to the closed conversation.
             table[closed.conversation].count(direction, bytes: frame.ipLength, at: time, flags: frame.tcpFlags)
             observe(closed.conversation, direction)
