@@ -243,6 +243,22 @@ import Testing
         #expect(answer.0 == 3500 && answer.1 == .releasedSocket)
     }
 
+    @Test("A closed newer socket on the reused tuple is not taken for the flow's: the flow's own close, not read yet, is read and answers")
+    func closedNewerSocketOnAReusedTupleIsNotTheFlows() throws {
+        defer { tree.remove() }
+        // The newer connection on the tuple, closed too (inode 0), released by its own creator.
+        tables.add(.tcp, Self.socket(Self.client, Self.server, state: .finWait1, inode: 0, cookie: 41))
+        records.releases[41] = ReleasedSocket(pid: 3600, uid: getuid(), cookie: 41, releasedAt: wallClockNow(),
+                                              creator: 3600, name: "newer")
+        // The flow's own socket's close, reported but not read by the resolver yet.
+        tables.closes = [SocketCloseEvent(socket: Self.socket(Self.client, Self.server, inode: 0, cookie: 40), proto: .tcp,
+                                          namespace: 0)]
+        records.releases[40] = ReleasedSocket(pid: 3500, uid: getuid(), cookie: 40, releasedAt: wallClockNow(),
+                                              creator: 3500, name: "first")
+        let answer = try #require(Self.pid(resolver.resolve(Self.request(), attempt: 0)))
+        #expect(answer.0 == 3500 && answer.1 == .releasedSocket)
+    }
+
     @Test("A release by a process that did not create the socket (a passing reference) is not trusted")
     func releaseByANonCreatorIsNotTrusted() throws {
         defer { tree.remove() }
