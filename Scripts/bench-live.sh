@@ -145,34 +145,29 @@ PY
 
 rounds=${ROUNDS:-3}
 : > "$work/results"
-echo "UDP flood on loopback, 18-byte datagrams to a socket that never reads, ${seconds} s per run, median of $rounds:"
-for round in $(seq "$rounds"); do
-    for capture in none tcpdump tcpdump-immediate nethogs procscope; do
-        ip netns exec "$a" "$bin/procscope-testpeer" udp-sink 127.0.0.1 5400 120 >/dev/null &
-        sink=$!; pids+=("$sink")
-        start_capture "$capture" "$a" lo "udp port 5400"
-        line=$(ip netns exec "$a" "$bin/procscope-testpeer" udp-flood 127.0.0.1 5400 "$seconds" 18 | tail -1)
-        echo "udp $capture $(rate "$line") $(stop_capture "$capture")" >> "$work/results"
-        reap_capture
-        stop_server "$sink"
+# flood LOAD INTERFACE CAPTURES...: ROUNDS rounds of the loopback UDP flood captured on INTERFACE by each
+# capture in turn, into the results under LOAD, then their summary.
+flood() {
+    local load=$1 interface=$2; shift 2
+    for round in $(seq "$rounds"); do
+        for capture in "$@"; do
+            ip netns exec "$a" "$bin/procscope-testpeer" udp-sink 127.0.0.1 5400 120 >/dev/null &
+            sink=$!; pids+=("$sink")
+            start_capture "$capture" "$a" "$interface" "udp port 5400"
+            line=$(ip netns exec "$a" "$bin/procscope-testpeer" udp-flood 127.0.0.1 5400 "$seconds" 18 | tail -1)
+            echo "$load $capture $(rate "$line") $(stop_capture "$capture")" >> "$work/results"
+            reap_capture
+            stop_server "$sink"
+        done
     done
-done
-summary udp
+    summary "$load"
+}
 
+echo "UDP flood on loopback, 18-byte datagrams to a socket that never reads, ${seconds} s per run, median of $rounds:"
+flood udp lo none tcpdump tcpdump-immediate nethogs procscope
 # The same flood captured on any, procscope's default interface (nethogs has no any; tcpdump -i any).
 echo "UDP flood on loopback captured on any (procscope's default), ${seconds} s per run, median of $rounds:"
-for round in $(seq "$rounds"); do
-    for capture in none tcpdump procscope; do
-        ip netns exec "$a" "$bin/procscope-testpeer" udp-sink 127.0.0.1 5400 120 >/dev/null &
-        sink=$!; pids+=("$sink")
-        start_capture "$capture" "$a" any "udp port 5400"
-        line=$(ip netns exec "$a" "$bin/procscope-testpeer" udp-flood 127.0.0.1 5400 "$seconds" 18 | tail -1)
-        echo "udpany $capture $(rate "$line") $(stop_capture "$capture")" >> "$work/results"
-        reap_capture
-        stop_server "$sink"
-    done
-done
-summary udpany
+flood udpany any none tcpdump procscope
 
 echo "Bulk TCP across a veth pair, $((tcp_bytes / 1048576)) MiB, capture on the receiver's side (snaplen 256), median of $rounds:"
 for round in $(seq "$rounds"); do

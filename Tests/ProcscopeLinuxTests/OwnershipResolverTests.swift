@@ -49,6 +49,26 @@ import Testing
         return (identity.pid, method)
     }
 
+    /// What the kernel's release hook records for `cookie`: released by `pid` now, created by `creator`.
+    static func release(_ cookie: UInt64, by pid: Int32, creator: Int32?, name: String) -> ReleasedSocket {
+        ReleasedSocket(pid: pid, uid: getuid(), cookie: cookie, releasedAt: wallClockNow(), creator: creator, name: name)
+    }
+
+    /// The destroy event of a TCP socket between `local` and `remote` (gone from the tables: inode 0).
+    static func closeEvent(_ local: Endpoint, _ remote: Endpoint, cookie: UInt64) -> SocketCloseEvent {
+        SocketCloseEvent(socket: socket(local, remote, inode: 0, cookie: cookie), proto: .tcp, namespace: 0)
+    }
+
+    /// A connection never accepted goes to its listener's holder when one process holds it, else is unknown.
+    static func expectListenersHolder(_ outcome: OwnershipResolver.Outcome, holders: Int) throws {
+        if holders == 1 {
+            let answer = try #require(pid(outcome))
+            #expect(answer.0 == 3500 && answer.1 == .listeningSocket)
+        } else {
+            #expect(reason(outcome) == .socketClosedBeforeLookup)
+        }
+    }
+
     static func reason(_ outcome: OwnershipResolver.Outcome) -> UnknownReason? {
         guard case .answer(.unknown(let reason, _)) = outcome else { return nil }
         return reason
@@ -234,10 +254,8 @@ import Testing
         tables.add(.tcp, Self.socket(Self.client, Self.server, inode: 950, cookie: 41))
         try tree.addProcess(3600, name: "newer", sockets: [950])
         // The flow's own socket: closed by its creator, after the flow's first frame.
-        let closed = Self.socket(Self.client, Self.server, inode: 0, cookie: 40)
-        tables.closes = [SocketCloseEvent(socket: closed, proto: .tcp, namespace: 0)]
-        records.releases[40] = ReleasedSocket(pid: 3500, uid: getuid(), cookie: 40, releasedAt: wallClockNow(),
-                                              creator: 3500, name: "first")
+        tables.closes = [Self.closeEvent(Self.client, Self.server, cookie: 40)]
+        records.releases[40] = Self.release(40, by: 3500, creator: 3500, name: "first")
         resolver.drainCloseEvents()
         let answer = try #require(Self.pid(resolver.resolve(Self.request(), attempt: 0)))
         #expect(answer.0 == 3500 && answer.1 == .releasedSocket)
@@ -248,13 +266,10 @@ import Testing
         defer { tree.remove() }
         // The newer connection on the tuple, closed too (inode 0), released by its own creator.
         tables.add(.tcp, Self.socket(Self.client, Self.server, state: .finWait1, inode: 0, cookie: 41))
-        records.releases[41] = ReleasedSocket(pid: 3600, uid: getuid(), cookie: 41, releasedAt: wallClockNow(),
-                                              creator: 3600, name: "newer")
+        records.releases[41] = Self.release(41, by: 3600, creator: 3600, name: "newer")
         // The flow's own socket's close, reported but not read by the resolver yet.
-        tables.closes = [SocketCloseEvent(socket: Self.socket(Self.client, Self.server, inode: 0, cookie: 40), proto: .tcp,
-                                          namespace: 0)]
-        records.releases[40] = ReleasedSocket(pid: 3500, uid: getuid(), cookie: 40, releasedAt: wallClockNow(),
-                                              creator: 3500, name: "first")
+        tables.closes = [Self.closeEvent(Self.client, Self.server, cookie: 40)]
+        records.releases[40] = Self.release(40, by: 3500, creator: 3500, name: "first")
         let answer = try #require(Self.pid(resolver.resolve(Self.request(), attempt: 0)))
         #expect(answer.0 == 3500 && answer.1 == .releasedSocket)
     }
@@ -392,12 +407,7 @@ import Testing
         #expect(OwnershipResolver.listenerPatience(afterWaiting: 1_000_000) == nil)
         // A second after its first frame (the helper's requests are that old): the listener's owner.
         let outcome = resolver.resolve(Self.request(incoming, outgoing: false), attempt: 1)
-        if holders == 1 {
-            let answer = try #require(Self.pid(outcome))
-            #expect(answer.0 == 3500 && answer.1 == .listeningSocket)
-        } else {
-            #expect(Self.reason(outcome) == .socketClosedBeforeLookup)
-        }
+        try Self.expectListenersHolder(outcome, holders: holders)
     }
 
     @Test("A connection reset before it was accepted, its listener open before the capture, goes to the holder the warm-up pass found: never before the pass is complete, never to one of several",
@@ -411,20 +421,14 @@ import Testing
         if holders == 2 { try tree.addProcess(3501, name: "server", sockets: [900]) }
         let request = Self.request(incoming, outgoing: false)
         // The connection's own socket, reset in the queue: destroyed, never released by a process.
-        tables.closes = [SocketCloseEvent(socket: Self.socket(Self.server, Self.client, inode: 0, cookie: 31), proto: .tcp,
-                                          namespace: 0)]
+        tables.closes = [Self.closeEvent(Self.server, Self.client, cookie: 31)]
         let inodes = resolver.warmUpInodes()
         for pid in [Int32(2000), 3500, 3501] { resolver.sweep(pid, for: inodes) }
         #expect(Self.reason(resolver.resolve(request, attempt: 0)) == .socketClosedBeforeLookup,
                 "the pass has not read every process yet")
         resolver.listenersAtStart.finish()
         let outcome = resolver.resolve(request, attempt: 0)
-        if holders == 1 {
-            let answer = try #require(Self.pid(outcome))
-            #expect(answer.0 == 3500 && answer.1 == .listeningSocket)
-        } else {
-            #expect(Self.reason(outcome) == .socketClosedBeforeLookup)
-        }
+        try Self.expectListenersHolder(outcome, holders: holders)
     }
 
     @Test("A connection whose close was reported with no process releasing it was never accepted: answered at once, not after 50 waits",
@@ -441,15 +445,9 @@ import Testing
         }
         let request = Self.request(incoming, outgoing: false)
         // The connection's own socket, reset in the queue: destroyed, never released by a process.
-        tables.closes = [SocketCloseEvent(socket: Self.socket(Self.server, Self.client, inode: 0, cookie: 31), proto: .tcp,
-                                          namespace: 0)]
+        tables.closes = [Self.closeEvent(Self.server, Self.client, cookie: 31)]
         let outcome = resolver.resolve(request, attempt: 0)
-        if holders == 1 {
-            let answer = try #require(Self.pid(outcome))
-            #expect(answer.0 == 3500 && answer.1 == .listeningSocket)
-        } else {
-            #expect(Self.reason(outcome) == .socketClosedBeforeLookup)
-        }
+        try Self.expectListenersHolder(outcome, holders: holders)
         // Released by a process (accepted, then closed): that process, as before.
         records.releases[31] = ReleasedSocket(pid: 3500, uid: 0, cookie: 31, releasedAt: wallClockNow(), creator: nil,
                                               name: "server")

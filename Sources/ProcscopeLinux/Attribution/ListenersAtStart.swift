@@ -23,8 +23,8 @@ struct ListenersAtStart {
 
     /// Notes that the pass found `pid` holding `inode`, if that is a listener it expects.
     mutating func note(_ inode: UInt32, heldBy pid: Int32) {
-        guard !isComplete, holders[inode] != nil, !(holders[inode]?.contains(pid) ?? true) else { return }
-        holders[inode]?.append(pid)
+        guard !isComplete, let known = holders[inode], !known.contains(pid) else { return }
+        holders[inode] = known + [pid]
     }
 
     /// The pass has read every process.

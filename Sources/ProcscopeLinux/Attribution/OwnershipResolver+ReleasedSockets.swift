@@ -117,6 +117,15 @@ extension OwnershipResolver {
         recentCloses.first(covering: request.key, since: request.firstSeen)?.cookie
     }
 
+    /// The owner recorded at the release of the socket whose close, since the flow's first frame, was its
+    /// tuple's own (a connected socket with the very tuple: never its listener's); nil when none came yet, its
+    /// socket is `other` (the caller reads that socket's record itself), or no trusted record names a holder.
+    func releasedThroughOwnClose(_ request: AttributionRequest, other: UInt64? = nil) -> Attribution? {
+        guard let closed = recentCloses.first(ofTuple: request.key, since: request.firstSeen),
+              closed.cookie != other else { return nil }
+        return releasedOwner(request, cookie: closed.cookie, releasedAfterFirstFrame: true)
+    }
+
     /// Whether a release record names the socket's owner rather than a process that only held a passing
     /// reference when the owner exited: the process that created the socket, or, for a connection accepted
     /// from a listener (created by the kernel, so with no creation record), a holder of that listener.

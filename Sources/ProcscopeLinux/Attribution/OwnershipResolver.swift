@@ -116,10 +116,7 @@ final class OwnershipResolver {
         // or a newer connection on the reused tuple, whose owner did not send these frames (looked up 0.2-0.7 s
         // late, with procscope's threads at normal priority, 120-200 of 40,000 churn conversations were
         // answered with such a socket, which the session refused, and left unknown).
-        if key.proto == .tcp, let closed = recentCloses.first(ofTuple: key, since: request.firstSeen),
-           let released = releasedOwner(request, cookie: closed.cookie, releasedAfterFirstFrame: true) {
-            return .answer(released)
-        }
+        if key.proto == .tcp, let released = releasedThroughOwnClose(request) { return .answer(released) }
         let socket: InetDiagMessage?
         do {
             socket = try tables.socket(key.proto, local: key.local, remote: key.remote, namespace: key.namespace)
@@ -220,10 +217,7 @@ final class OwnershipResolver {
             // 50 us), and that close's release record answers. (Under churn, 2 of 40,000 conversations.)
             if key.proto == .tcp {
                 drainCloseEvents(unlessWithin: Self.lookupDrainMicros)
-                if let closed = recentCloses.first(ofTuple: key, since: request.firstSeen), closed.cookie != socket.cookie,
-                   let released = releasedOwner(request, cookie: closed.cookie, releasedAfterFirstFrame: true) {
-                    return .answer(released)
-                }
+                if let released = releasedThroughOwnClose(request, other: socket.cookie) { return .answer(released) }
             }
             if let released = releasedOwner(request, socket: socket) { return .answer(released) }
             // Closed by its owner with no release record to read yet: its destroy event, when it comes, wakes

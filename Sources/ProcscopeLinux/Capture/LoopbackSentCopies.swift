@@ -30,16 +30,13 @@ enum LoopbackSentCopies {
         return "\(dropped) and (\(filter))"
     }
 
-    /// The indexes of this network namespace's loopback devices (`lo`; a namespace has one).
+    /// The indexes of this network namespace's loopback devices: its one loopback device, which the kernel
+    /// always registers at index 1 (LOOPBACK_IFINDEX), asked by that index. Not every interface in turn: on a
+    /// host with thousands of container veths that was a socket and an ioctl each, at start and at each
+    /// switch between immediate and buffered capture.
     static func loopbackIndexes() -> [UInt32] {
-        guard let list = if_nameindex() else { return [] }
-        defer { if_freenameindex(list) }
-        var indexes: [UInt32] = []
-        var entry = list
-        while entry.pointee.if_index != 0, let name = entry.pointee.if_name {
-            if ps_interface_is_loopback(name) == 1 { indexes.append(entry.pointee.if_index) }
-            entry += 1
-        }
-        return indexes
+        var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
+        guard if_indextoname(1, &name) != nil, ps_interface_is_loopback(name) == 1 else { return [] }
+        return [1]
     }
 }

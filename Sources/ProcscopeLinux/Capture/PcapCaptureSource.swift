@@ -99,12 +99,13 @@ public final class PcapCaptureSource: CaptureSource {
         guard source.linkType.isSupported else {
             throw CaptureError.unsupportedLinkType(source: path, linkType: source.linkType.pcapName)
         }
-        try source.apply(filter: filter, shownAs: filter)
+        try source.apply(filter: filter)
         return source
     }
 
-    /// Compiles `filter` into the kernel; an error names `shown`, the filter the user gave.
-    private func apply(filter: String?, shownAs shown: String?) throws {
+    /// Compiles `filter` into the kernel; an error names `shown`, the filter the user gave (when `filter` is
+    /// one procscope added to).
+    private func apply(filter: String?, shownAs shown: String? = nil) throws {
         guard let filter, !filter.isEmpty else { return }
         var program = bpf_program()
         if pcap_compile(handle, &program, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 {

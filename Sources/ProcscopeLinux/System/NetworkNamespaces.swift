@@ -46,8 +46,8 @@ public final class NetworkNamespaces: NamespaceDirectory, @unchecked Sendable {
     }
 
     public func namespace(of address: IPAddress) -> UInt16? {
-        // Per packet with a remote endpoint: no hashing while no other namespace has an address.
-        if !addresses.isEmpty, let index = addresses[address] { return index }
+        // Per packet with a remote endpoint (an empty table answers without hashing).
+        if let index = addresses[address] { return index }
         misses &+= 1
         return nil
     }
